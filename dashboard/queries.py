@@ -1,0 +1,125 @@
+"""Questions the views ask of a snapshot, answered with plain pandas (no Streamlit, no I/O)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from dashboard import schema
+from dashboard.snapshot import Snapshot
+
+
+@dataclass(frozen=True)
+class Value:
+    """One figure as shown on screen, with everything needed to say where it came from."""
+
+    indicator_id: str
+    geo_code: str
+    period: str
+    value: float
+    unit: str
+    qualifier: str
+    status: str
+    source_id: str
+    quote: str
+    note: str
+
+
+def _as_value(row: pd.Series) -> Value:
+    return Value(**{f: row[f] for f in Value.__dataclass_fields__})
+
+
+def preferred(snapshot: Snapshot, indicator_id: str) -> pd.DataFrame:
+    ind = snapshot.indicators
+    return ind[(ind["indicator_id"] == indicator_id) & ind["preferred"]]
+
+
+def latest(snapshot: Snapshot, indicator_id: str, geo_code: str = schema.CITY_CODE) -> Value | None:
+    """The most recent preferred value; undated values count as oldest."""
+    rows = preferred(snapshot, indicator_id)
+    rows = rows[rows["geo_code"] == geo_code]
+    if rows.empty:
+        return None
+    return _as_value(rows.sort_values("period").iloc[-1])
+
+
+def series(snapshot: Snapshot, indicator_id: str, geo_codes: list[str] | None = None) -> pd.DataFrame:
+    """Dated preferred values, one row per place and period, ordered by time."""
+    rows = preferred(snapshot, indicator_id)
+    rows = rows[rows["year"].notna() & rows["geo_code"].isin(geo_codes or [schema.CITY_CODE])]
+    return rows.sort_values(["geo_code", "period"]).reset_index(drop=True)
+
+
+def district_values(snapshot: Snapshot, indicator_id: str) -> pd.DataFrame:
+    """Each district's latest preferred value (districts without one are absent)."""
+    rows = preferred(snapshot, indicator_id)
+    rows = rows[rows["geo_code"].isin(schema.DISTRICT_CODES)]
+    rows = rows.sort_values("period").drop_duplicates("geo_code", keep="last")
+    names = snapshot.geography[["geo_code", "name_zh", "name_en"]]
+    return rows.merge(names, on="geo_code", how="left").reset_index(drop=True)
+
+
+def has_district_data(snapshot: Snapshot, indicator_id: str) -> bool:
+    return not district_values(snapshot, indicator_id).empty
+
+
+def missing_districts(snapshot: Snapshot, indicator_id: str) -> list[str]:
+    present = set(district_values(snapshot, indicator_id)["geo_code"])
+    return [c for c in schema.DISTRICT_CODES if c not in present]
+
+
+def meta(snapshot: Snapshot, indicator_id: str) -> pd.Series:
+    rows = snapshot.indicator_meta[snapshot.indicator_meta["indicator_id"] == indicator_id]
+    if rows.empty:
+        raise KeyError(f"no metadata for indicator '{indicator_id}'")
+    return rows.iloc[0]
+
+
+def indicator_name(snapshot: Snapshot, indicator_id: str, lang: str) -> str:
+    return str(meta(snapshot, indicator_id)[f"name_{lang}"])
+
+
+def geo_name(snapshot: Snapshot, geo_code: str, lang: str) -> str:
+    rows = snapshot.geography[snapshot.geography["geo_code"] == geo_code]
+    return str(rows.iloc[0][f"name_{lang}"]) if len(rows) else geo_code
+
+
+def source_label(snapshot: Snapshot, source_id: str, lang: str) -> str:
+    rows = snapshot.sources[snapshot.sources["source_id"] == source_id]
+    if rows.empty:
+        return source_id
+    row = rows.iloc[0]
+    publisher = row[f"publisher_{lang}"] or row["publisher_zh"]
+    date = f" {row['published']}" if row["published"] else ""
+    return f"{publisher}{date}"
+
+
+def source_row(snapshot: Snapshot, source_id: str) -> pd.Series | None:
+    rows = snapshot.sources[snapshot.sources["source_id"] == source_id]
+    return rows.iloc[0] if len(rows) else None
+
+
+def multi_period_indicators(snapshot: Snapshot, topic: str | None = None) -> list[str]:
+    """Indicators with values at more than one dated period in the city (the trend charts)."""
+    rows = snapshot.indicators[
+        snapshot.indicators["preferred"]
+        & snapshot.indicators["year"].notna()
+        & (snapshot.indicators["geo_code"] == schema.CITY_CODE)
+    ]
+    counts = rows.groupby("indicator_id")["year"].nunique()
+    ids = counts[counts > 1].index.tolist()
+    if topic:
+        topics = snapshot.indicator_meta.set_index("indicator_id")["topic"]
+        ids = [i for i in ids if topics.get(i) == topic]
+    return sorted(ids)
+
+
+def values_table(snapshot: Snapshot, lang: str) -> pd.DataFrame:
+    """Every value joined with its metadata and source, for the data view and downloads."""
+    ind = snapshot.indicators.merge(
+        snapshot.indicator_meta[["indicator_id", "topic", f"name_{lang}"]], on="indicator_id", how="left"
+    )
+    ind = ind.merge(snapshot.geography[["geo_code", f"name_{lang}"]].rename(columns={f"name_{lang}": "place"}), on="geo_code", how="left")
+    ind = ind.merge(snapshot.sources[["source_id", "grade", "publisher_zh", "publisher_en", "url"]], on="source_id", how="left")
+    return ind.rename(columns={f"name_{lang}": "indicator"})
