@@ -1,0 +1,1 @@
+"""Sources -> snapshot build, the sample generator and the spreadsheet import."""

@@ -1,0 +1,269 @@
+"""Turn curated sources into the tables of a reported snapshot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from dashboard import schema
+from dashboard.build.sources import Curated, SourceError, published_date, read_sources
+from dashboard.build.writer import write_snapshot
+from dashboard.snapshot import snapshots_dir
+
+INDICATOR_COLUMNS = list(schema.INDICATORS.columns)
+
+
+def year_of(period: str) -> int | None:
+    return int(period[:4]) if period else None
+
+
+def facts_frame(facts: list[dict], units: dict[str, str]) -> pd.DataFrame:
+    rows = [
+        {
+            "indicator_id": f["indicator"],
+            "geo_code": str(f["geo"]),
+            "period": str(f.get("period") or ""),
+            "value": float(f["value"]),
+            "unit": units[f["indicator"]],
+            "qualifier": f.get("qualifier") or "",
+            "status": f.get("status") or "reported",
+            "source_id": f["source"],
+            "quote": str(f.get("quote") or ""),
+            "note": str(f.get("note") or ""),
+        }
+        for f in facts
+    ]
+    return finish_indicators(pd.DataFrame(rows, columns=[c for c in INDICATOR_COLUMNS if c not in ("year", "preferred")]))
+
+
+def finish_indicators(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add year and the preferred flag, sort stably, and fix dtypes."""
+    frame = frame.copy()
+    frame["year"] = pd.array([year_of(p) for p in frame["period"]], dtype="Int16")
+    frame["preferred"] = mark_preferred(frame)
+    frame = frame.sort_values(["indicator_id", "geo_code", "period", "source_id", "value"])
+    return frame[INDICATOR_COLUMNS].reset_index(drop=True)
+
+
+def mark_preferred(frame: pd.DataFrame) -> pd.Series:
+    """One value per indicator, place and period: the single row, or the one noted 'preferred'."""
+    key = ["indicator_id", "geo_code", "period"]
+    group_size = frame.groupby(key)["value"].transform("size")
+    noted = frame["note"].str.lower().str.startswith("preferred")
+    preferred = (group_size == 1) | noted
+    chosen = preferred.groupby([frame[k] for k in key]).transform("sum")
+    bad = frame[chosen != 1]
+    if len(bad):
+        first = bad.iloc[0]
+        raise SourceError(
+            f"{first.indicator_id}/{first.geo_code}/{first.period}: {len(bad)} competing values "
+            "and not exactly one whose note starts with 'preferred'"
+        )
+    return preferred
+
+
+def derive(values: pd.DataFrame, indicators: list[dict]) -> pd.DataFrame:
+    """Compute every derived indicator where both inputs exist for the same place and period."""
+    preferred = values[values["preferred"]]
+    rows = []
+    for ind in indicators:
+        rule = ind.get("derivation")
+        if not rule or rule.get("op") not in ("ratio", "share", "density"):
+            continue
+        num = preferred[preferred["indicator_id"] == rule["numerator"]]
+        den = preferred[preferred["indicator_id"] == rule["denominator"]]
+        both = num.merge(den, on=["geo_code", "period"], suffixes=("_n", "_d"))
+        both = both[both["value_d"] != 0]
+        scale = 100.0 if rule["op"] == "share" else 1.0
+        for r in both.itertuples():
+            rows.append(
+                {
+                    "indicator_id": ind["id"],
+                    "geo_code": r.geo_code,
+                    "period": r.period,
+                    "value": round(r.value_n / r.value_d * scale, 4),
+                    "unit": ind["unit"],
+                    "qualifier": r.qualifier_n if r.qualifier_n == r.qualifier_d else "about"
+                    if (r.qualifier_n or r.qualifier_d) else "",
+                    "status": "derived",
+                    "source_id": r.source_id_n,
+                    "quote": "",
+                    "note": derivation_note(rule, r.value_n, r.value_d, r.source_id_n, r.source_id_d),
+                }
+            )
+    rows += implied_flags(preferred, indicators)
+    if not rows:
+        return values.iloc[0:0]
+    return pd.DataFrame(rows)
+
+
+def derivation_note(rule: dict, num: float, den: float, src_n: str, src_d: str) -> str:
+    factor = " × 100" if rule["op"] == "share" else ""
+    sources = src_n if src_n == src_d else f"{src_n}; {src_d}"
+    return f"{rule['numerator']} {num:g} ÷ {rule['denominator']} {den:g}{factor} (sources: {sources})"
+
+
+def implied_flags(preferred: pd.DataFrame, indicators: list[dict]) -> list[dict]:
+    """Districts implied by a reported count: 'N of 16 have X, and these (16 - N) have not'."""
+    rows = []
+    for ind in indicators:
+        rule = ind.get("derivation") or {}
+        if rule.get("op") != "complement_flag":
+            continue
+        totals = preferred[(preferred["indicator_id"] == rule["count"]) & (preferred["geo_code"] == schema.CITY_CODE)]
+        for total in totals.itertuples():
+            named = preferred[
+                (preferred["indicator_id"] == ind["id"]) & (preferred["period"] == total.period)
+            ]
+            missing = [d for d in schema.DISTRICT_CODES if d not in set(named["geo_code"])]
+            named_no = set(named.loc[named["value"] == 0, "geo_code"])
+            if len(missing) != total.value or len(named_no) != len(schema.DISTRICT_CODES) - total.value:
+                continue
+            for code in missing:
+                rows.append(
+                    {
+                        "indicator_id": ind["id"], "geo_code": code, "period": total.period,
+                        "value": 1.0, "unit": ind["unit"], "qualifier": "", "status": "derived",
+                        "source_id": total.source_id, "quote": "",
+                        "note": f"{rule['count']} = {total.value:g} of 16 (reported); the "
+                        f"{len(named_no)} districts named as not yet done are "
+                        f"{', '.join(sorted(named_no))}, so this one is done",
+                    }
+                )  # fmt: skip
+    return rows
+
+
+def meta_frame(indicators: list[dict]) -> pd.DataFrame:
+    rows = [
+        {
+            "indicator_id": i["id"],
+            "topic": i["topic"],
+            "unit": i["unit"],
+            "name_zh": i["name_zh"],
+            "name_en": i["name_en"],
+            "description_zh": str(i.get("description_zh") or ""),
+            "description_en": str(i.get("description_en") or ""),
+            "derivation": describe_derivation(i.get("derivation")),
+        }
+        for i in indicators
+    ]
+    return pd.DataFrame(rows).sort_values("indicator_id").reset_index(drop=True)
+
+
+def describe_derivation(rule: dict | None) -> str:
+    if not rule:
+        return ""
+    if rule["op"] == "share":
+        return f"{rule['numerator']} ÷ {rule['denominator']} × 100"
+    if rule["op"] in ("ratio", "density"):
+        return f"{rule['numerator']} ÷ {rule['denominator']}"
+    if rule["op"] == "complement_flag":
+        return f"1 for the districts not named as pending when {rule['count']} of 16 are done"
+    return str(rule)
+
+
+def milestones_frame(milestones: list[dict]) -> pd.DataFrame:
+    rows = [
+        {
+            "rank": m["rank"],
+            "year": m.get("year"),
+            "date": str(m.get("date") or ""),
+            "category": m["category"],
+            "title_zh": m["title_zh"],
+            "title_en": m["title_en"],
+            "summary_zh": str(m.get("summary_zh") or ""),
+            "summary_en": str(m.get("summary_en") or ""),
+            "quote": m["quote"],
+            "source_id": m["source"],
+            "year_source_id": str(m.get("year_source") or m["source"]),
+        }
+        for m in sorted(milestones, key=lambda m: m["rank"])
+    ]
+    frame = pd.DataFrame(rows)
+    frame["rank"] = frame["rank"].astype("Int16")
+    frame["year"] = pd.array(frame["year"].tolist(), dtype="Int16")
+    return frame
+
+
+def geography_frame(geography: list[dict], values: pd.DataFrame) -> pd.DataFrame:
+    area = values[(values["indicator_id"] == "district_area") & values["preferred"]]
+    area = area.sort_values("period").drop_duplicates("geo_code", keep="last").set_index("geo_code")
+    rows = []
+    for g in sorted(geography, key=lambda g: str(g["geo_code"])):
+        code = str(g["geo_code"])
+        rows.append(
+            {
+                "geo_code": code,
+                "level": g["level"],
+                "parent_code": "110000" if g["level"] == "district" else "",
+                "name_zh": g["name_zh"],
+                "name_en": g["name_en"],
+                "zone_zh": g.get("zone_zh") or "",
+                "zone_en": g.get("zone_en") or "",
+                "area_sq_km": float(area.at[code, "value"]) if code in area.index else None,
+                "area_source_id": str(area.at[code, "source_id"]) if code in area.index else "",
+            }
+        )
+    frame = pd.DataFrame(rows)
+    frame["area_sq_km"] = frame["area_sq_km"].astype(float)
+    return frame
+
+
+def sources_frame(sources: list[dict], used: set[str]) -> pd.DataFrame:
+    columns = list(schema.SOURCES.columns)
+    rows = []
+    for s in sorted(sources, key=lambda s: s["id"]):
+        if s["id"] not in used:
+            continue
+        row = {c: str(s.get(c) or "") for c in columns if c != "source_id"}
+        rows.append({"source_id": s["id"], **row})
+    return pd.DataFrame(rows, columns=columns)
+
+
+def reported_tables(curated: Curated, as_of: str) -> dict[str, pd.DataFrame]:
+    by_id = {s["id"]: s for s in curated.sources}
+    facts = [f for f in curated.facts if published_date(f, by_id) <= as_of]
+    units = {i["id"]: i["unit"] for i in curated.indicators}
+    values = facts_frame(facts, units)
+    derived = derive(values, curated.indicators)
+    indicators = finish_indicators(pd.concat([values.drop(columns=["year", "preferred"]), derived.drop(columns=[c for c in ("year", "preferred") if c in derived])], ignore_index=True))
+    milestones = milestones_frame(curated.milestones)
+    geography = geography_frame(curated.geography, indicators)
+    used = set(indicators["source_id"]) | set(milestones["source_id"]) | set(milestones["year_source_id"])
+    used |= set(geography["area_source_id"]) - {""}
+    used |= {"bj-master-plan-2016-2035"} & set(by_id)
+    return {
+        "indicators": indicators,
+        "indicator_meta": meta_frame(curated.indicators),
+        "milestones": milestones,
+        "geography": geography,
+        "sources": sources_frame(curated.sources, used),
+    }
+
+
+def sources_root() -> Path:
+    from dashboard.snapshot import DATA_DIR
+
+    return DATA_DIR / "sources"
+
+
+def build_all(root: Path | None = None, out: Path | None = None) -> list[Path]:
+    """Build every reported snapshot listed in sources/snapshots.yaml."""
+    root = root or sources_root()
+    curated = read_sources(root)
+    written = []
+    for spec in curated.snapshots:
+        if spec["kind"] != "reported":
+            continue
+        tables = reported_tables(curated, str(spec["as_of"]))
+        manifest = {
+            "id": str(spec["id"]),
+            "kind": "reported",
+            "as_of": str(spec["as_of"]),
+            "title_zh": spec["title_zh"],
+            "title_en": spec["title_en"],
+            "source_ids": sorted(tables["sources"]["source_id"]),
+        }
+        written.append(write_snapshot(tables, manifest, out or snapshots_dir(), replace=True))
+    return written

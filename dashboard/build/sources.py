@@ -1,0 +1,103 @@
+"""Read the hand-curated YAML under data/sources into plain records, refusing anything ambiguous."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from dashboard import schema
+
+LIST_KEYS = ("sources", "indicators", "facts", "milestones", "geography", "snapshots")
+
+
+class SourceError(Exception):
+    """The curated sources are inconsistent; the message lists every problem found."""
+
+
+@dataclass
+class Curated:
+    sources: list[dict] = field(default_factory=list)
+    indicators: list[dict] = field(default_factory=list)
+    facts: list[dict] = field(default_factory=list)
+    milestones: list[dict] = field(default_factory=list)
+    geography: list[dict] = field(default_factory=list)
+    snapshots: list[dict] = field(default_factory=list)
+
+
+def read_sources(root: Path) -> Curated:
+    curated = Curated()
+    for file in sorted(root.rglob("*.yaml")):
+        try:
+            doc = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            raise SourceError(f"{file.relative_to(root)}: not valid YAML: {exc}") from exc
+        for key in LIST_KEYS:
+            for item in doc.get(key) or []:
+                getattr(curated, key).append({**item, "_file": str(file.relative_to(root))})
+    problems = check(curated)
+    if problems:
+        raise SourceError("\n".join(problems))
+    return curated
+
+
+def _duplicates(items: list[dict], key: str) -> list[str]:
+    seen, dups = set(), []
+    for item in items:
+        value = item.get(key)
+        if value in seen:
+            dups.append(f"{item['_file']}: duplicate {key} '{value}'")
+        seen.add(value)
+    return dups
+
+
+def check(c: Curated) -> list[str]:
+    problems = _duplicates(c.sources, "id") + _duplicates(c.indicators, "id")
+    problems += _duplicates(c.milestones, "rank") + _duplicates(c.geography, "geo_code")
+    source_by_id = {s["id"]: s for s in c.sources}
+    indicator_ids = {i["id"] for i in c.indicators}
+    for ind in c.indicators:
+        where = f"{ind['_file']}: indicator '{ind.get('id')}'"
+        if ind.get("topic") not in schema.TOPICS:
+            problems.append(f"{where}: unknown topic '{ind.get('topic')}'")
+        if ind.get("unit") not in schema.UNITS:
+            problems.append(f"{where}: unknown unit '{ind.get('unit')}'")
+        for lang in ("zh", "en"):
+            if not ind.get(f"name_{lang}"):
+                problems.append(f"{where}: no name_{lang}")
+        deriv = ind.get("derivation")
+        if deriv:
+            for part in ("numerator", "denominator"):
+                if deriv.get(part) and deriv[part] not in indicator_ids:
+                    problems.append(f"{where}: derivation uses unknown '{deriv[part]}'")
+    for fact in c.facts:
+        where = f"{fact['_file']}: fact {fact.get('indicator')}/{fact.get('geo')}/{fact.get('period')}"
+        src = source_by_id.get(fact.get("source"))
+        if fact.get("indicator") not in indicator_ids:
+            problems.append(f"{where}: unknown indicator")
+        if str(fact.get("geo")) not in schema.GEO_CODES:
+            problems.append(f"{where}: unknown geo code")
+        if src is None:
+            problems.append(f"{where}: unknown source '{fact.get('source')}'")
+        elif src.get("reliability") not in ("A", "B"):
+            problems.append(f"{where}: source '{src['id']}' is grade {src.get('reliability')}")
+        if fact.get("status", "reported") not in ("reported", "estimated"):
+            problems.append(f"{where}: status must be reported or estimated in sources")
+        if (fact.get("qualifier") or "") not in schema.QUALIFIERS:
+            problems.append(f"{where}: unknown qualifier '{fact.get('qualifier')}'")
+        if len(str(fact.get("quote") or "")) > schema.MAX_QUOTE_CHARS:
+            problems.append(f"{where}: quote longer than {schema.MAX_QUOTE_CHARS} characters")
+        if not isinstance(fact.get("value"), int | float) or isinstance(fact.get("value"), bool):
+            problems.append(f"{where}: value '{fact.get('value')}' is not a number")
+    for m in c.milestones:
+        if m.get("category") not in schema.MILESTONE_CATEGORIES:
+            problems.append(f"{m['_file']}: milestone {m.get('rank')}: unknown category")
+        if m.get("source") not in source_by_id:
+            problems.append(f"{m['_file']}: milestone {m.get('rank')}: unknown source")
+    return problems
+
+
+def published_date(fact: dict, sources: dict[str, dict]) -> str:
+    """When the figure became public: the fact's own date, else its source's."""
+    return str(fact.get("published") or sources[fact["source"]]["published"])
