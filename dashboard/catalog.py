@@ -1,0 +1,304 @@
+"""Every chart the product shows, by id: the page draws it, the export renders it, the briefing
+pack and the presentation list it. Each entry pairs a query of the snapshot with a pure builder."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard import queries as q
+from dashboard import schema
+from dashboard.charts.base import ChartContext
+from dashboard.charts.comparisons import Bar, Change, labelled_bars, then_and_now
+from dashboard.charts.districts import district_bar, district_map, flag_map
+from dashboard.charts.headlines import Headline, headline_board
+from dashboard.charts.milestones import milestone_timeline
+from dashboard.charts.trends import trend_chart
+from dashboard.formatting import UNIT_SUFFIX, format_value
+from dashboard.i18n import t
+from dashboard.snapshot import Snapshot, load_geojson
+
+# Key events drawn on every trend chart (year, translation key).
+EVENTS = ((2008, "event.olympics"), (2017, "event.reform_2017"), (2018, "event.pay_2018"))
+
+
+@dataclass(frozen=True)
+class View:
+    """What the user chose: language, district, and where the chart will be shown."""
+
+    lang: str = "zh"
+    district: str = schema.CITY_CODE
+    theme: str = "light"
+    medium: str = "screen"
+
+    @property
+    def drilled(self) -> bool:
+        return self.district != schema.CITY_CODE
+
+
+@dataclass(frozen=True)
+class ChartResult:
+    figure: go.Figure
+    data: pd.DataFrame  # the figures drawn, with provenance: the table alternative and the CSV
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    id: str
+    page: str
+    build: Callable[[Snapshot, View], ChartResult]
+    briefing: bool = True
+    selectable: bool = False
+
+
+def place_label(snapshot: Snapshot, view: View) -> str:
+    city = t("geo.beijing", view.lang)
+    if not view.drilled:
+        return city
+    return f"{city} › {q.geo_name(snapshot, view.district, view.lang)}"
+
+
+def context(snapshot: Snapshot, view: View) -> ChartContext:
+    return ChartContext(
+        lang=view.lang, snapshot_id=snapshot.id, as_of=snapshot.as_of, is_sample=snapshot.is_sample,
+        place=place_label(snapshot, view), theme=view.theme, medium=view.medium,
+    )  # fmt: skip
+
+
+def _sources(snapshot: Snapshot, rows: pd.DataFrame, lang: str) -> list[str]:
+    return [q.source_label(snapshot, s, lang) for s in dict.fromkeys(rows["source_id"])] if len(rows) else []
+
+
+def _rows(snapshot: Snapshot, ids: list[str], geo: str = schema.CITY_CODE) -> pd.DataFrame:
+    """The latest preferred value of each indicator for a place, in the order asked."""
+    found = [q.latest(snapshot, i, geo) for i in ids]
+    frame = pd.DataFrame([v.__dict__ for v in found if v is not None])
+    return frame if len(frame) else pd.DataFrame(columns=list(q.Value.__dataclass_fields__))
+
+
+def _bars(snapshot: Snapshot, view: View, ids: list[str]) -> tuple[list[Bar], pd.DataFrame]:
+    geo = view.district if view.drilled else schema.CITY_CODE
+    rows = _rows(snapshot, ids, geo)
+    if view.drilled and rows.empty:
+        rows = _rows(snapshot, ids)
+    bars = [
+        Bar(q.indicator_name(snapshot, r.indicator_id, view.lang), r.value, r.unit, r.qualifier, r.status, r.indicator_id)
+        for r in rows.itertuples()
+    ]
+    return bars, rows
+
+
+# --- charts ------------------------------------------------------------------------------------
+
+
+def ten_firsts(snapshot: Snapshot, view: View, selected_rank: int | None = None) -> ChartResult:
+    ctx = context(snapshot, view)
+    ms = snapshot.milestones
+    sources = [q.source_label(snapshot, s, view.lang) for s in dict.fromkeys(ms["source_id"])]
+    fig = milestone_timeline(ms, ctx, title=t("chart.ten_firsts.title", view.lang),
+                             subtitle=t("chart.ten_firsts.subtitle", view.lang), sources=sources,
+                             selected_rank=selected_rank)  # fmt: skip
+    data = ms[["rank", "year", "date", "category", f"title_{view.lang}", f"summary_{view.lang}", "quote", "source_id"]]
+    return ChartResult(fig, data)
+
+
+# Then-and-now pairs shown in "forty years in numbers": (label indicator, before, after).
+FORTY_YEAR_PAIRS = (
+    ("office_space_compliance", "office_space_compliance", "office_space_compliance"),
+    ("community_worker_pay_floor_ratio", "community_worker_pay_floor_ratio", "community_worker_pay_floor_ratio"),
+    ("fifteen_minute_circles", "fifteen_minute_circles", "fifteen_minute_circles"),
+    ("residents_committees", "residents_committees", "residents_committees"),
+    ("volunteers_registered", "volunteers_registered", "volunteers_registered"),
+)
+
+
+def forty_years(snapshot: Snapshot, view: View) -> ChartResult:
+    """Changes where the snapshot holds two dated, sourced values of the same indicator."""
+    ctx = context(snapshot, view)
+    changes, used = [], []
+    for indicator, _, _ in FORTY_YEAR_PAIRS:
+        rows = q.series(snapshot, indicator)
+        rows = rows[rows["status"].isin(["reported", "sample"]) if snapshot.is_sample else rows["status"] == "reported"]
+        if len(rows) < 2:
+            continue
+        first, last = rows.iloc[0], rows.iloc[-1]
+        changes.append(Change(q.indicator_name(snapshot, indicator, view.lang), first.value, last.value,
+                              first.period, last.period, first.unit, first.qualifier, last.qualifier))  # fmt: skip
+        used.append(rows.iloc[[0, -1]])
+    data = pd.concat(used) if used else pd.DataFrame(columns=snapshot.indicators.columns)
+    fig = then_and_now(changes, ctx, title=t("chart.forty_years.title", view.lang),
+                       subtitle=t("chart.forty_years.subtitle", view.lang), sources=_sources(snapshot, data, view.lang))  # fmt: skip
+    return ChartResult(fig, data)
+
+
+def trend(indicator_id: str) -> Callable[[Snapshot, View], ChartResult]:
+    def build(snapshot: Snapshot, view: View, year_range: tuple[int, int] | None = None) -> ChartResult:
+        ctx = context(snapshot, view)
+        meta = q.meta(snapshot, indicator_id)
+        geos = [schema.CITY_CODE] + ([view.district] if view.drilled else [])
+        rows = q.series(snapshot, indicator_id, geos)
+        names = dict(zip(snapshot.geography["geo_code"], snapshot.geography[f"name_{view.lang}"], strict=True))
+        sources = {s: q.source_label(snapshot, s, view.lang) for s in rows["source_id"].unique()}
+        unit_name = UNIT_SUFFIX[view.lang][meta.unit].strip() or t("chart.value", view.lang)
+        fig = trend_chart(rows, ctx, title=meta[f"name_{view.lang}"], subtitle=t("chart.trend.subtitle", view.lang, unit=unit_name),
+                          unit=meta.unit, place_names=names, sources=sources,
+                          events=[(y, t(k, view.lang)) for y, k in EVENTS], year_range=year_range,
+                          highlight=view.district if view.drilled else None)  # fmt: skip
+        return ChartResult(fig, rows)
+
+    return build
+
+
+def bars_chart(ids: list[str], title_key: str, subtitle_key: str, max_value: float | None = None):
+    def build(snapshot: Snapshot, view: View) -> ChartResult:
+        bars, rows = _bars(snapshot, view, ids)
+        fig = labelled_bars(bars, context(snapshot, view), title=t(title_key, view.lang), subtitle=t(subtitle_key, view.lang),
+                            sources=_sources(snapshot, rows, view.lang), max_value=max_value)  # fmt: skip
+        return ChartResult(fig, rows)
+
+    return build
+
+
+def deliberation_coverage(snapshot: Snapshot, view: View) -> ChartResult:
+    """Urban and rural coverage side by side; a rural 'over 70%' stays a hatched lower bound."""
+    geo = view.district if view.drilled else schema.CITY_CODE
+    rows = _rows(snapshot, ["deliberation_coverage_urban", "deliberation_coverage_rural"], geo)
+    if view.drilled and rows.empty:
+        rows = _rows(snapshot, ["deliberation_coverage_urban", "deliberation_coverage_rural"])
+    labels = {"deliberation_coverage_urban": t("label.urban", view.lang), "deliberation_coverage_rural": t("label.rural", view.lang)}
+    bars = [Bar(labels[r.indicator_id], r.value, r.unit, r.qualifier, r.status, r.indicator_id) for r in rows.itertuples()]
+    fig = labelled_bars(bars, context(snapshot, view), title=t("chart.deliberation.title", view.lang),
+                        subtitle=t("chart.deliberation.subtitle", view.lang), sources=_sources(snapshot, rows, view.lang),
+                        colours=["#0072B2", "#009E73"][: len(bars)], max_value=125)  # fmt: skip
+    return ChartResult(fig, rows)
+
+
+def workforce_age(snapshot: Snapshot, view: View) -> ChartResult:
+    rows = _rows(snapshot, ["community_worker_age_earlier_low", "community_worker_age_earlier_high", "community_worker_avg_age"])
+    values = dict(zip(rows["indicator_id"], rows["value"], strict=True))
+    bars = []
+    if "community_worker_age_earlier_low" in values and "community_worker_age_earlier_high" in values:
+        low, high = values["community_worker_age_earlier_low"], values["community_worker_age_earlier_high"]
+        bars.append(Bar(t("label.age_earlier", view.lang), high, "years", "", "reported", "earlier"))
+        label_low = low
+    else:
+        label_low = None
+    if "community_worker_avg_age" in values:
+        bars.append(Bar(t("label.age_now", view.lang), values["community_worker_avg_age"], "years", "", "reported", "now"))
+    fig = labelled_bars(bars, context(snapshot, view), title=t("chart.workforce_age.title", view.lang),
+                        subtitle=t("chart.workforce_age.subtitle", view.lang), sources=_sources(snapshot, rows, view.lang),
+                        colours=["#9CA3AF", "#0072B2"][-len(bars):] if bars else None, max_value=75)  # fmt: skip
+    if label_low is not None and bars:
+        # The earlier figure is a range, so its bar shows the span rather than a single age.
+        fig.data[0].text = (f"{label_low:g}–{values['community_worker_age_earlier_high']:g}" + UNIT_SUFFIX[view.lang]["years"],
+                            *fig.data[0].text[1:])  # fmt: skip
+    return ChartResult(fig, rows)
+
+
+def district_measure(indicator_id: str, kind: str) -> Callable[[Snapshot, View], ChartResult]:
+    """Map or ranked bar of one indicator over the 16 districts, the selection highlighted."""
+
+    def build(snapshot: Snapshot, view: View) -> ChartResult:
+        ctx = context(snapshot, view)
+        meta = q.meta(snapshot, indicator_id)
+        rows = q.district_values(snapshot, indicator_id)
+        missing = [q.geo_name(snapshot, c, view.lang) for c in q.missing_districts(snapshot, indicator_id)] if len(rows) else []
+        title = meta[f"name_{view.lang}"]
+        subtitle = t("chart.district_map.subtitle", view.lang, name=title)
+        sources = _sources(snapshot, rows, view.lang)
+        selected = view.district if view.drilled else None
+        geojson = load_geojson()
+        if meta.unit == "flag" and geojson:
+            fig = flag_map(rows, geojson, ctx, title=title, subtitle=subtitle, sources=sources, selected=selected)
+        elif kind == "map" and geojson:
+            fig = district_map(rows, geojson, ctx, title=title, subtitle=subtitle, unit=meta.unit, sources=sources,
+                               selected=selected, missing_names=missing)  # fmt: skip
+        else:
+            city = q.latest(snapshot, indicator_id)
+            fig = district_bar(rows, ctx, title=title, subtitle=subtitle, unit=meta.unit, sources=sources, selected=selected,
+                               city_value=city.value if city else None, missing_names=missing)  # fmt: skip
+        return ChartResult(fig, rows)
+
+    return build
+
+
+def headlines(ids: list[str], title_key: str, subtitle_key: str):
+    def build(snapshot: Snapshot, view: View) -> ChartResult:
+        rows = _rows(snapshot, ids)
+        items = [
+            Headline(q.indicator_name(snapshot, r.indicator_id, view.lang), format_value(r.value, r.unit, view.lang, r.qualifier), r.period)
+            for r in rows.itertuples()
+        ]
+        fig = headline_board(items, context(snapshot, view), title=t(title_key, view.lang), subtitle=t(subtitle_key, view.lang),
+                             sources=_sources(snapshot, rows, view.lang))  # fmt: skip
+        return ChartResult(fig, rows)
+
+    return build
+
+
+OVERVIEW_HEADLINES = [
+    "community_workers", "community_worker_avg_age", "volunteers_registered",
+    "deliberation_halls_urban", "fifteen_minute_circles", "legal_person_committees",
+]  # fmt: skip
+
+CHARTS: tuple[ChartSpec, ...] = (
+    ChartSpec("overview-headlines", "overview", headlines(OVERVIEW_HEADLINES, "chart.headlines.title", "chart.headlines.subtitle")),
+    ChartSpec("forty-years", "overview", forty_years),
+    ChartSpec("ten-firsts", "ten_firsts", ten_firsts),
+    ChartSpec("workforce-profile", "workforce", bars_chart(
+        ["community_workers", "social_work_professionals", "certified_social_workers"],
+        "chart.workforce_profile.title", "chart.workforce_profile.subtitle")),
+    ChartSpec("workforce-age", "workforce", workforce_age),
+    ChartSpec("workforce-shares", "workforce", bars_chart(
+        ["community_workers_college_share", "certified_social_workers_national_share"],
+        "chart.shares.title", "chart.shares.subtitle", max_value=125)),
+    ChartSpec("workforce-pay", "workforce", trend("community_worker_pay_floor_ratio")),
+    ChartSpec("pay-rules-map", "workforce", district_measure("pay_rules_issued", "map"), selectable=True),
+    ChartSpec("volunteers-headlines", "volunteers", headlines(
+        ["volunteers_registered", "volunteer_groups", "volunteer_service_hours"], "chart.volunteers.title", "chart.volunteers.subtitle")),
+    ChartSpec("volunteers-reporting", "volunteers", bars_chart(
+        ["party_members_reporting", "youth_league_members_reporting"], "chart.reporting.title", "chart.reporting.subtitle")),
+    ChartSpec("deliberation-coverage", "deliberation", deliberation_coverage),
+    ChartSpec("grid-headlines", "grid_services", headlines(
+        ["grid_cells", "grid_workers", "fifteen_minute_circles", "fifteen_minute_circle_coverage", "community_homes", "legal_person_committees"],
+        "chart.grid.title", "chart.grid.subtitle")),
+    ChartSpec("grid-workers", "grid_services", bars_chart(
+        ["grid_workers_fulltime", "grid_workers_parttime"], "chart.grid_workers.title", "chart.grid_workers.subtitle")),
+    ChartSpec("office-space", "grid_services", trend("office_space_compliance")),
+)  # fmt: skip
+
+
+def chart(chart_id: str) -> ChartSpec:
+    for spec in CHARTS:
+        if spec.id == chart_id:
+            return spec
+    if chart_id.startswith("trend-"):
+        return ChartSpec(chart_id, "trends", trend(chart_id.removeprefix("trend-")))
+    for kind in ("map", "bar"):
+        if chart_id.startswith(f"district-{kind}-"):
+            return ChartSpec(chart_id, "district", district_measure(chart_id.removeprefix(f"district-{kind}-"), kind), selectable=True)
+    raise KeyError(f"unknown chart '{chart_id}'")
+
+
+def page_charts(page: str) -> list[ChartSpec]:
+    return [c for c in CHARTS if c.page == page]
+
+
+def trend_charts(snapshot: Snapshot, topic: str | None = None) -> list[ChartSpec]:
+    return [chart(f"trend-{i}") for i in q.multi_period_indicators(snapshot, topic)]
+
+
+def district_indicators(snapshot: Snapshot, topics: tuple[str, ...]) -> list[str]:
+    """Indicators of these topics that have at least one district value in this snapshot."""
+    meta = snapshot.indicator_meta
+    ids = meta.loc[meta["topic"].isin(topics), "indicator_id"]
+    return [i for i in ids if q.has_district_data(snapshot, i)]
+
+
+def briefing_charts(snapshot: Snapshot) -> list[str]:
+    """The default selection of a briefing pack: the key charts, then every trend."""
+    ids = [c.id for c in CHARTS if c.briefing]
+    return ids + [c.id for c in trend_charts(snapshot) if c.id not in ("trend-community_worker_pay_floor_ratio", "trend-office_space_compliance")]
