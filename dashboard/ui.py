@@ -1,0 +1,297 @@
+"""Shared Streamlit pieces: the session (snapshot, language, district from the sidebar and the
+link), the chart frame with its table and downloads, headline tiles with their provenance, and
+the notices that say plainly when data is missing or synthetic."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import catalog, export, queries, schema, state
+from dashboard.charts.districts import selected_district
+from dashboard.formatting import format_value
+from dashboard.i18n import LANGS, t
+from dashboard.snapshot import DEFAULT_SNAPSHOT, Snapshot, SnapshotError, list_snapshots, load_snapshot
+
+log = logging.getLogger(__name__)
+DISTRICT_OPTIONS = (schema.CITY_CODE, *schema.DISTRICT_CODES)
+
+
+@dataclass
+class Session:
+    snapshot: Snapshot
+    view: catalog.View
+    present: bool = False
+    scene: int = 1
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def lang(self) -> str:
+        return self.view.lang
+
+
+def _load_with_fallback(requested: str, ids: list[str]) -> tuple[Snapshot | None, str | None]:
+    """The requested snapshot, or the last good one with a message saying why."""
+    try:
+        snapshot = load_snapshot(requested)
+        st.session_state["last_good_snapshot"] = snapshot.id
+        return snapshot, None
+    except SnapshotError as exc:
+        log.error("snapshot refused: %s", exc)
+        error = str(exc)
+    candidates = [st.session_state.get("last_good_snapshot"), DEFAULT_SNAPSHOT, *ids]
+    for candidate in dict.fromkeys(c for c in candidates if c and c != requested):
+        try:
+            return load_snapshot(candidate), error
+        except SnapshotError as exc:
+            log.error("snapshot refused: %s", exc)
+    return None, error
+
+
+def _init_from_link(ids: list[str]) -> state.LinkState:
+    params = {k: st.query_params.get_all(k) for k in st.query_params}
+    link = state.parse_link(params, ids)
+    st.session_state.setdefault("lang", link.lang)
+    st.session_state.setdefault("district", link.district)
+    st.session_state.setdefault("snapshot", link.snapshot or (DEFAULT_SNAPSHOT if DEFAULT_SNAPSHOT in ids else ids[0]))
+    st.session_state.setdefault("present", link.present)
+    st.session_state.setdefault("scene", link.scene)
+    st.session_state.setdefault("theme", link.theme)
+    return link
+
+
+def start_session() -> Session | None:
+    """Read the link once, draw the sidebar, load the snapshot; None when nothing can be shown."""
+    ids = list_snapshots()
+    if not ids:
+        st.error(t("notice.no_snapshot", st.session_state.get("lang", "zh")))
+        return None
+    first_run = "lang" not in st.session_state
+    link = _init_from_link(ids) if first_run else None
+    if st.session_state["snapshot"] not in ids:
+        st.session_state["snapshot"] = DEFAULT_SNAPSHOT if DEFAULT_SNAPSHOT in ids else ids[0]
+    lang = st.session_state["lang"]
+    notices = [t("notice.bad_param", lang, name=name) for name in (link.rejected if link else [])]
+    snapshot, error = _load_with_fallback(st.session_state["snapshot"], ids)
+    if snapshot is None:
+        st.error(t("notice.no_snapshot", lang) + f" ({error})")
+        return None
+    if error:
+        notices.append(t("notice.snapshot_failed", lang, snapshot=st.session_state["snapshot"], error=error, fallback=snapshot.id))
+    session = Session(
+        snapshot=snapshot,
+        view=catalog.View(lang=lang, district=st.session_state["district"]),
+        present=st.session_state["present"],
+        scene=st.session_state["scene"],
+        notices=notices,
+    )
+    st.session_state["_session"] = session
+    return session
+
+
+def sidebar(session: Session, ids: list[str]) -> None:
+    lang = session.lang
+    with st.sidebar:
+        st.radio(t("sidebar.language", lang), LANGS, key="lang", horizontal=True,
+                 format_func=lambda code: "中文" if code == "zh" else "English")  # fmt: skip
+        st.selectbox(t("sidebar.snapshot", lang), ids, key="snapshot", format_func=lambda i: snapshot_label(i, lang))
+        st.selectbox(t("sidebar.district", lang), DISTRICT_OPTIONS, key="district",
+                     format_func=lambda c: district_label(session.snapshot, c, lang))  # fmt: skip
+        st.caption(t("sidebar.as_of", lang, date=session.snapshot.as_of))
+        st.button(t("sidebar.present", lang), key="enter_present", on_click=_set_present, args=(True,), icon=":material/slideshow:")
+
+
+def _set_present(on: bool) -> None:
+    st.session_state["present"] = on
+    st.session_state["scene"] = 1
+
+
+def snapshot_label(snapshot_id: str, lang: str) -> str:
+    try:
+        snap = load_snapshot(snapshot_id)
+    except SnapshotError:
+        return snapshot_id
+    title = snap.title(lang)
+    return t("sidebar.sample_label", lang, title=title) if snap.is_sample else f"{snapshot_id} · {title}"
+
+
+def district_label(snapshot: Snapshot, code: str, lang: str) -> str:
+    return t("geo.city", lang) if code == schema.CITY_CODE else queries.geo_name(snapshot, code, lang)
+
+
+def sync_link(session: Session) -> None:
+    """Keep the address bar a faithful copy of the view, so a copied link reopens it."""
+    wanted = {
+        "lang": session.lang if session.lang != "zh" else None,
+        "district": session.view.district if session.view.drilled else None,
+        "snapshot": session.snapshot.id if session.snapshot.id != DEFAULT_SNAPSHOT else None,
+        "present": "1" if session.present else None,
+        "scene": str(session.scene) if session.present else None,
+    }
+    current = {k: st.query_params.get(k) for k in wanted}
+    if current != wanted:
+        st.query_params.from_dict({k: v for k, v in wanted.items() if v is not None})
+
+
+def current() -> Session:
+    return st.session_state["_session"]
+
+
+# --- on every page --------------------------------------------------------------------------------
+
+
+def page_header(session: Session, title_key: str) -> None:
+    st.title(t(title_key, session.lang))
+    for notice in session.notices:
+        st.warning(notice, icon=":material/warning:")
+    if session.snapshot.is_sample:
+        st.error(t("sample.banner", session.lang), icon=":material/science:")
+    breadcrumb(session)
+
+
+def breadcrumb(session: Session) -> None:
+    if not session.view.drilled:
+        return
+    cols = st.columns([4, 1])
+    cols[0].markdown(f"**{catalog.place_label(session.snapshot, session.view)}**")
+    cols[1].button(t("breadcrumb.back", session.lang), key="back_to_city", on_click=_select_district,
+                   args=(schema.CITY_CODE,), icon=":material/arrow_back:")  # fmt: skip
+
+
+def _select_district(code: str) -> None:
+    st.session_state["district"] = code
+
+
+def _on_chart_select(chart_key: str) -> None:
+    code = selected_district(st.session_state.get(chart_key), set(schema.DISTRICT_CODES))
+    if code:
+        st.session_state["district"] = code
+
+
+def plotly_config(spec_id: str, session: Session) -> dict:
+    return {
+        "displaylogo": False,
+        "toImageButtonOptions": {
+            "format": "png",
+            "filename": export.file_stem(spec_id, session.view.district, session.snapshot.id),
+            "width": 1920,
+            "height": 1080,
+            "scale": 1,
+        },
+        "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+    }
+
+
+def chart(session: Session, spec: catalog.ChartSpec, result: catalog.ChartResult | None = None, height: int = 480) -> None:
+    """A chart with its table alternative and download buttons, drill-down when selectable."""
+    result = result or spec.build(session.snapshot, session.view)
+    key = f"chart_{spec.id}"
+    kwargs = {"on_select": _on_chart_select, "args": None} if spec.selectable else {}
+    fig = result.figure
+    fig.update_layout(height=height)
+    if spec.selectable:
+        st.plotly_chart(fig, key=key, theme=None, config=plotly_config(spec.id, session),
+                        on_select=lambda: _on_chart_select(key), selection_mode="points")  # fmt: skip
+    else:
+        st.plotly_chart(fig, key=key, theme=None, config=plotly_config(spec.id, session), **kwargs)
+    downloads(session, spec, result)
+
+
+def downloads(session: Session, spec: catalog.ChartSpec, result: catalog.ChartResult) -> None:
+    lang = session.lang
+    stem = export.file_stem(spec.id, session.view.district, session.snapshot.id)
+    cols = st.columns([1, 1, 1, 1, 1, 3])
+    png = lambda: export.render_spec(session.snapshot, session.view, spec.id, "png")  # noqa: E731
+    svg = lambda: export.render_spec(session.snapshot, session.view, spec.id, "svg")  # noqa: E731
+    cols[0].download_button("PNG 16:9", png, f"{stem}.png", "image/png", key=f"png_{spec.id}", on_click="ignore")
+    cols[1].download_button("PNG 4:3", lambda: export.render_spec(session.snapshot, session.view, spec.id, "png", aspect="4:3"),
+                            f"{stem}_4x3.png", "image/png", key=f"png43_{spec.id}", on_click="ignore")  # fmt: skip
+    cols[2].download_button("SVG", svg, f"{stem}.svg", "image/svg+xml", key=f"svg_{spec.id}", on_click="ignore")
+    table = export.provenance_table(session.snapshot, result.data, lang)
+    cols[3].download_button("CSV", lambda: export.csv_bytes(table), f"{stem}.csv", "text/csv", key=f"csv_{spec.id}", on_click="ignore")
+    cols[4].download_button("XLSX", lambda: export.xlsx_bytes(table), f"{stem}.xlsx", key=f"xlsx_{spec.id}", on_click="ignore",
+                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
+    with cols[5].expander(t("chart.table", lang)):
+        st.dataframe(table, hide_index=True, width="stretch")
+
+
+def tile(session: Session, indicator_id: str, container=None) -> None:
+    """A headline number with its unit, qualifier and period; source, status and quote on click."""
+    target = container or st
+    lang = session.lang
+    geo = session.view.district if session.view.drilled else schema.CITY_CODE
+    value = queries.latest(session.snapshot, indicator_id, geo)
+    label = queries.indicator_name(session.snapshot, indicator_id, lang)
+    if value is None and geo != schema.CITY_CODE:
+        value = queries.latest(session.snapshot, indicator_id)
+        label = f"{label} ({t('district.city_value', lang)})"
+    if value is None:
+        target.metric(label, "–", help=t("chart.no_data", lang))
+        return
+    with target.container(border=True):
+        st.metric(label, format_value(value.value, value.unit, lang, value.qualifier),
+                  help=f"{t('prov.period', lang)}: {value.period or t('prov.period_unstated', lang)}")  # fmt: skip
+        provenance_popover(session, value)
+
+
+def provenance_popover(session: Session, value: queries.Value) -> None:
+    lang = session.lang
+    with st.popover(t("prov.details", lang), icon=":material/info:"):
+        st.markdown(f"**{t('prov.source', lang)}**")
+        st.text(queries.source_label(session.snapshot, value.source_id, lang))
+        st.markdown(f"**{t('prov.status', lang)}**")
+        st.text(t(f"status.{value.status}", lang))
+        st.markdown(f"**{t('prov.period', lang)}**")
+        st.text(value.period or t("prov.period_unstated", lang))
+        if value.quote:
+            st.markdown(f"**{t('prov.quote', lang)}**")
+            st.text(f"“{value.quote}”")
+        if value.note:
+            st.markdown(f"**{t('prov.note', lang)}**")
+            st.text(value.note)
+
+
+def not_reported(session: Session, indicator_id: str) -> bool:
+    """Say in place that an indicator has no district values; True when that is the case."""
+    if session.view.drilled and not queries.latest(session.snapshot, indicator_id, session.view.district):
+        st.info(f"{queries.indicator_name(session.snapshot, indicator_id, session.lang)}: "
+                f"{t('district.not_reported', session.lang)}", icon=":material/info:")  # fmt: skip
+        return True
+    return False
+
+
+def district_panel(session: Session, topics: tuple[str, ...], key: str) -> None:
+    """Map and ranked bars of one chosen measure, or a plain statement that none has district data."""
+    lang = session.lang
+    ids = catalog.district_indicators(session.snapshot, topics)
+    if not ids:
+        st.info(t("district.not_reported", lang), icon=":material/info:")
+        return
+    chosen = st.selectbox(t("chart.value", lang), ids, key=f"{key}_measure",
+                          format_func=lambda i: queries.indicator_name(session.snapshot, i, lang))  # fmt: skip
+    st.caption(t("district.click_hint", lang))
+    left, right = st.columns(2)
+    with left:
+        chart(session, catalog.chart(f"district-map-{chosen}"))
+    with right:
+        chart(session, catalog.chart(f"district-bar-{chosen}"))
+
+
+def frame_table(frame: pd.DataFrame) -> None:
+    st.dataframe(frame, hide_index=True, width="stretch")
+
+
+# Static CSS only (no data ever goes through here): hide Streamlit's header, toolbar, sidebar and
+# footer for the press-conference screen.
+_PRESENT_CSS = """<style>
+header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
+section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], footer {display: none !important;}
+.block-container {padding-top: 0.5rem !important; padding-bottom: 0 !important; max-width: 100% !important;}
+</style>"""
+
+
+def hide_chrome() -> None:
+    st.html(_PRESENT_CSS)

@@ -1,0 +1,38 @@
+"""Entrypoint: page config, session (link + sidebar), and the st.navigation router."""
+
+import streamlit as st
+
+from dashboard import ui
+from dashboard.i18n import t
+from dashboard.snapshot import list_snapshots
+
+PAGES = (
+    ("pages/overview.py", "page.overview", "overview", ":material/dashboard:"),
+    ("pages/ten_firsts.py", "page.ten_firsts", "ten-firsts", ":material/flag:"),
+    ("pages/trends.py", "page.trends", "trends", ":material/timeline:"),
+    ("pages/workforce.py", "page.workforce", "workforce", ":material/badge:"),
+    ("pages/volunteers.py", "page.volunteers", "volunteers", ":material/volunteer_activism:"),
+    ("pages/deliberation.py", "page.deliberation", "deliberation", ":material/forum:"),
+    ("pages/grid_services.py", "page.grid_services", "grid-services", ":material/grid_on:"),
+    ("pages/data_sources.py", "page.data_sources", "data-sources", ":material/table_view:"),
+)
+
+st.set_page_config(page_title="北京基层治理四十年 · Beijing community governance", layout="wide",
+                   page_icon=":material/location_city:")  # fmt: skip
+session = ui.start_session()
+if session is None:
+    st.stop()
+
+pages = [
+    st.Page(path, title=t(key, session.lang), url_path=url, icon=icon, default=(i == 0))
+    for i, (path, key, url, icon) in enumerate(PAGES)
+]
+if session.present:
+    ui.hide_chrome()
+    navigation = st.navigation([st.Page("pages/present.py", title=t("page.present", session.lang), url_path="present")],
+                               position="hidden")  # fmt: skip
+else:
+    ui.sidebar(session, list_snapshots())
+    navigation = st.navigation(pages, position="sidebar")
+ui.sync_link(session)
+navigation.run()
