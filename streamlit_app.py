@@ -4,7 +4,6 @@ import streamlit as st
 
 from dashboard import ui
 from dashboard.i18n import t
-from dashboard.snapshot import list_snapshots
 
 PAGES = (
     ("pages/overview.py", "page.overview", "overview", ":material/dashboard:"),
@@ -19,20 +18,15 @@ PAGES = (
 
 st.set_page_config(page_title="北京基层治理四十年 · Beijing community governance", layout="wide",
                    page_icon=":material/location_city:")  # fmt: skip
-session = ui.start_session()
-if session is None:
-    st.stop()
+session = ui.current()
 
 pages = [
     st.Page(path, title=t(key, session.lang), url_path=url, icon=icon, default=(i == 0))
     for i, (path, key, url, icon) in enumerate(PAGES)
 ]
 if session.present:
-    ui.hide_chrome()
     navigation = st.navigation([st.Page("pages/present.py", title=t("page.present", session.lang), url_path="present")],
                                position="hidden")  # fmt: skip
 else:
-    ui.sidebar(session, list_snapshots())
     navigation = st.navigation(pages, position="sidebar")
-ui.sync_link(session)
 navigation.run()

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dashboard import catalog, export, queries, schema, state
 from dashboard.charts.districts import selected_district
@@ -137,7 +138,22 @@ def sync_link(session: Session) -> None:
 
 
 def current() -> Session:
-    return st.session_state["_session"]
+    """The session of this script run, started here when a page runs without the entrypoint
+    (Streamlit runs a `pages/` script directly for some URLs and in AppTest)."""
+    ctx = get_script_run_ctx()
+    run_marker = ctx.cursors if ctx else None  # a fresh dict on every script run
+    if st.session_state.get("_session_run") is run_marker and "_session" in st.session_state:
+        return st.session_state["_session"]
+    session = start_session()
+    if session is None:
+        st.stop()
+    if session.present:
+        hide_chrome()
+    else:
+        sidebar(session, list_snapshots())
+    sync_link(session)
+    st.session_state["_session_run"] = run_marker
+    return session
 
 
 # --- on every page --------------------------------------------------------------------------------

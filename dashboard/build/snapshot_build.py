@@ -18,7 +18,8 @@ def year_of(period: str) -> int | None:
     return int(period[:4]) if period else None
 
 
-def facts_frame(facts: list[dict], units: dict[str, str]) -> pd.DataFrame:
+def facts_frame(facts: list[dict], units: dict[str, str], rank: dict[int, str] | None = None) -> pd.DataFrame:
+    rank = rank or {}
     rows = [
         {
             "indicator_id": f["indicator"],
@@ -31,34 +32,53 @@ def facts_frame(facts: list[dict], units: dict[str, str]) -> pd.DataFrame:
             "source_id": f["source"],
             "quote": str(f.get("quote") or ""),
             "note": str(f.get("note") or ""),
+            "_rank": rank.get(id(f), ""),
         }
         for f in facts
     ]
-    return finish_indicators(pd.DataFrame(rows, columns=[c for c in INDICATOR_COLUMNS if c not in ("year", "preferred")]))
+    columns = [c for c in INDICATOR_COLUMNS if c not in ("year", "preferred")] + ["_rank"]
+    return finish_indicators(pd.DataFrame(rows, columns=columns))
 
 
 def finish_indicators(frame: pd.DataFrame) -> pd.DataFrame:
-    """Add year and the preferred flag, sort stably, and fix dtypes."""
-    frame = frame.copy()
+    """Add year and the preferred flag, sort stably, and fix dtypes.
+
+    An optional `_rank` column (source grade and publication date) settles competing values whose
+    preferred version is absent.
+    """
+    frame = frame.copy().reset_index(drop=True)
     frame["year"] = pd.array([year_of(p) for p in frame["period"]], dtype="Int16")
     frame["preferred"] = mark_preferred(frame)
-    frame = frame.sort_values(["indicator_id", "geo_code", "period", "source_id", "value"])
+    frame = frame.sort_values(["indicator_id", "geo_code", "period", "source_id", "value"], kind="stable")
     return frame[INDICATOR_COLUMNS].reset_index(drop=True)
 
 
 def mark_preferred(frame: pd.DataFrame) -> pd.Series:
-    """One value per indicator, place and period: the single row, or the one noted 'preferred'."""
+    """One value per indicator, place and period: the single row, or the one noted 'preferred'.
+
+    When the preferred version is not in this snapshot (published later), the best remaining
+    version is chosen by source grade, then publication date, and its note says so.
+    """
     key = ["indicator_id", "geo_code", "period"]
     group_size = frame.groupby(key)["value"].transform("size")
     noted = frame["note"].str.lower().str.startswith("preferred")
     preferred = (group_size == 1) | noted
     chosen = preferred.groupby([frame[k] for k in key]).transform("sum")
-    bad = frame[chosen != 1]
-    if len(bad):
-        first = bad.iloc[0]
+    if (chosen > 1).any():
+        first = frame[chosen > 1].iloc[0]
         raise SourceError(
-            f"{first.indicator_id}/{first.geo_code}/{first.period}: {len(bad)} competing values "
-            "and not exactly one whose note starts with 'preferred'"
+            f"{first.indicator_id}/{first.geo_code}/{first.period}: more than one value noted 'preferred'"
+        )
+    orphans = frame[chosen == 0]
+    if len(orphans) and "_rank" not in frame:
+        first = orphans.iloc[0]
+        raise SourceError(f"{first.indicator_id}/{first.geo_code}/{first.period}: competing values, none noted 'preferred'")
+    for _, group in orphans.groupby(key):
+        best = group.sort_values("_rank").index[-1]
+        preferred.loc[best] = True
+        frame.loc[best, "note"] = (
+            "preferred in this snapshot (the version noted preferred was published later); "
+            + frame.loc[best, "note"]
         )
     return preferred
 
@@ -73,7 +93,12 @@ def derive(values: pd.DataFrame, indicators: list[dict]) -> pd.DataFrame:
             continue
         num = preferred[preferred["indicator_id"] == rule["numerator"]]
         den = preferred[preferred["indicator_id"] == rule["denominator"]]
-        both = num.merge(den, on=["geo_code", "period"], suffixes=("_n", "_d"))
+        if rule["op"] == "density":
+            # Land area is published without a date: the latest stated area serves every period.
+            den = den.sort_values("period").drop_duplicates("geo_code", keep="last").drop(columns="period")
+            both = num.merge(den, on=["geo_code"], suffixes=("_n", "_d"))
+        else:
+            both = num.merge(den, on=["geo_code", "period"], suffixes=("_n", "_d"))
         both = both[both["value_d"] != 0]
         scale = 100.0 if rule["op"] == "share" else 1.0
         for r in both.itertuples():
@@ -225,7 +250,9 @@ def reported_tables(curated: Curated, as_of: str) -> dict[str, pd.DataFrame]:
     by_id = {s["id"]: s for s in curated.sources}
     facts = [f for f in curated.facts if published_date(f, by_id) <= as_of]
     units = {i["id"]: i["unit"] for i in curated.indicators}
-    values = facts_frame(facts, units)
+    # Grade A before B, then the later publication.
+    rank = {id(f): f"{'B' if by_id[f['source']]['reliability'] == 'A' else 'A'}{published_date(f, by_id)}" for f in facts}
+    values = facts_frame(facts, units, rank)
     derived = derive(values, curated.indicators)
     indicators = finish_indicators(pd.concat([values.drop(columns=["year", "preferred"]), derived.drop(columns=[c for c in ("year", "preferred") if c in derived])], ignore_index=True))
     milestones = milestones_frame(curated.milestones)

@@ -1,0 +1,30 @@
+"""网格与服务 Grid and services: grids and grid workers, 15-minute service circles, community
+homes, the 350 m² office standard, committees with legal-person status."""
+
+import streamlit as st
+
+from dashboard import catalog, ui
+
+session = ui.current()
+ui.page_header(session, "page.grid_services")
+
+# 1. Headline tiles
+ids = ["grid_cells", "grid_workers", "fifteen_minute_circles", "fifteen_minute_circle_coverage",
+       "community_homes", "legal_person_committees"]  # fmt: skip
+columns = st.columns(3)
+for i, indicator_id in enumerate(ids):
+    ui.tile(session, indicator_id, columns[i % 3])
+ui.not_reported(session, "grid_cells")
+
+# 2. Charts
+left, right = st.columns(2)
+with left:
+    ui.chart(session, catalog.chart("grid-workers"))
+with right:
+    ui.chart(session, catalog.chart("office-space"))
+for spec in catalog.trend_charts(session.snapshot, "grid_services"):
+    if spec.id not in ("trend-office_space_compliance", "trend-office_space_standard"):
+        ui.chart(session, spec)
+
+# 3. Districts
+ui.district_panel(session, ("grid_services", "trends"), key="grid")

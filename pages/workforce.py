@@ -1,0 +1,29 @@
+"""社区工作者 Community workforce: size, age, education, certification, pay, district pay rules."""
+
+import streamlit as st
+
+from dashboard import catalog, ui
+
+session = ui.current()
+ui.page_header(session, "page.workforce")
+
+# 1. Headline tiles
+ids = ["community_workers", "community_worker_avg_age", "community_workers_college_share",
+       "certified_social_workers", "community_worker_annual_pay", "districts_pay_rules_issued"]  # fmt: skip
+columns = st.columns(3)
+for i, indicator_id in enumerate(ids):
+    ui.tile(session, indicator_id, columns[i % 3])
+ui.not_reported(session, "community_workers")
+
+# 2. Charts
+left, right = st.columns(2)
+with left:
+    ui.chart(session, catalog.chart("workforce-profile"))
+    ui.chart(session, catalog.chart("workforce-shares"))
+with right:
+    ui.chart(session, catalog.chart("workforce-age"))
+    ui.chart(session, catalog.chart("workforce-pay"))
+
+# 3. Which districts had issued their pay rules (click a district to drill down)
+ui.chart(session, catalog.chart("pay-rules-map"), height=560)
+ui.district_panel(session, ("workforce",), key="workforce")
