@@ -5,15 +5,16 @@ import streamlit as st
 from dashboard import ui
 from dashboard.i18n import t
 
+# url paths equal the file names, so a link reaches the same page whichever way Streamlit routes it.
 PAGES = (
     ("pages/overview.py", "page.overview", "overview", ":material/dashboard:"),
-    ("pages/ten_firsts.py", "page.ten_firsts", "ten-firsts", ":material/flag:"),
+    ("pages/ten_firsts.py", "page.ten_firsts", "ten_firsts", ":material/flag:"),
     ("pages/trends.py", "page.trends", "trends", ":material/timeline:"),
     ("pages/workforce.py", "page.workforce", "workforce", ":material/badge:"),
     ("pages/volunteers.py", "page.volunteers", "volunteers", ":material/volunteer_activism:"),
     ("pages/deliberation.py", "page.deliberation", "deliberation", ":material/forum:"),
-    ("pages/grid_services.py", "page.grid_services", "grid-services", ":material/grid_on:"),
-    ("pages/data_sources.py", "page.data_sources", "data-sources", ":material/table_view:"),
+    ("pages/grid_services.py", "page.grid_services", "grid_services", ":material/grid_on:"),
+    ("pages/data_sources.py", "page.data_sources", "data_sources", ":material/table_view:"),
 )
 
 st.set_page_config(page_title="北京基层治理四十年 · Beijing community governance", layout="wide",

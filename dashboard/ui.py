@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dashboard import catalog, export, queries, schema, state
@@ -140,6 +141,11 @@ def sync_link(session: Session) -> None:
 def current() -> Session:
     """The session of this script run, started here when a page runs without the entrypoint
     (Streamlit runs a `pages/` script directly for some URLs and in AppTest)."""
+    if PagesManager.uses_pages_directory:
+        # A `pages/` folder beside the entrypoint puts a fresh server's first run in Streamlit's
+        # legacy folder mode, which skips our navigation; switch it off and rerun through it.
+        PagesManager.uses_pages_directory = False
+        st.rerun()
     ctx = get_script_run_ctx()
     run_marker = ctx.cursors if ctx else None  # a fresh dict on every script run
     if st.session_state.get("_session_run") is run_marker and "_session" in st.session_state:
@@ -205,33 +211,38 @@ def chart(session: Session, spec: catalog.ChartSpec, result: catalog.ChartResult
     """A chart with its table alternative and download buttons, drill-down when selectable."""
     result = result or spec.build(session.snapshot, session.view)
     key = f"chart_{spec.id}"
-    kwargs = {"on_select": _on_chart_select, "args": None} if spec.selectable else {}
-    fig = result.figure
-    fig.update_layout(height=height)
-    if spec.selectable:
-        st.plotly_chart(fig, key=key, theme=None, config=plotly_config(spec.id, session),
-                        on_select=lambda: _on_chart_select(key), selection_mode="points")  # fmt: skip
-    else:
-        st.plotly_chart(fig, key=key, theme=None, config=plotly_config(spec.id, session), **kwargs)
+    fig = result.figure.update_layout(height=height)
+    selection = {"on_select": lambda: _on_chart_select(key), "selection_mode": "points"} if spec.selectable else {}
+    st.plotly_chart(fig, key=key, theme=None, config=plotly_config(spec.id, session), **selection)
     downloads(session, spec, result)
 
 
 def downloads(session: Session, spec: catalog.ChartSpec, result: catalog.ChartResult) -> None:
-    lang = session.lang
-    stem = export.file_stem(spec.id, session.view.district, session.snapshot.id)
-    cols = st.columns([1, 1, 1, 1, 1, 3])
-    png = lambda: export.render_spec(session.snapshot, session.view, spec.id, "png")  # noqa: E731
-    svg = lambda: export.render_spec(session.snapshot, session.view, spec.id, "svg")  # noqa: E731
-    cols[0].download_button("PNG 16:9", png, f"{stem}.png", "image/png", key=f"png_{spec.id}", on_click="ignore")
-    cols[1].download_button("PNG 4:3", lambda: export.render_spec(session.snapshot, session.view, spec.id, "png", aspect="4:3"),
-                            f"{stem}_4x3.png", "image/png", key=f"png43_{spec.id}", on_click="ignore")  # fmt: skip
-    cols[2].download_button("SVG", svg, f"{stem}.svg", "image/svg+xml", key=f"svg_{spec.id}", on_click="ignore")
-    table = export.provenance_table(session.snapshot, result.data, lang)
-    cols[3].download_button("CSV", lambda: export.csv_bytes(table), f"{stem}.csv", "text/csv", key=f"csv_{spec.id}", on_click="ignore")
-    cols[4].download_button("XLSX", lambda: export.xlsx_bytes(table), f"{stem}.xlsx", key=f"xlsx_{spec.id}", on_click="ignore",
-                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
-    with cols[5].expander(t("chart.table", lang)):
+    """Image and data downloads in one popover, the table alternative beside it."""
+    lang, snap, view = session.lang, session.snapshot, session.view
+    stem = export.file_stem(spec.id, view.district, snap.id)
+    table = export.provenance_table(snap, result.data, lang)
+    left, right = st.columns([1, 3])
+    with left.popover(t("download.button", lang), icon=":material/download:"):
+        for label, fmt, aspect, suffix, mime in IMAGE_DOWNLOADS:
+            st.download_button(
+                label, lambda f=fmt, a=aspect: export.render_spec(snap, view, spec.id, f, aspect=a),
+                f"{stem}{suffix}", mime, key=f"dl_{fmt}_{aspect}_{spec.id}", on_click="ignore", width="stretch",
+            )  # fmt: skip
+        st.download_button("CSV", lambda: export.csv_bytes(table), f"{stem}.csv", "text/csv",
+                           key=f"dl_csv_{spec.id}", on_click="ignore", width="stretch")  # fmt: skip
+        st.download_button("XLSX", lambda: export.xlsx_bytes(table), f"{stem}.xlsx", XLSX_MIME,
+                           key=f"dl_xlsx_{spec.id}", on_click="ignore", width="stretch")  # fmt: skip
+    with right.expander(t("chart.table", lang)):
         st.dataframe(table, hide_index=True, width="stretch")
+
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+IMAGE_DOWNLOADS = (
+    ("PNG 16:9 (1920×1080)", "png", "16:9", ".png", "image/png"),
+    ("PNG 4:3 (1920×1440)", "png", "4:3", "_4x3.png", "image/png"),
+    ("SVG", "svg", "16:9", ".svg", "image/svg+xml"),
+)
 
 
 def tile(session: Session, indicator_id: str, container=None) -> None:

@@ -5,6 +5,9 @@ import streamlit as st
 
 from dashboard import catalog, ui
 
+SERVICE_TRENDS = ("trend-fifteen_minute_circles", "trend-fifteen_minute_circle_coverage",
+                  "trend-community_homes", "trend-grid_cells")  # fmt: skip
+
 session = ui.current()
 ui.page_header(session, "page.grid_services")
 
@@ -22,9 +25,12 @@ with left:
     ui.chart(session, catalog.chart("grid-workers"))
 with right:
     ui.chart(session, catalog.chart("office-space"))
-for spec in catalog.trend_charts(session.snapshot, "grid_services"):
-    if spec.id not in ("trend-office_space_compliance", "trend-office_space_standard"):
-        ui.chart(session, spec)
+# Growth of the service network, where more than one year is sourced
+growth = {s.id: s for s in catalog.trend_charts(session.snapshot, "grid_services")}
+columns = st.columns(2)
+for i, chart_id in enumerate(c for c in SERVICE_TRENDS if c in growth):
+    with columns[i % 2]:
+        ui.chart(session, growth[chart_id])
 
 # 3. Districts
 ui.district_panel(session, ("grid_services", "trends"), key="grid")

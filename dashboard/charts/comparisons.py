@@ -72,14 +72,15 @@ def then_and_now(changes: list[Change], ctx: ChartContext, *, title: str, subtit
         x0, x1 = (c.before / scale, c.after / scale) if c.unit != "percent" else (start / 100, end / 100)
         fig.add_trace(go.Scatter(x=[x0, x1], y=[i, i], mode="lines", line={"color": CONNECTION_COLOUR, "width": 3},
                                  hoverinfo="skip", showlegend=False))  # fmt: skip
-        for x, value, period, q, colour in ((x0, c.before, c.before_period, c.before_qualifier, muted),
-                                            (x1, c.after, c.after_period, c.after_qualifier, CITY_COLOUR)):
+        ends = ((x0, c.before, c.before_period, c.before_qualifier, muted, "middle left"),
+                (x1, c.after, c.after_period, c.after_qualifier, CITY_COLOUR, "middle right"))  # fmt: skip
+        for x, value, period, q, colour, position in ends:
             fig.add_trace(go.Scatter(
                 x=[x], y=[i], mode="markers+text", marker={"size": 18, "color": colour},
-                text=[f"{format_value(value, c.unit, ctx.lang, q)}<br><sub>{period[:4] or '—'}</sub>"],
-                textposition="top center", textfont={"size": size["tick"]}, hoverinfo="skip", showlegend=False,
+                text=[f"{format_value(value, c.unit, ctx.lang, q)} ({period[:4] or '—'})"],
+                textposition=position, textfont={"size": size["tick"]}, hoverinfo="skip", showlegend=False,
             ))  # fmt: skip
     fig.update_yaxes(tickvals=list(range(len(changes))), ticktext=[c.label for c in changes],
                      range=[len(changes) - 0.4, -0.8], showgrid=False, automargin=True)  # fmt: skip
-    fig.update_xaxes(visible=False, range=[-0.08, 1.12])
+    fig.update_xaxes(visible=False, range=[-0.45, 1.45])
     return frame(fig, ctx, title=title, subtitle=subtitle, sources=sources)

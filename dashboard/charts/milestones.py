@@ -1,11 +1,12 @@
-"""The ten firsts (十个一) on a year axis, one lane per category, undated ones named beneath."""
+"""The ten firsts (十个一): one row per milestone on a year axis, coloured by category; those whose
+year no source gives stand in a separate 'year not stated' column rather than at a guessed year."""
 
 from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts.base import MILESTONE_COLOURS, SELECTED_COLOUR, SIZES, ChartContext, frame
+from dashboard.charts.base import MILESTONE_COLOURS, SELECTED_COLOUR, SIZES, THEMES, ChartContext, frame
 from dashboard.i18n import t
 
 CATEGORY_NAMES = {
@@ -15,6 +16,8 @@ CATEGORY_NAMES = {
     "services": ("社区服务", "Community services"), "mobilisation": ("响应机制", "Responsive government"),
     "participation": ("群众参与", "Citizen participation"),
 }  # fmt: skip
+# Years to the right of the last dated milestone where the undated column stands.
+UNDATED_GAP = 4
 
 
 def category_name(category: str, lang: str) -> str:
@@ -31,30 +34,36 @@ def milestone_timeline(
     sources: list[str],
     selected_rank: int | None = None,
 ) -> go.Figure:
-    """Dated milestones as labelled markers; customdata carries the rank for selection."""
-    dated = milestones[milestones["year"].notna()].copy()
-    undated = milestones[milestones["year"].isna()]
+    """Rows are milestones (rank order), x is the year; customdata carries the rank."""
+    ms = milestones.sort_values("rank").copy()
+    ms["dated"] = ms["year"].notna()
+    years = ms.loc[ms["dated"], "year"].astype(int)
+    first = int(years.min()) if len(years) else 2000
+    last = int(years.max()) if len(years) else 2019
+    undated_x = last + UNDATED_GAP
+    ms["x"] = [int(y) if d else undated_x for y, d in zip(ms["year"], ms["dated"], strict=True)]
+    ms["label"] = [f"{int(r)}. {tt}" for r, tt in zip(ms["rank"], ms[f"title_{ctx.lang}"], strict=True)]
+    size, theme = SIZES[ctx.medium], THEMES[ctx.theme]
     fig = go.Figure()
-    size = SIZES[ctx.medium]
-    lanes = {c: i for i, c in enumerate(dict.fromkeys(milestones.sort_values("rank")["category"]))}
-    for category, rows in dated.groupby("category", sort=False):
+    for category, rows in ms.groupby("category", sort=False):
+        colour = MILESTONE_COLOURS[category]
         fig.add_trace(go.Scatter(
-            x=rows["year"].astype(int), y=[lanes[category]] * len(rows), mode="markers+text",
-            marker={"size": 22, "color": MILESTONE_COLOURS[category], "symbol": "diamond",
-                    "line": {"width": [4 if r == selected_rank else 1 for r in rows["rank"]],
-                             "color": [SELECTED_COLOUR if r == selected_rank else "white" for r in rows["rank"]]}},
-            text=[f"{int(r)}. {tt}" for r, tt in zip(rows["rank"], rows[f"title_{ctx.lang}"], strict=True)],
-            textposition="middle right", textfont={"size": size["tick"]},
-            customdata=rows["rank"].astype(int), name=category_name(category, ctx.lang),
-            hovertext=rows[f"summary_{ctx.lang}"], hoverinfo="text",
+            x=rows["x"], y=rows["label"], mode="markers", name=category_name(category, ctx.lang),
+            marker={
+                "size": 22, "symbol": ["diamond" if d else "diamond-open" for d in rows["dated"]],
+                "color": colour,
+                "line": {"width": [4 if r == selected_rank else 2 for r in rows["rank"]],
+                         "color": [SELECTED_COLOUR if r == selected_rank else colour for r in rows["rank"]]},
+            },
+            customdata=rows["rank"].astype(int), hovertext=rows[f"summary_{ctx.lang}"], hoverinfo="text",
         ))  # fmt: skip
-    years = dated["year"].astype(int) if len(dated) else pd.Series([2008, 2019])
-    fig.update_xaxes(range=[min(years.min(), 2000) - 1, years.max() + 6], dtick=2, tickformat="d",
+    fig.add_vline(x=undated_x - UNDATED_GAP / 2, line={"color": theme["grid"], "dash": "dot"})
+    fig.add_annotation(x=undated_x, y=1.0, yref="paper", yanchor="bottom", showarrow=False,
+                       text=t("chart.undated_column", ctx.lang), font={"size": size["tick"], "color": theme["muted"]},
+                       name="undated-column")  # fmt: skip
+    ticks = list(range(first - first % 2, last + 1, 2)) if last - first > 6 else list(range(first, last + 1))
+    fig.update_xaxes(range=[first - 1.5, undated_x + 1.5], tickvals=ticks, tickformat="d",
                      title_text=t("chart.year", ctx.lang))  # fmt: skip
-    fig.update_yaxes(tickvals=list(lanes.values()), ticktext=[category_name(c, ctx.lang) for c in lanes],
-                     range=[-0.7, len(lanes) - 0.3], autorange="reversed", showgrid=False)  # fmt: skip
-    fig.update_layout(showlegend=False, clickmode="event+select")
-    if len(undated):
-        items = "; ".join(f"{int(r)}. {tt}" for r, tt in zip(undated["rank"], undated[f"title_{ctx.lang}"], strict=True))
-        subtitle = f"{subtitle}<br>{t('chart.undated', ctx.lang, items=items)}"
+    fig.update_yaxes(autorange="reversed", showgrid=True, automargin=True, tickfont={"size": size["body"]})
+    fig.update_layout(clickmode="event+select", legend={"orientation": "h", "y": -0.22, "x": 0})
     return frame(fig, ctx, title=title, subtitle=subtitle, sources=sources)

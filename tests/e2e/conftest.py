@@ -1,0 +1,116 @@
+"""Browser tests: start the app on a free local port and drive Debian's Chromium with Playwright.
+
+No browser is downloaded; `executable_path` points at the system Chromium.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run", "--disable-sync",
+]  # fmt: skip
+SCREENSHOTS = REPO / "artifacts" / "screenshots"
+VIEWPORTS = {"desktop": (1920, 1080), "projector": (1280, 720), "phone": (390, 844)}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the app exited early with code {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"the app did not answer at {url} within {timeout} s")
+
+
+def start_app(port: int, log_path: Path, env: dict | None = None) -> subprocess.Popen:
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(REPO / "streamlit_app.py"),
+        "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
+    ]  # fmt: skip
+    log = log_path.open("wb")
+    return subprocess.Popen(command, cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
+                            env={**os.environ, **(env or {})})  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """The app on a free port for the whole session; yields its URL and its log file."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed")
+    port = free_port()
+    log_path = tmp_path_factory.mktemp("server") / "server.log"
+    process = start_app(port, log_path)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(url, process)
+        yield url, log_path
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="session")
+def app_url(app_server: tuple[str, Path]) -> str:
+    return app_server[0]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def wait_for_app(page, timeout: float = 45_000) -> None:
+    """Until the script has finished running and at least the title is on screen."""
+    page.wait_for_selector("[data-testid='stApp']", timeout=timeout)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " && document.querySelector('h1')",
+        timeout=timeout,
+    )
+    page.wait_for_timeout(400)
