@@ -17,8 +17,11 @@ PAGES = (
     ("pages/data_sources.py", "page.data_sources", "data_sources", ":material/table_view:"),
 )
 
-st.set_page_config(page_title="北京基层治理四十年 · Beijing community governance", layout="wide",
-                   page_icon=":material/location_city:")  # fmt: skip
+st.set_page_config(
+    page_title="北京基层治理四十年 · Beijing community governance",
+    layout="wide",
+    page_icon=":material/location_city:",
+)
 session = ui.current()
 
 pages = [
@@ -26,8 +29,10 @@ pages = [
     for i, (path, key, url, icon) in enumerate(PAGES)
 ]
 if session.present:
-    navigation = st.navigation([st.Page("pages/present.py", title=t("page.present", session.lang), url_path="present")],
-                               position="hidden")  # fmt: skip
+    navigation = st.navigation(
+        [st.Page("pages/present.py", title=t("page.present", session.lang), url_path="present")],
+        position="hidden",
+    )
 else:
     navigation = st.navigation(pages, position="sidebar")
 navigation.run()

@@ -63,13 +63,22 @@ def place_label(snapshot: Snapshot, view: View) -> str:
 
 def context(snapshot: Snapshot, view: View) -> ChartContext:
     return ChartContext(
-        lang=view.lang, snapshot_id=snapshot.id, as_of=snapshot.as_of, is_sample=snapshot.is_sample,
-        place=place_label(snapshot, view), theme=view.theme, medium=view.medium,
-    )  # fmt: skip
+        lang=view.lang,
+        snapshot_id=snapshot.id,
+        as_of=snapshot.as_of,
+        is_sample=snapshot.is_sample,
+        place=place_label(snapshot, view),
+        theme=view.theme,
+        medium=view.medium,
+    )
 
 
 def _sources(snapshot: Snapshot, rows: pd.DataFrame, lang: str) -> list[str]:
-    return [q.source_label(snapshot, s, lang) for s in dict.fromkeys(rows["source_id"])] if len(rows) else []
+    return (
+        [q.source_label(snapshot, s, lang) for s in dict.fromkeys(rows["source_id"])]
+        if len(rows)
+        else []
+    )
 
 
 def _rows(snapshot: Snapshot, ids: list[str], geo: str = schema.CITY_CODE) -> pd.DataFrame:
@@ -85,7 +94,14 @@ def _bars(snapshot: Snapshot, view: View, ids: list[str]) -> tuple[list[Bar], pd
     if view.drilled and rows.empty:
         rows = _rows(snapshot, ids)
     bars = [
-        Bar(q.indicator_name(snapshot, r.indicator_id, view.lang), r.value, r.unit, r.qualifier, r.status, r.indicator_id)
+        Bar(
+            q.indicator_name(snapshot, r.indicator_id, view.lang),
+            r.value,
+            r.unit,
+            r.qualifier,
+            r.status,
+            r.indicator_id,
+        )
         for r in rows.itertuples()
     ]
     return bars, rows
@@ -98,17 +114,37 @@ def ten_firsts(snapshot: Snapshot, view: View, selected_rank: int | None = None)
     ctx = context(snapshot, view)
     ms = snapshot.milestones
     sources = [q.source_label(snapshot, s, view.lang) for s in dict.fromkeys(ms["source_id"])]
-    fig = milestone_timeline(ms, ctx, title=t("chart.ten_firsts.title", view.lang),
-                             subtitle=t("chart.ten_firsts.subtitle", view.lang), sources=sources,
-                             selected_rank=selected_rank)  # fmt: skip
-    data = ms[["rank", "year", "date", "category", f"title_{view.lang}", f"summary_{view.lang}", "quote", "source_id"]]
+    fig = milestone_timeline(
+        ms,
+        ctx,
+        title=t("chart.ten_firsts.title", view.lang),
+        subtitle=t("chart.ten_firsts.subtitle", view.lang),
+        sources=sources,
+        selected_rank=selected_rank,
+    )
+    data = ms[
+        [
+            "rank",
+            "year",
+            "date",
+            "category",
+            f"title_{view.lang}",
+            f"summary_{view.lang}",
+            "quote",
+            "source_id",
+        ]
+    ]
     return ChartResult(fig, data)
 
 
 # Then-and-now pairs shown in "forty years in numbers": (label indicator, before, after).
 FORTY_YEAR_PAIRS = (
     ("office_space_compliance", "office_space_compliance", "office_space_compliance"),
-    ("community_worker_pay_floor_ratio", "community_worker_pay_floor_ratio", "community_worker_pay_floor_ratio"),
+    (
+        "community_worker_pay_floor_ratio",
+        "community_worker_pay_floor_ratio",
+        "community_worker_pay_floor_ratio",
+    ),
     ("fifteen_minute_circles", "fifteen_minute_circles", "fifteen_minute_circles"),
     ("residents_committees", "residents_committees", "residents_committees"),
     ("volunteers_registered", "volunteers_registered", "volunteers_registered"),
@@ -121,32 +157,65 @@ def forty_years(snapshot: Snapshot, view: View) -> ChartResult:
     changes, used = [], []
     for indicator, _, _ in FORTY_YEAR_PAIRS:
         rows = q.series(snapshot, indicator)
-        rows = rows[rows["status"].isin(["reported", "sample"]) if snapshot.is_sample else rows["status"] == "reported"]
+        rows = rows[
+            rows["status"].isin(["reported", "sample"])
+            if snapshot.is_sample
+            else rows["status"] == "reported"
+        ]
         if len(rows) < 2:
             continue
         first, last = rows.iloc[0], rows.iloc[-1]
-        changes.append(Change(q.indicator_name(snapshot, indicator, view.lang), first.value, last.value,
-                              first.period, last.period, first.unit, first.qualifier, last.qualifier))  # fmt: skip
+        changes.append(
+            Change(
+                q.indicator_name(snapshot, indicator, view.lang),
+                first.value,
+                last.value,
+                first.period,
+                last.period,
+                first.unit,
+                first.qualifier,
+                last.qualifier,
+            )
+        )
         used.append(rows.iloc[[0, -1]])
     data = pd.concat(used) if used else pd.DataFrame(columns=snapshot.indicators.columns)
-    fig = then_and_now(changes, ctx, title=t("chart.forty_years.title", view.lang),
-                       subtitle=t("chart.forty_years.subtitle", view.lang), sources=_sources(snapshot, data, view.lang))  # fmt: skip
+    fig = then_and_now(
+        changes,
+        ctx,
+        title=t("chart.forty_years.title", view.lang),
+        subtitle=t("chart.forty_years.subtitle", view.lang),
+        sources=_sources(snapshot, data, view.lang),
+    )
     return ChartResult(fig, data)
 
 
 def trend(indicator_id: str) -> Callable[[Snapshot, View], ChartResult]:
-    def build(snapshot: Snapshot, view: View, year_range: tuple[int, int] | None = None) -> ChartResult:
+    def build(
+        snapshot: Snapshot, view: View, year_range: tuple[int, int] | None = None
+    ) -> ChartResult:
         ctx = context(snapshot, view)
         meta = q.meta(snapshot, indicator_id)
         geos = [schema.CITY_CODE] + ([view.district] if view.drilled else [])
         rows = q.series(snapshot, indicator_id, geos)
-        names = dict(zip(snapshot.geography["geo_code"], snapshot.geography[f"name_{view.lang}"], strict=True))
+        names = dict(
+            zip(
+                snapshot.geography["geo_code"], snapshot.geography[f"name_{view.lang}"], strict=True
+            )
+        )
         sources = {s: q.source_label(snapshot, s, view.lang) for s in rows["source_id"].unique()}
         unit_name = UNIT_SUFFIX[view.lang][meta.unit].strip() or t("chart.value", view.lang)
-        fig = trend_chart(rows, ctx, title=meta[f"name_{view.lang}"], subtitle=t("chart.trend.subtitle", view.lang, unit=unit_name),
-                          unit=meta.unit, place_names=names, sources=sources,
-                          events=[(y, t(k, view.lang)) for y, k in EVENTS], year_range=year_range,
-                          highlight=view.district if view.drilled else None)  # fmt: skip
+        fig = trend_chart(
+            rows,
+            ctx,
+            title=meta[f"name_{view.lang}"],
+            subtitle=t("chart.trend.subtitle", view.lang, unit=unit_name),
+            unit=meta.unit,
+            place_names=names,
+            sources=sources,
+            events=[(y, t(k, view.lang)) for y, k in EVENTS],
+            year_range=year_range,
+            highlight=view.district if view.drilled else None,
+        )
         return ChartResult(fig, rows)
 
     return build
@@ -155,8 +224,14 @@ def trend(indicator_id: str) -> Callable[[Snapshot, View], ChartResult]:
 def bars_chart(ids: list[str], title_key: str, subtitle_key: str, max_value: float | None = None):
     def build(snapshot: Snapshot, view: View) -> ChartResult:
         bars, rows = _bars(snapshot, view, ids)
-        fig = labelled_bars(bars, context(snapshot, view), title=t(title_key, view.lang), subtitle=t(subtitle_key, view.lang),
-                            sources=_sources(snapshot, rows, view.lang), max_value=max_value)  # fmt: skip
+        fig = labelled_bars(
+            bars,
+            context(snapshot, view),
+            title=t(title_key, view.lang),
+            subtitle=t(subtitle_key, view.lang),
+            sources=_sources(snapshot, rows, view.lang),
+            max_value=max_value,
+        )
         return ChartResult(fig, rows)
 
     return build
@@ -168,33 +243,78 @@ def deliberation_coverage(snapshot: Snapshot, view: View) -> ChartResult:
     rows = _rows(snapshot, ["deliberation_coverage_urban", "deliberation_coverage_rural"], geo)
     if view.drilled and rows.empty:
         rows = _rows(snapshot, ["deliberation_coverage_urban", "deliberation_coverage_rural"])
-    labels = {"deliberation_coverage_urban": t("label.urban", view.lang), "deliberation_coverage_rural": t("label.rural", view.lang)}
-    bars = [Bar(labels[r.indicator_id], r.value, r.unit, r.qualifier, r.status, r.indicator_id) for r in rows.itertuples()]
-    fig = labelled_bars(bars, context(snapshot, view), title=t("chart.deliberation.title", view.lang),
-                        subtitle=t("chart.deliberation.subtitle", view.lang), sources=_sources(snapshot, rows, view.lang),
-                        colours=["#0072B2", "#009E73"][: len(bars)], max_value=125)  # fmt: skip
+    labels = {
+        "deliberation_coverage_urban": t("label.urban", view.lang),
+        "deliberation_coverage_rural": t("label.rural", view.lang),
+    }
+    bars = [
+        Bar(labels[r.indicator_id], r.value, r.unit, r.qualifier, r.status, r.indicator_id)
+        for r in rows.itertuples()
+    ]
+    fig = labelled_bars(
+        bars,
+        context(snapshot, view),
+        title=t("chart.deliberation.title", view.lang),
+        subtitle=t("chart.deliberation.subtitle", view.lang),
+        sources=_sources(snapshot, rows, view.lang),
+        colours=["#0072B2", "#009E73"][: len(bars)],
+        max_value=125,
+    )
     return ChartResult(fig, rows)
 
 
 def workforce_age(snapshot: Snapshot, view: View) -> ChartResult:
-    rows = _rows(snapshot, ["community_worker_age_earlier_low", "community_worker_age_earlier_high", "community_worker_avg_age"])
+    rows = _rows(
+        snapshot,
+        [
+            "community_worker_age_earlier_low",
+            "community_worker_age_earlier_high",
+            "community_worker_avg_age",
+        ],
+    )
     values = dict(zip(rows["indicator_id"], rows["value"], strict=True))
     bars = []
-    if "community_worker_age_earlier_low" in values and "community_worker_age_earlier_high" in values:
-        low, high = values["community_worker_age_earlier_low"], values["community_worker_age_earlier_high"]
-        bars.append(Bar(t("label.age_earlier", view.lang), high, "years", "", "reported", "earlier"))
+    if (
+        "community_worker_age_earlier_low" in values
+        and "community_worker_age_earlier_high" in values
+    ):
+        low, high = (
+            values["community_worker_age_earlier_low"],
+            values["community_worker_age_earlier_high"],
+        )
+        bars.append(
+            Bar(t("label.age_earlier", view.lang), high, "years", "", "reported", "earlier")
+        )
         label_low = low
     else:
         label_low = None
     if "community_worker_avg_age" in values:
-        bars.append(Bar(t("label.age_now", view.lang), values["community_worker_avg_age"], "years", "", "reported", "now"))
-    fig = labelled_bars(bars, context(snapshot, view), title=t("chart.workforce_age.title", view.lang),
-                        subtitle=t("chart.workforce_age.subtitle", view.lang), sources=_sources(snapshot, rows, view.lang),
-                        colours=["#9CA3AF", "#0072B2"][-len(bars):] if bars else None, max_value=75)  # fmt: skip
+        bars.append(
+            Bar(
+                t("label.age_now", view.lang),
+                values["community_worker_avg_age"],
+                "years",
+                "",
+                "reported",
+                "now",
+            )
+        )
+    fig = labelled_bars(
+        bars,
+        context(snapshot, view),
+        title=t("chart.workforce_age.title", view.lang),
+        subtitle=t("chart.workforce_age.subtitle", view.lang),
+        sources=_sources(snapshot, rows, view.lang),
+        colours=["#9CA3AF", "#0072B2"][-len(bars) :] if bars else None,
+        max_value=75,
+    )
     if label_low is not None and bars:
         # The earlier figure is a range, so its bar shows the span rather than a single age.
-        fig.data[0].text = (f"{label_low:g}–{values['community_worker_age_earlier_high']:g}" + UNIT_SUFFIX[view.lang]["years"],
-                            *fig.data[0].text[1:])  # fmt: skip
+        fig.data[0].text = (
+            f"{label_low:g}–{values['community_worker_age_earlier_high']:g}"
+            + UNIT_SUFFIX[view.lang]["years"],
+            *fig.data[0].text[1:],
+        )
     return ChartResult(fig, rows)
 
 
@@ -205,21 +325,54 @@ def district_measure(indicator_id: str, kind: str) -> Callable[[Snapshot, View],
         ctx = context(snapshot, view)
         meta = q.meta(snapshot, indicator_id)
         rows = q.district_values(snapshot, indicator_id)
-        missing = [q.geo_name(snapshot, c, view.lang) for c in q.missing_districts(snapshot, indicator_id)] if len(rows) else []
+        missing = (
+            [
+                q.geo_name(snapshot, c, view.lang)
+                for c in q.missing_districts(snapshot, indicator_id)
+            ]
+            if len(rows)
+            else []
+        )
         title = meta[f"name_{view.lang}"]
         subtitle = t("chart.district_map.subtitle", view.lang, name=title)
         sources = _sources(snapshot, rows, view.lang)
         selected = view.district if view.drilled else None
         geojson = load_geojson()
         if meta.unit == "flag" and geojson:
-            fig = flag_map(rows, geojson, ctx, title=title, subtitle=subtitle, sources=sources, selected=selected)
+            fig = flag_map(
+                rows,
+                geojson,
+                ctx,
+                title=title,
+                subtitle=subtitle,
+                sources=sources,
+                selected=selected,
+            )
         elif kind == "map" and geojson:
-            fig = district_map(rows, geojson, ctx, title=title, subtitle=subtitle, unit=meta.unit, sources=sources,
-                               selected=selected, missing_names=missing)  # fmt: skip
+            fig = district_map(
+                rows,
+                geojson,
+                ctx,
+                title=title,
+                subtitle=subtitle,
+                unit=meta.unit,
+                sources=sources,
+                selected=selected,
+                missing_names=missing,
+            )
         else:
             city = q.latest(snapshot, indicator_id)
-            fig = district_bar(rows, ctx, title=title, subtitle=subtitle, unit=meta.unit, sources=sources, selected=selected,
-                               city_value=city.value if city else None, missing_names=missing)  # fmt: skip
+            fig = district_bar(
+                rows,
+                ctx,
+                title=title,
+                subtitle=subtitle,
+                unit=meta.unit,
+                sources=sources,
+                selected=selected,
+                city_value=city.value if city else None,
+                missing_names=missing,
+            )
         return ChartResult(fig, rows)
 
     return build
@@ -229,46 +382,112 @@ def headlines(ids: list[str], title_key: str, subtitle_key: str):
     def build(snapshot: Snapshot, view: View) -> ChartResult:
         rows = _rows(snapshot, ids)
         items = [
-            Headline(q.indicator_name(snapshot, r.indicator_id, view.lang), format_value(r.value, r.unit, view.lang, r.qualifier), r.period)
+            Headline(
+                q.indicator_name(snapshot, r.indicator_id, view.lang),
+                format_value(r.value, r.unit, view.lang, r.qualifier),
+                r.period,
+            )
             for r in rows.itertuples()
         ]
-        fig = headline_board(items, context(snapshot, view), title=t(title_key, view.lang), subtitle=t(subtitle_key, view.lang),
-                             sources=_sources(snapshot, rows, view.lang))  # fmt: skip
+        fig = headline_board(
+            items,
+            context(snapshot, view),
+            title=t(title_key, view.lang),
+            subtitle=t(subtitle_key, view.lang),
+            sources=_sources(snapshot, rows, view.lang),
+        )
         return ChartResult(fig, rows)
 
     return build
 
 
 OVERVIEW_HEADLINES = [
-    "community_workers", "community_worker_avg_age", "volunteers_registered",
-    "deliberation_halls_urban", "fifteen_minute_circles", "legal_person_committees",
-]  # fmt: skip
+    "community_workers",
+    "community_worker_avg_age",
+    "volunteers_registered",
+    "deliberation_halls_urban",
+    "fifteen_minute_circles",
+    "legal_person_committees",
+]
 
 CHARTS: tuple[ChartSpec, ...] = (
-    ChartSpec("overview-headlines", "overview", headlines(OVERVIEW_HEADLINES, "chart.headlines.title", "chart.headlines.subtitle")),
+    ChartSpec(
+        "overview-headlines",
+        "overview",
+        headlines(OVERVIEW_HEADLINES, "chart.headlines.title", "chart.headlines.subtitle"),
+    ),
     ChartSpec("forty-years", "overview", forty_years),
     ChartSpec("ten-firsts", "ten_firsts", ten_firsts),
-    ChartSpec("workforce-profile", "workforce", bars_chart(
-        ["community_workers", "social_work_professionals", "certified_social_workers"],
-        "chart.workforce_profile.title", "chart.workforce_profile.subtitle")),
+    ChartSpec(
+        "workforce-profile",
+        "workforce",
+        bars_chart(
+            ["community_workers", "social_work_professionals", "certified_social_workers"],
+            "chart.workforce_profile.title",
+            "chart.workforce_profile.subtitle",
+        ),
+    ),
     ChartSpec("workforce-age", "workforce", workforce_age),
-    ChartSpec("workforce-shares", "workforce", bars_chart(
-        ["community_workers_college_share", "certified_social_workers_national_share"],
-        "chart.shares.title", "chart.shares.subtitle", max_value=125)),
+    ChartSpec(
+        "workforce-shares",
+        "workforce",
+        bars_chart(
+            ["community_workers_college_share", "certified_social_workers_national_share"],
+            "chart.shares.title",
+            "chart.shares.subtitle",
+            max_value=125,
+        ),
+    ),
     ChartSpec("workforce-pay", "workforce", trend("community_worker_pay_floor_ratio")),
-    ChartSpec("pay-rules-map", "workforce", district_measure("pay_rules_issued", "map"), selectable=True),
-    ChartSpec("volunteers-headlines", "volunteers", headlines(
-        ["volunteers_registered", "volunteer_groups", "volunteer_service_hours"], "chart.volunteers.title", "chart.volunteers.subtitle")),
-    ChartSpec("volunteers-reporting", "volunteers", bars_chart(
-        ["party_members_reporting", "youth_league_members_reporting"], "chart.reporting.title", "chart.reporting.subtitle")),
+    ChartSpec(
+        "pay-rules-map", "workforce", district_measure("pay_rules_issued", "map"), selectable=True
+    ),
+    ChartSpec(
+        "volunteers-headlines",
+        "volunteers",
+        headlines(
+            ["volunteers_registered", "volunteer_groups", "volunteer_service_hours"],
+            "chart.volunteers.title",
+            "chart.volunteers.subtitle",
+        ),
+    ),
+    ChartSpec(
+        "volunteers-reporting",
+        "volunteers",
+        bars_chart(
+            ["party_members_reporting", "youth_league_members_reporting"],
+            "chart.reporting.title",
+            "chart.reporting.subtitle",
+        ),
+    ),
     ChartSpec("deliberation-coverage", "deliberation", deliberation_coverage),
-    ChartSpec("grid-headlines", "grid_services", headlines(
-        ["grid_cells", "grid_workers", "fifteen_minute_circles", "fifteen_minute_circle_coverage", "community_homes", "legal_person_committees"],
-        "chart.grid.title", "chart.grid.subtitle")),
-    ChartSpec("grid-workers", "grid_services", bars_chart(
-        ["grid_workers_fulltime", "grid_workers_parttime"], "chart.grid_workers.title", "chart.grid_workers.subtitle")),
+    ChartSpec(
+        "grid-headlines",
+        "grid_services",
+        headlines(
+            [
+                "grid_cells",
+                "grid_workers",
+                "fifteen_minute_circles",
+                "fifteen_minute_circle_coverage",
+                "community_homes",
+                "legal_person_committees",
+            ],
+            "chart.grid.title",
+            "chart.grid.subtitle",
+        ),
+    ),
+    ChartSpec(
+        "grid-workers",
+        "grid_services",
+        bars_chart(
+            ["grid_workers_fulltime", "grid_workers_parttime"],
+            "chart.grid_workers.title",
+            "chart.grid_workers.subtitle",
+        ),
+    ),
     ChartSpec("office-space", "grid_services", trend("office_space_compliance")),
-)  # fmt: skip
+)
 
 
 def chart(chart_id: str) -> ChartSpec:
@@ -279,7 +498,12 @@ def chart(chart_id: str) -> ChartSpec:
         return ChartSpec(chart_id, "trends", trend(chart_id.removeprefix("trend-")))
     for kind in ("map", "bar"):
         if chart_id.startswith(f"district-{kind}-"):
-            return ChartSpec(chart_id, "district", district_measure(chart_id.removeprefix(f"district-{kind}-"), kind), selectable=True)
+            return ChartSpec(
+                chart_id,
+                "district",
+                district_measure(chart_id.removeprefix(f"district-{kind}-"), kind),
+                selectable=True,
+            )
     raise KeyError(f"unknown chart '{chart_id}'")
 
 
@@ -301,4 +525,8 @@ def district_indicators(snapshot: Snapshot, topics: tuple[str, ...]) -> list[str
 def briefing_charts(snapshot: Snapshot) -> list[str]:
     """The default selection of a briefing pack: the key charts, then every trend."""
     ids = [c.id for c in CHARTS if c.briefing]
-    return ids + [c.id for c in trend_charts(snapshot) if c.id not in ("trend-community_worker_pay_floor_ratio", "trend-office_space_compliance")]
+    return ids + [
+        c.id
+        for c in trend_charts(snapshot)
+        if c.id not in ("trend-community_worker_pay_floor_ratio", "trend-office_space_compliance")
+    ]

@@ -57,13 +57,17 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m dashboard", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
-    b = sub.add_parser("build", help="build the reported snapshots (and the sample) from data/sources")
+    b = sub.add_parser(
+        "build", help="build the reported snapshots (and the sample) from data/sources"
+    )
     b.add_argument("--no-sample", action="store_true", help="skip the sample snapshot")
     b.set_defaults(func=cmd_build)
     v = sub.add_parser("validate", help="check a snapshot (all when no id) and print every problem")
     v.add_argument("snapshot", nargs="?")
     v.set_defaults(func=cmd_validate)
-    s = sub.add_parser("sample", help=f"generate the '{SAMPLE_SNAPSHOT}' snapshot from {DEFAULT_SNAPSHOT}")
+    s = sub.add_parser(
+        "sample", help=f"generate the '{SAMPLE_SNAPSHOT}' snapshot from {DEFAULT_SNAPSHOT}"
+    )
     s.add_argument("--scale", choices=["district", "community"], default="district")
     s.add_argument("--seed", type=int, default=None)
     s.set_defaults(func=cmd_sample)

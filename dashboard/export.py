@@ -56,7 +56,13 @@ class _ImageCache:
 _images = _ImageCache(IMAGE_CACHE_ENTRIES)
 
 
-def export_figure(snapshot: Snapshot, view: catalog.View, chart_id: str, aspect: str = "16:9", theme: str = "light"):
+def export_figure(
+    snapshot: Snapshot,
+    view: catalog.View,
+    chart_id: str,
+    aspect: str = "16:9",
+    theme: str = "light",
+):
     """The chart rebuilt for a standalone image: export type sizes, solid light background."""
     width, height = ASPECTS[aspect]
     export_view = replace(view, medium="export", theme=theme)
@@ -68,7 +74,16 @@ def export_figure(snapshot: Snapshot, view: catalog.View, chart_id: str, aspect:
 def render_spec(snapshot: Snapshot, view: catalog.View, chart_id: str, fmt: str = "png",
                 aspect: str = "16:9", theme: str = "light") -> bytes:  # fmt: skip
     """Image bytes of a chart, cached by snapshot, chart, district, language, format and size."""
-    key = (snapshot.id, snapshot.fingerprint, chart_id, view.district, view.lang, fmt, aspect, theme)
+    key = (
+        snapshot.id,
+        snapshot.fingerprint,
+        chart_id,
+        view.district,
+        view.lang,
+        fmt,
+        aspect,
+        theme,
+    )
     cached = _images.get(key)
     if cached is not None:
         return cached
@@ -108,7 +123,18 @@ def xlsx_bytes(frame: pd.DataFrame, sheet: str = "data") -> bytes:
     return buffer.getvalue()
 
 
-PROVENANCE_COLUMNS = ("indicator_id", "geo_code", "period", "value", "unit", "qualifier", "status", "source_id", "quote", "note")
+PROVENANCE_COLUMNS = (
+    "indicator_id",
+    "geo_code",
+    "period",
+    "value",
+    "unit",
+    "qualifier",
+    "status",
+    "source_id",
+    "quote",
+    "note",
+)
 
 
 def provenance_table(snapshot: Snapshot, data: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -122,7 +148,11 @@ def provenance_table(snapshot: Snapshot, data: pd.DataFrame, lang: str) -> pd.Da
     rows.insert(0, "indicator", rows["indicator_id"].map(names))
     rows.insert(2, "place", rows["geo_code"].map(places))
     rows["status"] = rows["status"].map(lambda s: t(f"status.{s}", lang))
-    rows["source"] = rows["source_id"].map(lambda s: sources.at[s, f"publisher_{lang}"] if s in sources.index else s)
-    rows["source_url"] = rows["source_id"].map(lambda s: sources.at[s, "url"] if s in sources.index else "")
+    rows["source"] = rows["source_id"].map(
+        lambda s: sources.at[s, f"publisher_{lang}"] if s in sources.index else s
+    )
+    rows["source_url"] = rows["source_id"].map(
+        lambda s: sources.at[s, "url"] if s in sources.index else ""
+    )
     rows["snapshot"] = snapshot.id
     return rows.reset_index(drop=True)

@@ -10,11 +10,31 @@ QUALIFIER_PREFIX = {
     "en": {"": "", "over": ">", "nearly": "nearly ", "about": "about "},
 }
 UNIT_SUFFIX = {
-    "zh": {"persons": "人", "count": "个", "hours": "小时", "years": "岁", "yuan": "元",
-           "sq_m": "平方米", "sq_km": "平方千米", "percent": "%", "ratio": "", "flag": ""},
-    "en": {"persons": "", "count": "", "hours": " h", "years": " yrs", "yuan": " yuan",
-           "sq_m": " m²", "sq_km": " km²", "percent": "%", "ratio": "", "flag": ""},
-}  # fmt: skip
+    "zh": {
+        "persons": "人",
+        "count": "个",
+        "hours": "小时",
+        "years": "岁",
+        "yuan": "元",
+        "sq_m": "平方米",
+        "sq_km": "平方千米",
+        "percent": "%",
+        "ratio": "",
+        "flag": "",
+    },
+    "en": {
+        "persons": "",
+        "count": "",
+        "hours": " h",
+        "years": " yrs",
+        "yuan": " yuan",
+        "sq_m": " m²",
+        "sq_km": " km²",
+        "percent": "%",
+        "ratio": "",
+        "flag": "",
+    },
+}
 FLAG_TEXT = {"zh": {1: "是", 0: "否"}, "en": {1: "yes", 0: "no"}}
 
 
@@ -45,7 +65,11 @@ def format_value(value: float, unit: str, lang: str, qualifier: str = "") -> str
     """A value with its unit and qualifier, as it appears on a tile or a label."""
     if unit == "flag":
         return FLAG_TEXT[lang].get(int(value), "–")
-    number = _trim(value, 1) if unit in ("percent", "years", "ratio", "sq_m", "sq_km") else compact(value, lang)
+    number = (
+        _trim(value, 1)
+        if unit in ("percent", "years", "ratio", "sq_m", "sq_km")
+        else compact(value, lang)
+    )
     if unit == "ratio":
         number = _trim(value, 2)
     return f"{QUALIFIER_PREFIX[lang].get(qualifier, '')}{number}{UNIT_SUFFIX[lang][unit]}"
@@ -58,7 +82,7 @@ def nice_ticks(max_value: float, count: int = 5) -> list[float]:
     raw = max_value / count
     magnitude = 10 ** math.floor(math.log10(raw))
     step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
-    return [i * step for i in range(int(math.ceil(max_value / step)) + 1)]
+    return [i * step for i in range(math.ceil(max_value / step) + 1)]
 
 
 def tick_labels(ticks: list[float], unit: str, lang: str) -> list[str]:

@@ -44,7 +44,9 @@ def latest(snapshot: Snapshot, indicator_id: str, geo_code: str = schema.CITY_CO
     return _as_value(rows.sort_values("period").iloc[-1])
 
 
-def series(snapshot: Snapshot, indicator_id: str, geo_codes: list[str] | None = None) -> pd.DataFrame:
+def series(
+    snapshot: Snapshot, indicator_id: str, geo_codes: list[str] | None = None
+) -> pd.DataFrame:
     """Dated preferred values, one row per place and period, ordered by time."""
     rows = preferred(snapshot, indicator_id)
     rows = rows[rows["year"].notna() & rows["geo_code"].isin(geo_codes or [schema.CITY_CODE])]
@@ -118,8 +120,18 @@ def multi_period_indicators(snapshot: Snapshot, topic: str | None = None) -> lis
 def values_table(snapshot: Snapshot, lang: str) -> pd.DataFrame:
     """Every value joined with its metadata and source, for the data view and downloads."""
     ind = snapshot.indicators.merge(
-        snapshot.indicator_meta[["indicator_id", "topic", f"name_{lang}"]], on="indicator_id", how="left"
+        snapshot.indicator_meta[["indicator_id", "topic", f"name_{lang}"]],
+        on="indicator_id",
+        how="left",
     )
-    ind = ind.merge(snapshot.geography[["geo_code", f"name_{lang}"]].rename(columns={f"name_{lang}": "place"}), on="geo_code", how="left")
-    ind = ind.merge(snapshot.sources[["source_id", "grade", "publisher_zh", "publisher_en", "url"]], on="source_id", how="left")
+    ind = ind.merge(
+        snapshot.geography[["geo_code", f"name_{lang}"]].rename(columns={f"name_{lang}": "place"}),
+        on="geo_code",
+        how="left",
+    )
+    ind = ind.merge(
+        snapshot.sources[["source_id", "grade", "publisher_zh", "publisher_en", "url"]],
+        on="source_id",
+        how="left",
+    )
     return ind.rename(columns={f"name_{lang}": "indicator"})

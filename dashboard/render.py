@@ -49,27 +49,37 @@ class Renderer:
     def _start(self) -> None:
         browser = chromium_path()
         if not browser:
-            raise RenderError("no Chromium found: install the Debian package 'chromium' to export images")
+            raise RenderError(
+                "no Chromium found: install the Debian package 'chromium' to export images"
+            )
         os.environ["BROWSER_PATH"] = browser
         import kaleido
 
         loop = asyncio.new_event_loop()
         threading.Thread(target=loop.run_forever, name="kaleido-loop", daemon=True).start()
-        engine = kaleido.Kaleido(n=1, timeout=RENDER_TIMEOUT_SECONDS, plotlyjs=str(PLOTLY_JS), mathjax=False)
+        engine = kaleido.Kaleido(
+            n=1, timeout=RENDER_TIMEOUT_SECONDS, plotlyjs=str(PLOTLY_JS), mathjax=False
+        )
         try:
-            asyncio.run_coroutine_threadsafe(engine.__aenter__(), loop).result(RENDER_TIMEOUT_SECONDS)
+            asyncio.run_coroutine_threadsafe(engine.__aenter__(), loop).result(
+                RENDER_TIMEOUT_SECONDS
+            )
         except Exception as exc:
             loop.call_soon_threadsafe(loop.stop)
             raise RenderError(f"Chromium could not be started for image export: {exc}") from exc
         self._loop, self._kaleido = loop, engine
         log.info("kaleido renderer started with %s", browser)
 
-    def render(self, fig: go.Figure, fmt: str, width: int, height: int, scale: float = 1.0) -> bytes:
+    def render(
+        self, fig: go.Figure, fmt: str, width: int, height: int, scale: float = 1.0
+    ) -> bytes:
         with self._lock:
             if self._loop is None:
                 self._start()
         opts = {"format": fmt, "width": width, "height": height, "scale": scale}
-        future = asyncio.run_coroutine_threadsafe(self._kaleido.calc_fig(fig, opts=opts), self._loop)
+        future = asyncio.run_coroutine_threadsafe(
+            self._kaleido.calc_fig(fig, opts=opts), self._loop
+        )
         try:
             return future.result(RENDER_TIMEOUT_SECONDS)
         except TimeoutError as exc:
@@ -84,5 +94,7 @@ class Renderer:
 _renderer = Renderer()
 
 
-def render(fig: go.Figure, fmt: str = "png", width: int = 1920, height: int = 1080, scale: float = 1.0) -> bytes:
+def render(
+    fig: go.Figure, fmt: str = "png", width: int = 1920, height: int = 1080, scale: float = 1.0
+) -> bytes:
     return _renderer.render(fig, fmt, width, height, scale)

@@ -14,9 +14,23 @@ CITY_CODE = "110000"
 NATIONAL_CODE = "100000"
 # GB/T 2260 codes of Beijing's 16 districts, in the order the bureau lists them.
 DISTRICT_CODES = (
-    "110101", "110102", "110105", "110106", "110107", "110108", "110109", "110111",
-    "110112", "110113", "110114", "110115", "110116", "110117", "110118", "110119",
-)  # fmt: skip
+    "110101",
+    "110102",
+    "110105",
+    "110106",
+    "110107",
+    "110108",
+    "110109",
+    "110111",
+    "110112",
+    "110113",
+    "110114",
+    "110115",
+    "110116",
+    "110117",
+    "110118",
+    "110119",
+)
 GEO_CODES = (CITY_CODE, NATIONAL_CODE, *DISTRICT_CODES)
 # Communities (only in generated scale snapshots) carry a 12-digit code under their district.
 GEO_CODE_PATTERN = r"^(100000|110000|1101\d{2}(\d{6})?)$"
@@ -25,14 +39,27 @@ STATUSES = ("reported", "derived", "estimated", "sample")
 QUALIFIERS = ("", "over", "nearly", "about")
 UNITS = ("persons", "count", "percent", "years", "yuan", "sq_m", "sq_km", "hours", "ratio", "flag")
 TOPICS = (
-    "trends", "milestones", "workforce", "volunteers", "deliberation", "grid_services", "population",
-)  # fmt: skip
+    "trends",
+    "milestones",
+    "workforce",
+    "volunteers",
+    "deliberation",
+    "grid_services",
+    "population",
+)
 GRADES = ("official", "media", "statistical", "internal")
 KINDS = ("reported", "sample")
 MILESTONE_CATEGORIES = (
-    "legal_status", "standards", "grid", "public_services", "elections",
-    "social_work", "services", "mobilisation", "participation",
-)  # fmt: skip
+    "legal_status",
+    "standards",
+    "grid",
+    "public_services",
+    "elections",
+    "social_work",
+    "services",
+    "mobilisation",
+    "participation",
+)
 
 PERIOD_PATTERN = r"^(\d{4}(-\d{2}(-\d{2})?)?)?$"
 # Quotes are kept short so a tile's popover and a slide's notes stay readable.
@@ -51,7 +78,9 @@ INDICATORS = pa.DataFrameSchema(
         "geo_code": _text(pa.Check.str_matches(GEO_CODE_PATTERN)),
         "period": _text(pa.Check.str_matches(PERIOD_PATTERN)),
         "year": pa.Column("Int16", pa.Check.in_range(1949, 2100), nullable=True),
-        "value": pa.Column(float, pa.Check(lambda s: s.notna() & (s.abs() < 1e13), element_wise=False)),
+        "value": pa.Column(
+            float, pa.Check(lambda s: s.notna() & (s.abs() < 1e13), element_wise=False)
+        ),
         "unit": _text(pa.Check.isin(UNITS)),
         "qualifier": _text(pa.Check.isin(QUALIFIERS)),
         "status": _text(pa.Check.isin(STATUSES)),
@@ -62,8 +91,11 @@ INDICATORS = pa.DataFrameSchema(
     },
     checks=[
         pa.Check(
-            lambda df: (df["status"] != "reported") | (df["quote"].str.len() > 0)
-            | df["note"].str.contains("no verbatim excerpt", regex=False),
+            lambda df: (
+                (df["status"] != "reported")
+                | (df["quote"].str.len() > 0)
+                | df["note"].str.contains("no verbatim excerpt", regex=False)
+            ),
             error="every reported value needs a verbatim quote",
         ),
     ],

@@ -139,7 +139,9 @@ def _read_table(path: Path, name: str, entry: dict) -> pd.DataFrame:
     if file.parent != path or not file.is_file():
         raise SnapshotError(f"{label}: table '{name}' is missing")
     if sha256_file(file) != entry["sha256"]:
-        raise SnapshotError(f"{label}: checksum does not match the manifest (file changed or damaged)")
+        raise SnapshotError(
+            f"{label}: checksum does not match the manifest (file changed or damaged)"
+        )
     try:
         frame = pq.read_table(file).to_pandas()
     except (pa.ArrowException, OSError) as exc:
@@ -217,11 +219,15 @@ def cross_table_problems(manifest: dict, tables: dict[str, pd.DataFrame]) -> lis
         problems.append(f"sources not in the registry: {', '.join(unregistered[:5])}")
     if manifest["kind"] == "reported" and (ind["status"] == "sample").any():
         problems.append("a reported snapshot holds sample rows")
-    if manifest["kind"] == "sample" and (ind["status"] != "sample").any() and not (
-        ind["status"].isin(["sample", "derived"]).all()
+    if (
+        manifest["kind"] == "sample"
+        and (ind["status"] != "sample").any()
+        and not (ind["status"].isin(["sample", "derived"]).all())
     ):
         problems.append("a sample snapshot holds rows not marked sample")
-    unit_mismatch = ind.merge(meta[["indicator_id", "unit"]], on="indicator_id", suffixes=("", "_m"))
+    unit_mismatch = ind.merge(
+        meta[["indicator_id", "unit"]], on="indicator_id", suffixes=("", "_m")
+    )
     bad_units = unit_mismatch[unit_mismatch["unit"] != unit_mismatch["unit_m"]]
     if len(bad_units):
         problems.append(f"unit differs from metadata for {bad_units['indicator_id'].iloc[0]}")

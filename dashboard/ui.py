@@ -16,7 +16,13 @@ from dashboard import catalog, export, queries, schema, state
 from dashboard.charts.districts import selected_district
 from dashboard.formatting import format_value
 from dashboard.i18n import LANGS, t
-from dashboard.snapshot import DEFAULT_SNAPSHOT, Snapshot, SnapshotError, list_snapshots, load_snapshot
+from dashboard.snapshot import (
+    DEFAULT_SNAPSHOT,
+    Snapshot,
+    SnapshotError,
+    list_snapshots,
+    load_snapshot,
+)
 
 log = logging.getLogger(__name__)
 DISTRICT_OPTIONS = (schema.CITY_CODE, *schema.DISTRICT_CODES)
@@ -58,7 +64,9 @@ def _init_from_link(ids: list[str]) -> state.LinkState:
     link = state.parse_link(params, ids)
     st.session_state.setdefault("lang", link.lang)
     st.session_state.setdefault("district", link.district)
-    st.session_state.setdefault("snapshot", link.snapshot or (DEFAULT_SNAPSHOT if DEFAULT_SNAPSHOT in ids else ids[0]))
+    st.session_state.setdefault(
+        "snapshot", link.snapshot or (DEFAULT_SNAPSHOT if DEFAULT_SNAPSHOT in ids else ids[0])
+    )
     st.session_state.setdefault("present", link.present)
     st.session_state.setdefault("scene", link.scene)
     st.session_state.setdefault("theme", link.theme)
@@ -82,7 +90,15 @@ def start_session() -> Session | None:
         st.error(t("notice.no_snapshot", lang) + f" ({error})")
         return None
     if error:
-        notices.append(t("notice.snapshot_failed", lang, snapshot=st.session_state["snapshot"], error=error, fallback=snapshot.id))
+        notices.append(
+            t(
+                "notice.snapshot_failed",
+                lang,
+                snapshot=st.session_state["snapshot"],
+                error=error,
+                fallback=snapshot.id,
+            )
+        )
     session = Session(
         snapshot=snapshot,
         view=catalog.View(lang=lang, district=st.session_state["district"]),
@@ -97,13 +113,33 @@ def start_session() -> Session | None:
 def sidebar(session: Session, ids: list[str]) -> None:
     lang = session.lang
     with st.sidebar:
-        st.radio(t("sidebar.language", lang), LANGS, key="lang", horizontal=True,
-                 format_func=lambda code: "中文" if code == "zh" else "English")  # fmt: skip
-        st.selectbox(t("sidebar.snapshot", lang), ids, key="snapshot", format_func=lambda i: snapshot_label(i, lang))
-        st.selectbox(t("sidebar.district", lang), DISTRICT_OPTIONS, key="district",
-                     format_func=lambda c: district_label(session.snapshot, c, lang))  # fmt: skip
+        st.radio(
+            t("sidebar.language", lang),
+            LANGS,
+            key="lang",
+            horizontal=True,
+            format_func=lambda code: "中文" if code == "zh" else "English",
+        )
+        st.selectbox(
+            t("sidebar.snapshot", lang),
+            ids,
+            key="snapshot",
+            format_func=lambda i: snapshot_label(i, lang),
+        )
+        st.selectbox(
+            t("sidebar.district", lang),
+            DISTRICT_OPTIONS,
+            key="district",
+            format_func=lambda c: district_label(session.snapshot, c, lang),
+        )
         st.caption(t("sidebar.as_of", lang, date=session.snapshot.as_of))
-        st.button(t("sidebar.present", lang), key="enter_present", on_click=_set_present, args=(True,), icon=":material/slideshow:")
+        st.button(
+            t("sidebar.present", lang),
+            key="enter_present",
+            on_click=_set_present,
+            args=(True,),
+            icon=":material/slideshow:",
+        )
 
 
 def _set_present(on: bool) -> None:
@@ -117,11 +153,17 @@ def snapshot_label(snapshot_id: str, lang: str) -> str:
     except SnapshotError:
         return snapshot_id
     title = snap.title(lang)
-    return t("sidebar.sample_label", lang, title=title) if snap.is_sample else f"{snapshot_id} · {title}"
+    return (
+        t("sidebar.sample_label", lang, title=title)
+        if snap.is_sample
+        else f"{snapshot_id} · {title}"
+    )
 
 
 def district_label(snapshot: Snapshot, code: str, lang: str) -> str:
-    return t("geo.city", lang) if code == schema.CITY_CODE else queries.geo_name(snapshot, code, lang)
+    return (
+        t("geo.city", lang) if code == schema.CITY_CODE else queries.geo_name(snapshot, code, lang)
+    )
 
 
 def sync_link(session: Session) -> None:
@@ -179,8 +221,13 @@ def breadcrumb(session: Session) -> None:
         return
     cols = st.columns([4, 1])
     cols[0].markdown(f"**{catalog.place_label(session.snapshot, session.view)}**")
-    cols[1].button(t("breadcrumb.back", session.lang), key="back_to_city", on_click=_select_district,
-                   args=(schema.CITY_CODE,), icon=":material/arrow_back:")  # fmt: skip
+    cols[1].button(
+        t("breadcrumb.back", session.lang),
+        key="back_to_city",
+        on_click=_select_district,
+        args=(schema.CITY_CODE,),
+        icon=":material/arrow_back:",
+    )
 
 
 def _select_district(code: str) -> None:
@@ -207,12 +254,21 @@ def plotly_config(spec_id: str, session: Session) -> dict:
     }
 
 
-def chart(session: Session, spec: catalog.ChartSpec, result: catalog.ChartResult | None = None, height: int = 480) -> None:
+def chart(
+    session: Session,
+    spec: catalog.ChartSpec,
+    result: catalog.ChartResult | None = None,
+    height: int = 480,
+) -> None:
     """A chart with its table alternative and download buttons, drill-down when selectable."""
     result = result or spec.build(session.snapshot, session.view)
     key = f"chart_{spec.id}"
     fig = result.figure.update_layout(height=height)
-    selection = {"on_select": lambda: _on_chart_select(key), "selection_mode": "points"} if spec.selectable else {}
+    selection = (
+        {"on_select": lambda: _on_chart_select(key), "selection_mode": "points"}
+        if spec.selectable
+        else {}
+    )
     st.plotly_chart(fig, key=key, theme=None, config=plotly_config(spec.id, session), **selection)
     downloads(session, spec, result)
 
@@ -226,13 +282,32 @@ def downloads(session: Session, spec: catalog.ChartSpec, result: catalog.ChartRe
     with left.popover(t("download.button", lang), icon=":material/download:"):
         for label, fmt, aspect, suffix, mime in IMAGE_DOWNLOADS:
             st.download_button(
-                label, lambda f=fmt, a=aspect: export.render_spec(snap, view, spec.id, f, aspect=a),
-                f"{stem}{suffix}", mime, key=f"dl_{fmt}_{aspect}_{spec.id}", on_click="ignore", width="stretch",
-            )  # fmt: skip
-        st.download_button("CSV", lambda: export.csv_bytes(table), f"{stem}.csv", "text/csv",
-                           key=f"dl_csv_{spec.id}", on_click="ignore", width="stretch")  # fmt: skip
-        st.download_button("XLSX", lambda: export.xlsx_bytes(table), f"{stem}.xlsx", XLSX_MIME,
-                           key=f"dl_xlsx_{spec.id}", on_click="ignore", width="stretch")  # fmt: skip
+                label,
+                lambda f=fmt, a=aspect: export.render_spec(snap, view, spec.id, f, aspect=a),
+                f"{stem}{suffix}",
+                mime,
+                key=f"dl_{fmt}_{aspect}_{spec.id}",
+                on_click="ignore",
+                width="stretch",
+            )
+        st.download_button(
+            "CSV",
+            lambda: export.csv_bytes(table),
+            f"{stem}.csv",
+            "text/csv",
+            key=f"dl_csv_{spec.id}",
+            on_click="ignore",
+            width="stretch",
+        )
+        st.download_button(
+            "XLSX",
+            lambda: export.xlsx_bytes(table),
+            f"{stem}.xlsx",
+            XLSX_MIME,
+            key=f"dl_xlsx_{spec.id}",
+            on_click="ignore",
+            width="stretch",
+        )
     with right.expander(t("chart.table", lang)):
         st.dataframe(table, hide_index=True, width="stretch")
 
@@ -259,8 +334,11 @@ def tile(session: Session, indicator_id: str, container=None) -> None:
         target.metric(label, "–", help=t("chart.no_data", lang))
         return
     with target.container(border=True):
-        st.metric(label, format_value(value.value, value.unit, lang, value.qualifier),
-                  help=f"{t('prov.period', lang)}: {value.period or t('prov.period_unstated', lang)}")  # fmt: skip
+        st.metric(
+            label,
+            format_value(value.value, value.unit, lang, value.qualifier),
+            help=f"{t('prov.period', lang)}: {value.period or t('prov.period_unstated', lang)}",
+        )
         provenance_popover(session, value)
 
 
@@ -283,22 +361,31 @@ def provenance_popover(session: Session, value: queries.Value) -> None:
 
 def not_reported(session: Session, indicator_id: str) -> bool:
     """Say in place that an indicator has no district values; True when that is the case."""
-    if session.view.drilled and not queries.latest(session.snapshot, indicator_id, session.view.district):
-        st.info(f"{queries.indicator_name(session.snapshot, indicator_id, session.lang)}: "
-                f"{t('district.not_reported', session.lang)}", icon=":material/info:")  # fmt: skip
+    if session.view.drilled and not queries.latest(
+        session.snapshot, indicator_id, session.view.district
+    ):
+        st.info(
+            f"{queries.indicator_name(session.snapshot, indicator_id, session.lang)}: "
+            f"{t('district.not_reported', session.lang)}",
+            icon=":material/info:",
+        )
         return True
     return False
 
 
 def district_panel(session: Session, topics: tuple[str, ...], key: str) -> None:
-    """Map and ranked bars of one chosen measure, or a plain statement that none has district data."""
+    """Map and ranked bars of one chosen measure, or a plain statement that none is by district."""
     lang = session.lang
     ids = catalog.district_indicators(session.snapshot, topics)
     if not ids:
         st.info(t("district.not_reported", lang), icon=":material/info:")
         return
-    chosen = st.selectbox(t("chart.value", lang), ids, key=f"{key}_measure",
-                          format_func=lambda i: queries.indicator_name(session.snapshot, i, lang))  # fmt: skip
+    chosen = st.selectbox(
+        t("chart.value", lang),
+        ids,
+        key=f"{key}_measure",
+        format_func=lambda i: queries.indicator_name(session.snapshot, i, lang),
+    )
     st.caption(t("district.click_hint", lang))
     left, right = st.columns(2)
     with left:
@@ -315,8 +402,10 @@ def frame_table(frame: pd.DataFrame) -> None:
 # footer for the press-conference screen.
 _PRESENT_CSS = """<style>
 header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
-section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], footer {display: none !important;}
-.block-container {padding-top: 0.5rem !important; padding-bottom: 0 !important; max-width: 100% !important;}
+section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+footer {display: none !important;}
+.block-container {padding-top: 0.5rem !important; padding-bottom: 0 !important;
+  max-width: 100% !important;}
 </style>"""
 
 

@@ -16,13 +16,25 @@ ui.page_header(session, "page.data_sources")
 # 1. Filters
 table = queries.values_table(snapshot, lang)
 cols = st.columns(3)
-topics = cols[0].multiselect(t("data.filter_topic", lang), list(schema.TOPICS), key="data_topics",
-                             format_func=lambda x: t(f"topic.{x}", lang))  # fmt: skip
-statuses = cols[1].multiselect(t("data.filter_status", lang), list(schema.STATUSES), key="data_statuses",
-                               format_func=lambda x: t(f"status.{x}", lang))  # fmt: skip
-places = cols[2].multiselect(t("data.filter_district", lang), list(schema.GEO_CODES), key="data_places",
-                             default=[session.view.district] if session.view.drilled else [],
-                             format_func=lambda c: queries.geo_name(snapshot, c, lang))  # fmt: skip
+topics = cols[0].multiselect(
+    t("data.filter_topic", lang),
+    list(schema.TOPICS),
+    key="data_topics",
+    format_func=lambda x: t(f"topic.{x}", lang),
+)
+statuses = cols[1].multiselect(
+    t("data.filter_status", lang),
+    list(schema.STATUSES),
+    key="data_statuses",
+    format_func=lambda x: t(f"status.{x}", lang),
+)
+places = cols[2].multiselect(
+    t("data.filter_district", lang),
+    list(schema.GEO_CODES),
+    key="data_places",
+    default=[session.view.district] if session.view.drilled else [],
+    format_func=lambda c: queries.geo_name(snapshot, c, lang),
+)
 if topics:
     table = table[table["topic"].isin(topics)]
 if statuses:
@@ -31,16 +43,43 @@ if places:
     table = table[table["geo_code"].isin(places)]
 
 # 2. The values, with provenance, and their downloads
-shown = table[["indicator", "place", "period", "value", "unit", "qualifier", "status", "grade",
-               "source_id", "quote", "note", "indicator_id", "geo_code"]]  # fmt: skip
+shown = table[
+    [
+        "indicator",
+        "place",
+        "period",
+        "value",
+        "unit",
+        "qualifier",
+        "status",
+        "grade",
+        "source_id",
+        "quote",
+        "note",
+        "indicator_id",
+        "geo_code",
+    ]
+]
 st.caption(t("data.count", lang, n=len(shown)))
 st.dataframe(shown, hide_index=True, width="stretch", height=460)
 stem = f"values_{snapshot.id}_{lang}"
 c1, c2, _ = st.columns([1, 1, 4])
-c1.download_button(t("data.download_csv", lang), lambda: export.csv_bytes(shown), f"{stem}.csv", "text/csv",
-                   key="data_csv", on_click="ignore")  # fmt: skip
-c2.download_button(t("data.download_xlsx", lang), lambda: export.xlsx_bytes(shown), f"{stem}.xlsx",
-                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="data_xlsx", on_click="ignore")  # fmt: skip
+c1.download_button(
+    t("data.download_csv", lang),
+    lambda: export.csv_bytes(shown),
+    f"{stem}.csv",
+    "text/csv",
+    key="data_csv",
+    on_click="ignore",
+)
+c2.download_button(
+    t("data.download_xlsx", lang),
+    lambda: export.xlsx_bytes(shown),
+    f"{stem}.xlsx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    key="data_xlsx",
+    on_click="ignore",
+)
 st.caption(t("data.left_out", lang))
 
 # 3. Source registry and manifest

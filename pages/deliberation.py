@@ -9,7 +9,9 @@ ui.page_header(session, "page.deliberation")
 
 # 1. Headline tiles
 columns = st.columns(3)
-for i, indicator_id in enumerate(["deliberation_halls_urban", "deliberation_coverage_urban", "deliberation_coverage_rural"]):
+for i, indicator_id in enumerate(
+    ["deliberation_halls_urban", "deliberation_coverage_urban", "deliberation_coverage_rural"]
+):
     ui.tile(session, indicator_id, columns[i])
 ui.not_reported(session, "deliberation_coverage_rural")
 

@@ -5,15 +5,25 @@ import streamlit as st
 
 from dashboard import catalog, ui
 
-SERVICE_TRENDS = ("trend-fifteen_minute_circles", "trend-fifteen_minute_circle_coverage",
-                  "trend-community_homes", "trend-grid_cells")  # fmt: skip
+SERVICE_TRENDS = (
+    "trend-fifteen_minute_circles",
+    "trend-fifteen_minute_circle_coverage",
+    "trend-community_homes",
+    "trend-grid_cells",
+)
 
 session = ui.current()
 ui.page_header(session, "page.grid_services")
 
 # 1. Headline tiles
-ids = ["grid_cells", "grid_workers", "fifteen_minute_circles", "fifteen_minute_circle_coverage",
-       "community_homes", "legal_person_committees"]  # fmt: skip
+ids = [
+    "grid_cells",
+    "grid_workers",
+    "fifteen_minute_circles",
+    "fifteen_minute_circle_coverage",
+    "community_homes",
+    "legal_person_committees",
+]
 columns = st.columns(3)
 for i, indicator_id in enumerate(ids):
     ui.tile(session, indicator_id, columns[i % 3])

@@ -26,20 +26,37 @@ def _on_timeline_select() -> None:
 
 
 result = catalog.ten_firsts(session.snapshot, session.view, selected_rank=selected)
-st.plotly_chart(result.figure.update_layout(height=520), key="chart_ten-firsts", theme=None,
-                on_select=_on_timeline_select, selection_mode="points",
-                config=ui.plotly_config("ten-firsts", session))  # fmt: skip
+st.plotly_chart(
+    result.figure.update_layout(height=520),
+    key="chart_ten-firsts",
+    theme=None,
+    on_select=_on_timeline_select,
+    selection_mode="points",
+    config=ui.plotly_config("ten-firsts", session),
+)
 ui.downloads(session, catalog.chart("ten-firsts"), result)
 
 # 2. The selected milestone in full
-st.radio(t("page.ten_firsts", lang), ranks, key="ten_firsts_rank", horizontal=True,
-         format_func=lambda r: f"{r}. {titles[r]}")  # fmt: skip
+st.radio(
+    t("page.ten_firsts", lang),
+    ranks,
+    key="ten_firsts_rank",
+    horizontal=True,
+    format_func=lambda r: f"{r}. {titles[r]}",
+)
 row = milestones[milestones["rank"] == st.session_state["ten_firsts_rank"]].iloc[0]
 with st.container(border=True):
     st.subheader(f"{int(row['rank'])}. {row[f'title_{lang}']}")
-    year = f"{int(row['year'])}" if row["year"] is not None and str(row["year"]) != "<NA>" else t("prov.period_unstated", lang)
+    year = (
+        f"{int(row['year'])}"
+        if row["year"] is not None and str(row["year"]) != "<NA>"
+        else t("prov.period_unstated", lang)
+    )
     st.caption(f"{t('prov.period', lang)}: {row['date'] or year}")
     st.write(row[f"summary_{lang}"])
     st.markdown(f"**{t('prov.quote', lang)}**")
     st.text(f"“{row['quote']}”")
-    st.caption(f"{t('prov.source', lang)}: {queries.source_label(session.snapshot, row['source_id'], lang)}")
+    st.caption(
+        f"{t('prov.source', lang)}: "
+        f"{queries.source_label(session.snapshot, row['source_id'], lang)}"
+    )

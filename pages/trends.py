@@ -20,11 +20,23 @@ by_topic: dict[str, list] = {}
 for spec in specs:
     by_topic.setdefault(topics_of[spec.id.removeprefix("trend-")], []).append(spec)
 topics = [topic for topic in schema.TOPICS if topic in by_topic]
-topic = st.segmented_control(t("data.filter_topic", lang), topics, default=topics[0], key="trends_topic",
-                             format_func=lambda x: f"{t(f'topic.{x}', lang)} ({len(by_topic[x])})") or topics[0]  # fmt: skip
+topic = (
+    st.segmented_control(
+        t("data.filter_topic", lang),
+        topics,
+        default=topics[0],
+        key="trends_topic",
+        format_func=lambda x: f"{t(f'topic.{x}', lang)} ({len(by_topic[x])})",
+    )
+    or topics[0]
+)
 years = session.snapshot.indicators["year"].dropna().astype(int)
 first, last = int(years.min()), int(years.max())
-year_range = st.slider(t("chart.year", lang), first, last, (first, last), key="trends_years") if first < last else None
+year_range = (
+    st.slider(t("chart.year", lang), first, last, (first, last), key="trends_years")
+    if first < last
+    else None
+)
 
 # 2. One chart per indicator, two to a row; a district's values overlay the city's when present
 columns = st.columns(2)
@@ -33,5 +45,8 @@ for i, spec in enumerate(by_topic[topic]):
     with columns[i % 2]:
         result = catalog.trend(indicator_id)(session.snapshot, session.view, year_range=year_range)
         ui.chart(session, spec, result, height=420)
-        if session.view.drilled and queries.series(session.snapshot, indicator_id, [session.view.district]).empty:
+        if (
+            session.view.drilled
+            and queries.series(session.snapshot, indicator_id, [session.view.district]).empty
+        ):
             st.caption(t("district.not_reported", lang))

@@ -8,8 +8,13 @@ session = ui.current()
 ui.page_header(session, "page.volunteers")
 
 # 1. Headline tiles
-ids = ["volunteers_registered", "volunteer_groups", "volunteer_service_hours",
-       "party_members_reporting", "youth_league_members_reporting"]  # fmt: skip
+ids = [
+    "volunteers_registered",
+    "volunteer_groups",
+    "volunteer_service_hours",
+    "party_members_reporting",
+    "youth_league_members_reporting",
+]
 columns = st.columns(3)
 for i, indicator_id in enumerate(ids):
     ui.tile(session, indicator_id, columns[i % 3])

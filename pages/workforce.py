@@ -8,8 +8,14 @@ session = ui.current()
 ui.page_header(session, "page.workforce")
 
 # 1. Headline tiles
-ids = ["community_workers", "community_worker_avg_age", "community_workers_college_share",
-       "certified_social_workers", "community_worker_annual_pay", "districts_pay_rules_issued"]  # fmt: skip
+ids = [
+    "community_workers",
+    "community_worker_avg_age",
+    "community_workers_college_share",
+    "certified_social_workers",
+    "community_worker_annual_pay",
+    "districts_pay_rules_issued",
+]
 columns = st.columns(3)
 for i, indicator_id in enumerate(ids):
     ui.tile(session, indicator_id, columns[i % 3])

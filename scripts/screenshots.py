@@ -1,6 +1,6 @@
 """Screenshots of every view at desktop, projector and phone sizes, for looking at what users see.
 
-    python scripts/screenshots.py [--url http://127.0.0.1:8501] [--pages overview,trends] [--query lang=en]
+    python scripts/screenshots.py [--url URL] [--pages overview,trends] [--query lang=en]
 Writes PNGs to artifacts/screenshots/.
 """
 
@@ -12,9 +12,23 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 REPO = Path(__file__).resolve().parent.parent
-PAGES = ("overview", "ten_firsts", "trends", "workforce", "volunteers", "deliberation", "grid_services", "data_sources")
+PAGES = (
+    "overview",
+    "ten_firsts",
+    "trends",
+    "workforce",
+    "volunteers",
+    "deliberation",
+    "grid_services",
+    "data_sources",
+)
 VIEWPORTS = {"desktop": (1920, 1080), "projector": (1280, 720), "phone": (390, 844)}
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+]
 
 
 def main() -> None:
@@ -37,7 +51,10 @@ def main() -> None:
                 query = f"?{args.query}" if args.query else ""
                 page.goto(f"{args.url}/{name}{query}")
                 page.wait_for_selector("h1", timeout=60_000)
-                page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+                page.wait_for_function(
+                    "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
+                    timeout=60_000,
+                )
                 page.wait_for_timeout(1500)
                 tag = args.query.replace("=", "-").replace("&", "_")
                 file = out / f"{name}_{size}{'_' + tag if tag else ''}.png"

@@ -27,10 +27,16 @@ SAMPLE_SOURCE = "sample-generator"
 # Figures that describe the city as a whole (a standard, a count of districts, a term of office)
 # are not split over districts, even in the sample.
 CITY_ONLY = (
-    "districts_pay_rules_issued", "districts_pay_rules_pending", "office_space_standard",
-    "committee_term_years", "grid_cell_typical_area", "city_work_conferences",
-    "community_direct_items", "community_plaques", "certified_social_workers_national_share",
-)  # fmt: skip
+    "districts_pay_rules_issued",
+    "districts_pay_rules_pending",
+    "office_space_standard",
+    "committee_term_years",
+    "grid_cell_typical_area",
+    "city_work_conferences",
+    "community_direct_items",
+    "community_plaques",
+    "certified_social_workers_national_share",
+)
 SAMPLE_NOTE = "synthetic sample value, not a published figure"
 
 
@@ -66,7 +72,9 @@ def anchors(reported: pd.DataFrame, indicator: str, as_of: str) -> list[tuple[in
     return [points[y] for y in sorted(points)]
 
 
-def city_series(points: list[tuple[int, str, float]], unit: str, rng: random.Random) -> list[tuple[str, float]]:
+def city_series(
+    points: list[tuple[int, str, float]], unit: str, rng: random.Random
+) -> list[tuple[str, float]]:
     """Yearly values through every anchor: log-linear between anchors, a gentle ramp before."""
     first_year = min(FIRST_YEAR, points[0][0])
     last_year = max(LAST_YEAR, points[-1][0])
@@ -101,10 +109,13 @@ def shape(value: float, unit: str) -> float:
 
 
 def split_total(total: float, weights: np.ndarray) -> np.ndarray:
-    """Integer shares of `total` in proportion to `weights` that add up exactly (largest remainder)."""
+    """Integer shares of `total` in proportion to `weights` that add up exactly.
+
+    Largest-remainder rounding: floors first, then one more to the largest fractions.
+    """
     raw = weights / weights.sum() * total
     floor = np.floor(raw)
-    remainder = int(round(total - floor.sum()))
+    remainder = round(total - floor.sum())
     order = np.argsort(-(raw - floor), kind="stable")
     floor[order[:remainder]] += 1
     return floor
@@ -118,7 +129,9 @@ def district_weights(reported: pd.DataFrame, rng: random.Random) -> np.ndarray:
     return base * np.array([rng.uniform(0.7, 1.3) for _ in schema.DISTRICT_CODES])
 
 
-def sample_rows(reported: pd.DataFrame, meta: pd.DataFrame, as_of: str, seed: int = SEED) -> pd.DataFrame:
+def sample_rows(
+    reported: pd.DataFrame, meta: pd.DataFrame, as_of: str, seed: int = SEED
+) -> pd.DataFrame:
     rng = random.Random(seed)
     rows = []
     for ind in meta.itertuples():
@@ -132,7 +145,9 @@ def sample_rows(reported: pd.DataFrame, meta: pd.DataFrame, as_of: str, seed: in
             rows.append((ind.indicator_id, schema.CITY_CODE, period, value, ind.unit))
             if ind.indicator_id in CITY_ONLY:
                 continue
-            for code, v in zip(schema.DISTRICT_CODES, districts(value, ind.unit, weights, rng), strict=True):
+            for code, v in zip(
+                schema.DISTRICT_CODES, districts(value, ind.unit, weights, rng), strict=True
+            ):
                 rows.append((ind.indicator_id, code, period, v, ind.unit))
     frame = pd.DataFrame(rows, columns=["indicator_id", "geo_code", "period", "value", "unit"])
     frame = pd.concat([frame, sample_flags(reported, meta, rng)], ignore_index=True)
@@ -149,7 +164,9 @@ def sample_flags(reported: pd.DataFrame, meta: pd.DataFrame, rng: random.Random)
     """Per-district yes/no indicators: a plausible mix, every district present."""
     rows = []
     for ind in meta[meta["unit"] == "flag"].itertuples():
-        periods = sorted(set(reported.loc[reported["indicator_id"] == ind.indicator_id, "period"])) or ["2018"]
+        periods = sorted(
+            set(reported.loc[reported["indicator_id"] == ind.indicator_id, "period"])
+        ) or ["2018"]
         for period in periods:
             for code in schema.DISTRICT_CODES:
                 rows.append((ind.indicator_id, code, period, float(rng.random() < 0.8), "flag"))
@@ -163,8 +180,12 @@ def as_indicator_table(frame: pd.DataFrame, rules: list[dict]) -> pd.DataFrame:
     frame = finish_indicators(frame)
     derived = derive(frame, rules)
     if len(derived):
-        derived = derived.assign(status="sample", source_id=SAMPLE_SOURCE, note=SAMPLE_NOTE + "; " + derived["note"])
-        frame = finish_indicators(pd.concat([frame.drop(columns=["year", "preferred"]), derived], ignore_index=True))
+        derived = derived.assign(
+            status="sample", source_id=SAMPLE_SOURCE, note=SAMPLE_NOTE + "; " + derived["note"]
+        )
+        frame = finish_indicators(
+            pd.concat([frame.drop(columns=["year", "preferred"]), derived], ignore_index=True)
+        )
     return frame
 
 

@@ -18,7 +18,9 @@ def year_of(period: str) -> int | None:
     return int(period[:4]) if period else None
 
 
-def facts_frame(facts: list[dict], units: dict[str, str], rank: dict[int, str] | None = None) -> pd.DataFrame:
+def facts_frame(
+    facts: list[dict], units: dict[str, str], rank: dict[int, str] | None = None
+) -> pd.DataFrame:
     rank = rank or {}
     rows = [
         {
@@ -49,7 +51,9 @@ def finish_indicators(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.copy().reset_index(drop=True)
     frame["year"] = pd.array([year_of(p) for p in frame["period"]], dtype="Int16")
     frame["preferred"] = mark_preferred(frame)
-    frame = frame.sort_values(["indicator_id", "geo_code", "period", "source_id", "value"], kind="stable")
+    frame = frame.sort_values(
+        ["indicator_id", "geo_code", "period", "source_id", "value"], kind="stable"
+    )
     return frame[INDICATOR_COLUMNS].reset_index(drop=True)
 
 
@@ -67,12 +71,16 @@ def mark_preferred(frame: pd.DataFrame) -> pd.Series:
     if (chosen > 1).any():
         first = frame[chosen > 1].iloc[0]
         raise SourceError(
-            f"{first.indicator_id}/{first.geo_code}/{first.period}: more than one value noted 'preferred'"
+            f"{first.indicator_id}/{first.geo_code}/{first.period}: "
+            "more than one value noted 'preferred'"
         )
     orphans = frame[chosen == 0]
     if len(orphans) and "_rank" not in frame:
         first = orphans.iloc[0]
-        raise SourceError(f"{first.indicator_id}/{first.geo_code}/{first.period}: competing values, none noted 'preferred'")
+        raise SourceError(
+            f"{first.indicator_id}/{first.geo_code}/{first.period}: "
+            "competing values, none noted 'preferred'"
+        )
     for _, group in orphans.groupby(key):
         best = group.sort_values("_rank").index[-1]
         preferred.loc[best] = True
@@ -95,7 +103,11 @@ def derive(values: pd.DataFrame, indicators: list[dict]) -> pd.DataFrame:
         den = preferred[preferred["indicator_id"] == rule["denominator"]]
         if rule["op"] == "density":
             # Land area is published without a date: the latest stated area serves every period.
-            den = den.sort_values("period").drop_duplicates("geo_code", keep="last").drop(columns="period")
+            den = (
+                den.sort_values("period")
+                .drop_duplicates("geo_code", keep="last")
+                .drop(columns="period")
+            )
             both = num.merge(den, on=["geo_code"], suffixes=("_n", "_d"))
         else:
             both = num.merge(den, on=["geo_code", "period"], suffixes=("_n", "_d"))
@@ -109,12 +121,17 @@ def derive(values: pd.DataFrame, indicators: list[dict]) -> pd.DataFrame:
                     "period": r.period,
                     "value": round(r.value_n / r.value_d * scale, 4),
                     "unit": ind["unit"],
-                    "qualifier": r.qualifier_n if r.qualifier_n == r.qualifier_d else "about"
-                    if (r.qualifier_n or r.qualifier_d) else "",
+                    "qualifier": r.qualifier_n
+                    if r.qualifier_n == r.qualifier_d
+                    else "about"
+                    if (r.qualifier_n or r.qualifier_d)
+                    else "",
                     "status": "derived",
                     "source_id": r.source_id_n,
                     "quote": "",
-                    "note": derivation_note(rule, r.value_n, r.value_d, r.source_id_n, r.source_id_d),
+                    "note": derivation_note(
+                        rule, r.value_n, r.value_d, r.source_id_n, r.source_id_d
+                    ),
                 }
             )
     rows += implied_flags(preferred, indicators)
@@ -126,7 +143,9 @@ def derive(values: pd.DataFrame, indicators: list[dict]) -> pd.DataFrame:
 def derivation_note(rule: dict, num: float, den: float, src_n: str, src_d: str) -> str:
     factor = " × 100" if rule["op"] == "share" else ""
     sources = src_n if src_n == src_d else f"{src_n}; {src_d}"
-    return f"{rule['numerator']} {num:g} ÷ {rule['denominator']} {den:g}{factor} (sources: {sources})"
+    return (
+        f"{rule['numerator']} {num:g} ÷ {rule['denominator']} {den:g}{factor} (sources: {sources})"
+    )
 
 
 def implied_flags(preferred: pd.DataFrame, indicators: list[dict]) -> list[dict]:
@@ -136,26 +155,38 @@ def implied_flags(preferred: pd.DataFrame, indicators: list[dict]) -> list[dict]
         rule = ind.get("derivation") or {}
         if rule.get("op") != "complement_flag":
             continue
-        totals = preferred[(preferred["indicator_id"] == rule["count"]) & (preferred["geo_code"] == schema.CITY_CODE)]
+        totals = preferred[
+            (preferred["indicator_id"] == rule["count"])
+            & (preferred["geo_code"] == schema.CITY_CODE)
+        ]
         for total in totals.itertuples():
             named = preferred[
                 (preferred["indicator_id"] == ind["id"]) & (preferred["period"] == total.period)
             ]
             missing = [d for d in schema.DISTRICT_CODES if d not in set(named["geo_code"])]
             named_no = set(named.loc[named["value"] == 0, "geo_code"])
-            if len(missing) != total.value or len(named_no) != len(schema.DISTRICT_CODES) - total.value:
+            if (
+                len(missing) != total.value
+                or len(named_no) != len(schema.DISTRICT_CODES) - total.value
+            ):
                 continue
             for code in missing:
                 rows.append(
                     {
-                        "indicator_id": ind["id"], "geo_code": code, "period": total.period,
-                        "value": 1.0, "unit": ind["unit"], "qualifier": "", "status": "derived",
-                        "source_id": total.source_id, "quote": "",
+                        "indicator_id": ind["id"],
+                        "geo_code": code,
+                        "period": total.period,
+                        "value": 1.0,
+                        "unit": ind["unit"],
+                        "qualifier": "",
+                        "status": "derived",
+                        "source_id": total.source_id,
+                        "quote": "",
                         "note": f"{rule['count']} = {total.value:g} of 16 (reported); the "
                         f"{len(named_no)} districts named as not yet done are "
                         f"{', '.join(sorted(named_no))}, so this one is done",
                     }
-                )  # fmt: skip
+                )
     return rows
 
 
@@ -251,13 +282,30 @@ def reported_tables(curated: Curated, as_of: str) -> dict[str, pd.DataFrame]:
     facts = [f for f in curated.facts if published_date(f, by_id) <= as_of]
     units = {i["id"]: i["unit"] for i in curated.indicators}
     # Grade A before B, then the later publication.
-    rank = {id(f): f"{'B' if by_id[f['source']]['reliability'] == 'A' else 'A'}{published_date(f, by_id)}" for f in facts}
+    rank = {
+        id(
+            f
+        ): f"{'B' if by_id[f['source']]['reliability'] == 'A' else 'A'}{published_date(f, by_id)}"
+        for f in facts
+    }
     values = facts_frame(facts, units, rank)
     derived = derive(values, curated.indicators)
-    indicators = finish_indicators(pd.concat([values.drop(columns=["year", "preferred"]), derived.drop(columns=[c for c in ("year", "preferred") if c in derived])], ignore_index=True))
+    indicators = finish_indicators(
+        pd.concat(
+            [
+                values.drop(columns=["year", "preferred"]),
+                derived.drop(columns=[c for c in ("year", "preferred") if c in derived]),
+            ],
+            ignore_index=True,
+        )
+    )
     milestones = milestones_frame(curated.milestones)
     geography = geography_frame(curated.geography, indicators)
-    used = set(indicators["source_id"]) | set(milestones["source_id"]) | set(milestones["year_source_id"])
+    used = (
+        set(indicators["source_id"])
+        | set(milestones["source_id"])
+        | set(milestones["year_source_id"])
+    )
     used |= set(geography["area_source_id"]) - {""}
     used |= {"bj-master-plan-2016-2035"} & set(by_id)
     return {

@@ -72,7 +72,9 @@ def check(c: Curated) -> list[str]:
                 if deriv.get(part) and deriv[part] not in indicator_ids:
                     problems.append(f"{where}: derivation uses unknown '{deriv[part]}'")
     for fact in c.facts:
-        where = f"{fact['_file']}: fact {fact.get('indicator')}/{fact.get('geo')}/{fact.get('period')}"
+        where = (
+            f"{fact['_file']}: fact {fact.get('indicator')}/{fact.get('geo')}/{fact.get('period')}"
+        )
         src = source_by_id.get(fact.get("source"))
         if fact.get("indicator") not in indicator_ids:
             problems.append(f"{where}: unknown indicator")

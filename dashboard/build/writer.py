@@ -37,7 +37,7 @@ def write_snapshot(
 
     With `replace=False` an existing snapshot is never touched. With `replace=True` (the build of
     shipped snapshots, which own their folders) the old folder is swapped out only after the new one
-    is complete. An interruption leaves at most a hidden temporary folder, removed on the next write.
+    is complete. An interruption leaves at most a hidden temporary folder, removed later.
     """
     snapshot_id = manifest["id"]
     if not is_valid_snapshot_id(snapshot_id):
@@ -84,6 +84,6 @@ STALE_AFTER_SECONDS = 3600
 def _remove_stale_temporaries(root: Path) -> None:
     now = time.time()
     for p in root.iterdir():
-        if p.is_dir() and p.name.startswith((".tmp-", ".old-")):
-            if now - p.stat().st_mtime > STALE_AFTER_SECONDS:
+        stale = now - p.stat().st_mtime > STALE_AFTER_SECONDS
+        if p.is_dir() and p.name.startswith((".tmp-", ".old-")) and stale:
                 shutil.rmtree(p, ignore_errors=True)

@@ -30,8 +30,20 @@ MILESTONE_COLOURS = {
 }  # fmt: skip
 
 THEMES = {
-    "light": {"paper": "#FFFFFF", "plot": "#FFFFFF", "text": "#1F2937", "muted": "#4B5563", "grid": "#E5E7EB"},
-    "dark": {"paper": "#0B1220", "plot": "#0B1220", "text": "#F3F4F6", "muted": "#CBD5E1", "grid": "#334155"},
+    "light": {
+        "paper": "#FFFFFF",
+        "plot": "#FFFFFF",
+        "text": "#1F2937",
+        "muted": "#4B5563",
+        "grid": "#E5E7EB",
+    },
+    "dark": {
+        "paper": "#0B1220",
+        "plot": "#0B1220",
+        "text": "#F3F4F6",
+        "muted": "#CBD5E1",
+        "grid": "#334155",
+    },
 }
 # Type sizes per medium, in px at the figure's own size. Presentation sizes are designed for a
 # 1280x720 projector read from the back of a room (title >= 36, axis text >= 20).
@@ -56,6 +68,16 @@ class ChartContext:
 
     def for_medium(self, medium: str, theme: str | None = None) -> ChartContext:
         return replace(self, medium=medium, theme=theme or self.theme)
+
+
+def top_margin(size: dict) -> int:
+    """Room for a title, a subtitle of up to two lines and a one-row legend."""
+    return int(2.2 * size["title"] + 2.6 * size["subtitle"] + 1.8 * size["body"] + 20)
+
+
+def footer_offset(size: dict) -> int:
+    """How far below the plot the source line starts: clear of tick labels and an axis title."""
+    return int(3.4 * size["tick"] + 16)
 
 
 def footer_text(ctx: ChartContext, sources: list[str]) -> str:
@@ -87,7 +109,10 @@ def frame(
     fig.update_layout(
         title={
             "text": f"<b>{title}</b>",
-            "subtitle": {"text": subtitle, "font": {"size": size["subtitle"], "color": theme["muted"]}},
+            "subtitle": {
+                "text": subtitle,
+                "font": {"size": size["subtitle"], "color": theme["muted"]},
+            },
             "x": 0.01,
             "xanchor": "left",
             "font": {"size": size["title"], "color": theme["text"]},
@@ -95,18 +120,36 @@ def frame(
         font={"family": FONT_FAMILY, "size": size["body"], "color": theme["text"]},
         paper_bgcolor=theme["paper"],
         plot_bgcolor=theme["plot"],
-        margin={"l": 60, "r": 30, "t": 70 + 2 * size["title"], "b": 50 + 3 * size["footer"]},
+        margin={
+            "l": 60,
+            "r": 30,
+            "t": top_margin(size),
+            "b": footer_offset(size) + 3 * size["footer"],
+        },
         colorway=list(OKABE_ITO),
         separators=".,",
         hoverlabel={"font": {"family": FONT_FAMILY}},
-        legend={"font": {"size": size["body"]}, "bgcolor": "rgba(0,0,0,0)"},
+        # Legends sit between the subtitle and the plot, leaving the bottom to the source line.
+        legend={
+            "font": {"size": size["body"]},
+            "bgcolor": "rgba(0,0,0,0)",
+            "orientation": "h",
+            "yanchor": "bottom",
+            "y": 1.0,
+            "x": 0,
+            "xanchor": "left",
+        },
     )
-    fig.update_xaxes(gridcolor=theme["grid"], tickfont={"size": size["tick"]}, title_font={"size": size["body"]})
-    fig.update_yaxes(gridcolor=theme["grid"], tickfont={"size": size["tick"]}, title_font={"size": size["body"]})
+    fig.update_xaxes(
+        gridcolor=theme["grid"], tickfont={"size": size["tick"]}, title_font={"size": size["body"]}
+    )
+    fig.update_yaxes(
+        gridcolor=theme["grid"], tickfont={"size": size["tick"]}, title_font={"size": size["body"]}
+    )
     if height:
         fig.update_layout(height=height)
     fig.add_annotation(
-        text=footer, xref="paper", yref="paper", x=0, y=0, yshift=-(40 + 2 * size["footer"]),
+        text=footer, xref="paper", yref="paper", x=0, y=0, yshift=-footer_offset(size),
         xanchor="left", yanchor="top", showarrow=False, align="left",
         font={"size": size["footer"], "color": theme["muted"]}, name="footer",
     )  # fmt: skip
@@ -123,7 +166,9 @@ def add_watermark(fig: go.Figure, ctx: ChartContext) -> None:
     )  # fmt: skip
 
 
-def empty_figure(ctx: ChartContext, *, title: str, subtitle: str, message: str, sources: list[str]) -> go.Figure:
+def empty_figure(
+    ctx: ChartContext, *, title: str, subtitle: str, message: str, sources: list[str]
+) -> go.Figure:
     """A framed figure that says plainly there is nothing to draw."""
     fig = go.Figure()
     fig.add_annotation(

@@ -6,7 +6,15 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
-from dashboard.charts.base import CITY_COLOUR, CONNECTION_COLOUR, SIZES, THEMES, ChartContext, empty_figure, frame
+from dashboard.charts.base import (
+    CITY_COLOUR,
+    CONNECTION_COLOUR,
+    SIZES,
+    THEMES,
+    ChartContext,
+    empty_figure,
+    frame,
+)
 from dashboard.formatting import format_value
 from dashboard.i18n import t
 
@@ -23,21 +31,46 @@ class Bar:
     key: str = ""
 
 
-def labelled_bars(bars: list[Bar], ctx: ChartContext, *, title: str, subtitle: str, sources: list[str],
-                  colours: list[str] | None = None, max_value: float | None = None) -> go.Figure:
+def labelled_bars(
+    bars: list[Bar],
+    ctx: ChartContext,
+    *,
+    title: str,
+    subtitle: str,
+    sources: list[str],
+    colours: list[str] | None = None,
+    max_value: float | None = None,
+) -> go.Figure:
     """Horizontal bars with their value written on them; no hover needed to read the figure."""
     if not bars:
-        return empty_figure(ctx, title=title, subtitle=subtitle, message=t("chart.no_data", ctx.lang), sources=sources)
+        return empty_figure(
+            ctx,
+            title=title,
+            subtitle=subtitle,
+            message=t("chart.no_data", ctx.lang),
+            sources=sources,
+        )
     size = SIZES[ctx.medium]
     texts = [format_value(b.value, b.unit, ctx.lang, b.qualifier) for b in bars]
     patterns = ["/" if b.qualifier in ("over", "nearly", "about") else "" for b in bars]
-    fig = go.Figure(go.Bar(
-        x=[b.value for b in bars], y=[b.label for b in bars], orientation="h",
-        marker={"color": colours or [CITY_COLOUR] * len(bars), "pattern": {"shape": patterns, "fgopacity": 0.35}},
-        text=texts, textposition="outside", cliponaxis=False, textfont={"size": size["title"] * 0.8},
-        customdata=[b.key for b in bars], hovertext=[f"{b.label}: {tx}" for b, tx in zip(bars, texts, strict=True)],
-        hoverinfo="text",
-    ))  # fmt: skip
+    fig = go.Figure(
+        go.Bar(
+            x=[b.value for b in bars],
+            y=[b.label for b in bars],
+            orientation="h",
+            marker={
+                "color": colours or [CITY_COLOUR] * len(bars),
+                "pattern": {"shape": patterns, "fgopacity": 0.35},
+            },
+            text=texts,
+            textposition="outside",
+            cliponaxis=False,
+            textfont={"size": size["title"] * 0.8},
+            customdata=[b.key for b in bars],
+            hovertext=[f"{b.label}: {tx}" for b, tx in zip(bars, texts, strict=True)],
+            hoverinfo="text",
+        )
+    )
     top = max_value or max(b.value for b in bars) * 1.3
     fig.update_xaxes(range=[0, top], showticklabels=False, showgrid=False, zeroline=False)
     fig.update_yaxes(autorange="reversed", automargin=True, tickfont={"size": size["body"]})
@@ -59,28 +92,61 @@ class Change:
     after_qualifier: str = ""
 
 
-def then_and_now(changes: list[Change], ctx: ChartContext, *, title: str, subtitle: str, sources: list[str]) -> go.Figure:
-    """Dumbbells: the earlier value, an arrow, the later value, each end labelled with its period."""
+def then_and_now(
+    changes: list[Change], ctx: ChartContext, *, title: str, subtitle: str, sources: list[str]
+) -> go.Figure:
+    """Dumbbells: the earlier value, then the later one, each end labelled with its period."""
     if not changes:
-        return empty_figure(ctx, title=title, subtitle=subtitle, message=t("chart.no_data", ctx.lang), sources=sources)
+        return empty_figure(
+            ctx,
+            title=title,
+            subtitle=subtitle,
+            message=t("chart.no_data", ctx.lang),
+            sources=sources,
+        )
     fig = go.Figure()
     size = SIZES[ctx.medium]
     muted = THEMES[ctx.theme]["muted"]
     for i, c in enumerate(changes):
         start, end = (c.before, c.after) if c.unit == "percent" else (0.0, 1.0)
         scale = max(c.before, c.after) or 1
-        x0, x1 = (c.before / scale, c.after / scale) if c.unit != "percent" else (start / 100, end / 100)
-        fig.add_trace(go.Scatter(x=[x0, x1], y=[i, i], mode="lines", line={"color": CONNECTION_COLOUR, "width": 3},
-                                 hoverinfo="skip", showlegend=False))  # fmt: skip
-        ends = ((x0, c.before, c.before_period, c.before_qualifier, muted, "middle left"),
-                (x1, c.after, c.after_period, c.after_qualifier, CITY_COLOUR, "middle right"))  # fmt: skip
+        x0, x1 = (
+            (c.before / scale, c.after / scale) if c.unit != "percent" else (start / 100, end / 100)
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=[x0, x1],
+                y=[i, i],
+                mode="lines",
+                line={"color": CONNECTION_COLOUR, "width": 3},
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
+        ends = (
+            (x0, c.before, c.before_period, c.before_qualifier, muted, "middle left"),
+            (x1, c.after, c.after_period, c.after_qualifier, CITY_COLOUR, "middle right"),
+        )
         for x, value, period, q, colour, position in ends:
-            fig.add_trace(go.Scatter(
-                x=[x], y=[i], mode="markers+text", marker={"size": 18, "color": colour},
-                text=[f"{format_value(value, c.unit, ctx.lang, q)} ({period[:4] or '—'})"],
-                textposition=position, textfont={"size": size["tick"]}, hoverinfo="skip", showlegend=False,
-            ))  # fmt: skip
-    fig.update_yaxes(tickvals=list(range(len(changes))), ticktext=[c.label for c in changes],
-                     range=[len(changes) - 0.4, -0.8], showgrid=False, automargin=True)  # fmt: skip
+            fig.add_trace(
+                go.Scatter(
+                    x=[x],
+                    y=[i],
+                    mode="markers+text",
+                    marker={"size": 18, "color": colour},
+                    text=[f"{format_value(value, c.unit, ctx.lang, q)} ({period[:4] or '—'})"],
+                    textposition=position,
+                    textfont={"size": size["tick"]},
+                    hoverinfo="skip",
+                    showlegend=False,
+                )
+            )
+    fig.update_yaxes(
+        tickvals=list(range(len(changes))),
+        ticktext=[c.label for c in changes],
+        range=[len(changes) - 0.4, -0.8],
+        showgrid=False,
+        automargin=True,
+    )
     fig.update_xaxes(visible=False, range=[-0.45, 1.45])
     return frame(fig, ctx, title=title, subtitle=subtitle, sources=sources)

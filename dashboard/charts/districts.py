@@ -3,24 +3,56 @@
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts.base import DISTRICT_COLOUR, SELECTED_COLOUR, SIZES, THEMES, ChartContext, empty_figure, frame
+from dashboard.charts.base import (
+    DISTRICT_COLOUR,
+    SELECTED_COLOUR,
+    SIZES,
+    THEMES,
+    ChartContext,
+    empty_figure,
+    footer_offset,
+    frame,
+    top_margin,
+)
 from dashboard.formatting import format_value
 from dashboard.i18n import t
 
-# Centre and zoom that fit the 16 districts in a 16:9 frame.
+# Centre of the 16 districts, and their extent in degrees with a small margin.
 BEIJING_CENTER = {"lat": 40.22, "lon": 116.42}
-BEIJING_ZOOM = 7.2
+BEIJING_SPAN_LON, BEIJING_SPAN_LAT_MERCATOR = 2.4, 2.5
+# Figure heights the map is drawn at, per medium (the page uses 480 px; exports 1080 px).
+MAP_FIGURE_HEIGHT = {"screen": 520, "present": 620, "export": 1080}
+
+
+def map_layout(ctx: ChartContext, aspect: float = 16 / 9) -> dict:
+    """Centre and zoom so Beijing fills the plot at the medium's size (no tiles, no network)."""
+    height = MAP_FIGURE_HEIGHT[ctx.medium]
+    size = SIZES[ctx.medium]
+    plot_height = height - top_margin(size) - footer_offset(size) - 3 * size["footer"]
+    plot_width = height * aspect * 0.8
+    pixels_per_degree = min(plot_width / BEIJING_SPAN_LON, plot_height / BEIJING_SPAN_LAT_MERCATOR)
+    zoom = math.log2(pixels_per_degree * 360 / 512)
+    return {"style": "white-bg", "center": BEIJING_CENTER, "zoom": round(zoom, 2)}
 
 
 def _labels(values: pd.DataFrame, unit: str, lang: str) -> list[str]:
-    return [format_value(v, unit, lang, q) for v, q in zip(values["value"], values["qualifier"], strict=True)]
+    return [
+        format_value(v, unit, lang, q)
+        for v, q in zip(values["value"], values["qualifier"], strict=True)
+    ]
 
 
 def _missing_note(missing_names: list[str], ctx: ChartContext) -> str:
-    return t("district.missing_list", ctx.lang, names="、".join(missing_names) if ctx.lang == "zh" else ", ".join(missing_names))
+    return t(
+        "district.missing_list",
+        ctx.lang,
+        names="、".join(missing_names) if ctx.lang == "zh" else ", ".join(missing_names),
+    )
 
 
 def district_map(
@@ -37,24 +69,51 @@ def district_map(
 ) -> go.Figure:
     """Choropleth of district values; `values` has geo_code, value, qualifier and a name column."""
     if values.empty:
-        return empty_figure(ctx, title=title, subtitle=subtitle, message=t("district.not_reported", ctx.lang), sources=sources)
+        return empty_figure(
+            ctx,
+            title=title,
+            subtitle=subtitle,
+            message=t("district.not_reported", ctx.lang),
+            sources=sources,
+        )
     name_col = f"name_{ctx.lang}"
     labels = _labels(values, unit, ctx.lang)
-    fig = go.Figure(go.Choroplethmap(
-        geojson=geojson, locations=values["geo_code"], featureidkey="id", z=values["value"],
-        customdata=values["geo_code"], text=[f"{n}<br>{lab}" for n, lab in zip(values[name_col], labels, strict=True)],
-        hoverinfo="text", colorscale="Blues", marker={"line": {"width": 1, "color": "white"}, "opacity": 0.9},
-        colorbar={"title": {"text": ""}, "thickness": 14, "tickfont": {"size": SIZES[ctx.medium]["tick"]}},
-        name="districts",
-    ))  # fmt: skip
+    fig = go.Figure(
+        go.Choroplethmap(
+            geojson=geojson,
+            locations=values["geo_code"],
+            featureidkey="id",
+            z=values["value"],
+            customdata=values["geo_code"],
+            text=[f"{n}<br>{lab}" for n, lab in zip(values[name_col], labels, strict=True)],
+            hoverinfo="text",
+            colorscale="Blues",
+            marker={"line": {"width": 1, "color": "white"}, "opacity": 0.9},
+            colorbar={
+                "title": {"text": ""},
+                "thickness": 14,
+                "tickfont": {"size": SIZES[ctx.medium]["tick"]},
+            },
+            name="districts",
+        )
+    )
     if selected and selected in set(values["geo_code"]):
         chosen = values[values["geo_code"] == selected]
-        fig.add_trace(go.Choroplethmap(
-            geojson=geojson, locations=chosen["geo_code"], featureidkey="id", z=[1], customdata=chosen["geo_code"],
-            colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False, hoverinfo="skip",
-            marker={"line": {"width": 4, "color": SELECTED_COLOUR}}, name="selected",
-        ))  # fmt: skip
-    fig.update_layout(map={"style": "white-bg", "center": BEIJING_CENTER, "zoom": BEIJING_ZOOM}, clickmode="event+select")
+        fig.add_trace(
+            go.Choroplethmap(
+                geojson=geojson,
+                locations=chosen["geo_code"],
+                featureidkey="id",
+                z=[1],
+                customdata=chosen["geo_code"],
+                colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
+                showscale=False,
+                hoverinfo="skip",
+                marker={"line": {"width": 4, "color": SELECTED_COLOUR}},
+                name="selected",
+            )
+        )
+    fig.update_layout(map=map_layout(ctx), clickmode="event+select")
     if missing_names:
         subtitle = f"{subtitle} · {_missing_note(list(missing_names), ctx)}"
     return frame(fig, ctx, title=title, subtitle=subtitle, sources=sources)
@@ -74,22 +133,44 @@ def district_bar(
 ) -> go.Figure:
     """Districts ranked by value, the selected one highlighted, the city average as a line."""
     if values.empty:
-        return empty_figure(ctx, title=title, subtitle=subtitle, message=t("district.not_reported", ctx.lang), sources=sources)
+        return empty_figure(
+            ctx,
+            title=title,
+            subtitle=subtitle,
+            message=t("district.not_reported", ctx.lang),
+            sources=sources,
+        )
     ranked = values.sort_values("value", ascending=True)
     name_col = f"name_{ctx.lang}"
     colours = [SELECTED_COLOUR if c == selected else DISTRICT_COLOUR for c in ranked["geo_code"]]
     labels = _labels(ranked, unit, ctx.lang)
-    fig = go.Figure(go.Bar(
-        x=ranked["value"], y=ranked[name_col], orientation="h", marker={"color": colours},
-        customdata=ranked["geo_code"], text=labels, textposition="outside", cliponaxis=False,
-        textfont={"size": SIZES[ctx.medium]["tick"]}, hovertext=[f"{n}: {lab}" for n, lab in zip(ranked[name_col], labels, strict=True)],
-        hoverinfo="text", name="districts",
-    ))  # fmt: skip
+    fig = go.Figure(
+        go.Bar(
+            x=ranked["value"],
+            y=ranked[name_col],
+            orientation="h",
+            marker={"color": colours},
+            customdata=ranked["geo_code"],
+            text=labels,
+            textposition="outside",
+            cliponaxis=False,
+            textfont={"size": SIZES[ctx.medium]["tick"]},
+            hovertext=[f"{n}: {lab}" for n, lab in zip(ranked[name_col], labels, strict=True)],
+            hoverinfo="text",
+            name="districts",
+        )
+    )
     if city_value is not None and unit in ("percent", "years", "ratio"):
-        fig.add_vline(x=city_value, line={"color": THEMES[ctx.theme]["muted"], "dash": "dash"},
-                      annotation_text=t("district.city_value", ctx.lang), annotation_position="top")  # fmt: skip
+        fig.add_vline(
+            x=city_value,
+            line={"color": THEMES[ctx.theme]["muted"], "dash": "dash"},
+            annotation_text=t("district.city_value", ctx.lang),
+            annotation_position="top",
+        )
     fig.update_layout(showlegend=False, bargap=0.25, clickmode="event+select")
-    fig.update_xaxes(showticklabels=False, showgrid=False, range=[0, float(ranked["value"].max()) * 1.25])
+    fig.update_xaxes(
+        showticklabels=False, showgrid=False, range=[0, float(ranked["value"].max()) * 1.25]
+    )
     fig.update_yaxes(automargin=True)
     if missing_names:
         subtitle = f"{subtitle} · {_missing_note(list(missing_names), ctx)}"
@@ -108,27 +189,52 @@ def flag_map(
 ) -> go.Figure:
     """Yes/no per district (e.g. pay rules issued), in two colours with a worded legend."""
     if flags.empty:
-        return empty_figure(ctx, title=title, subtitle=subtitle, message=t("district.not_reported", ctx.lang), sources=sources)
+        return empty_figure(
+            ctx,
+            title=title,
+            subtitle=subtitle,
+            message=t("district.not_reported", ctx.lang),
+            sources=sources,
+        )
     fig = go.Figure()
     name_col = f"name_{ctx.lang}"
     for value, colour, key in ((1.0, "#009E73", "flag.yes"), (0.0, "#E69F00", "flag.no")):
         part = flags[flags["value"] == value]
         if part.empty:
             continue
-        fig.add_trace(go.Choroplethmap(
-            geojson=geojson, locations=part["geo_code"], featureidkey="id", z=[1] * len(part),
-            customdata=part["geo_code"], colorscale=[[0, colour], [1, colour]], showscale=False,
-            text=[f"{n}: {t(key, ctx.lang)}" for n in part[name_col]], hoverinfo="text",
-            marker={"line": {"width": 3 if selected else 1, "color": "white"}}, name=t(key, ctx.lang), showlegend=True,
-        ))  # fmt: skip
+        fig.add_trace(
+            go.Choroplethmap(
+                geojson=geojson,
+                locations=part["geo_code"],
+                featureidkey="id",
+                z=[1] * len(part),
+                customdata=part["geo_code"],
+                colorscale=[[0, colour], [1, colour]],
+                showscale=False,
+                text=[f"{n}: {t(key, ctx.lang)}" for n in part[name_col]],
+                hoverinfo="text",
+                marker={"line": {"width": 3 if selected else 1, "color": "white"}},
+                name=t(key, ctx.lang),
+                showlegend=True,
+            )
+        )
     if selected:
-        fig.add_trace(go.Choroplethmap(
-            geojson=geojson, locations=[selected], featureidkey="id", z=[1], customdata=[selected],
-            colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False, hoverinfo="skip",
-            marker={"line": {"width": 4, "color": SELECTED_COLOUR}}, showlegend=False, name="selected",
-        ))  # fmt: skip
-    fig.update_layout(map={"style": "white-bg", "center": BEIJING_CENTER, "zoom": BEIJING_ZOOM},
-                      legend={"orientation": "h", "y": 1.02, "x": 0}, clickmode="event+select")  # fmt: skip
+        fig.add_trace(
+            go.Choroplethmap(
+                geojson=geojson,
+                locations=[selected],
+                featureidkey="id",
+                z=[1],
+                customdata=[selected],
+                colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
+                showscale=False,
+                hoverinfo="skip",
+                marker={"line": {"width": 4, "color": SELECTED_COLOUR}},
+                showlegend=False,
+                name="selected",
+            )
+        )
+    fig.update_layout(map=map_layout(ctx), clickmode="event+select")
     return frame(fig, ctx, title=title, subtitle=subtitle, sources=sources)
 
 

@@ -17,11 +17,24 @@ class Headline:
     period: str
 
 
-def headline_board(items: list[Headline], ctx: ChartContext, *, title: str, subtitle: str, sources: list[str],
-                   columns: int = 3) -> go.Figure:
+def headline_board(
+    items: list[Headline],
+    ctx: ChartContext,
+    *,
+    title: str,
+    subtitle: str,
+    sources: list[str],
+    columns: int = 3,
+) -> go.Figure:
     """Big numbers in a grid, each with its label and period written out (nothing on hover)."""
     if not items:
-        return empty_figure(ctx, title=title, subtitle=subtitle, message=t("chart.no_data", ctx.lang), sources=sources)
+        return empty_figure(
+            ctx,
+            title=title,
+            subtitle=subtitle,
+            message=t("chart.no_data", ctx.lang),
+            sources=sources,
+        )
     fig = go.Figure()
     size, theme = SIZES[ctx.medium], THEMES[ctx.theme]
     rows = (len(items) + columns - 1) // columns
@@ -29,13 +42,31 @@ def headline_board(items: list[Headline], ctx: ChartContext, *, title: str, subt
         col, row = i % columns, i // columns
         x = (col + 0.5) / columns
         y = 1 - (row + 0.45) / rows
-        fig.add_annotation(x=x, y=y, xref="paper", yref="paper", text=f"<b>{item.text}</b>", showarrow=False,
-                           font={"size": size["title"] * 1.6, "color": CITY_COLOUR if ctx.theme == "light" else "#7CC4FA"},
-                           name="headline-value")  # fmt: skip
+        fig.add_annotation(
+            x=x,
+            y=y,
+            xref="paper",
+            yref="paper",
+            text=f"<b>{item.text}</b>",
+            showarrow=False,
+            font={
+                "size": size["title"] * 1.6,
+                "color": CITY_COLOUR if ctx.theme == "light" else "#7CC4FA",
+            },
+            name="headline-value",
+        )
         period = item.period or t("prov.period_unstated", ctx.lang)
-        fig.add_annotation(x=x, y=y, yshift=-size["title"] * 1.4, xref="paper", yref="paper",
-                           text=f"{item.label}<br><span style='font-size:{size['footer']}px'>{period}</span>",
-                           showarrow=False, font={"size": size["body"], "color": theme["text"]}, name="headline-label")  # fmt: skip
+        fig.add_annotation(
+            x=x,
+            y=y,
+            yshift=-size["title"] * 1.4,
+            xref="paper",
+            yref="paper",
+            text=f"{item.label}<br><span style='font-size:{size['footer']}px'>{period}</span>",
+            showarrow=False,
+            font={"size": size["body"], "color": theme["text"]},
+            name="headline-label",
+        )
     fig.update_xaxes(visible=False, range=[0, 1])
     fig.update_yaxes(visible=False, range=[0, 1])
     return frame(fig, ctx, title=title, subtitle=subtitle, sources=sources)

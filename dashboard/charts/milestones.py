@@ -6,16 +6,27 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts.base import MILESTONE_COLOURS, SELECTED_COLOUR, SIZES, THEMES, ChartContext, frame
+from dashboard.charts.base import (
+    MILESTONE_COLOURS,
+    SELECTED_COLOUR,
+    SIZES,
+    THEMES,
+    ChartContext,
+    frame,
+)
 from dashboard.i18n import t
 
 CATEGORY_NAMES = {
-    "legal_status": ("法律地位", "Legal status"), "standards": ("标准规范", "Standards"),
-    "grid": ("网格化", "Grid management"), "public_services": ("公共服务", "Public services"),
-    "elections": ("换届选举", "Elections"), "social_work": ("社会工作", "Social work"),
-    "services": ("社区服务", "Community services"), "mobilisation": ("响应机制", "Responsive government"),
+    "legal_status": ("法律地位", "Legal status"),
+    "standards": ("标准规范", "Standards"),
+    "grid": ("网格化", "Grid management"),
+    "public_services": ("公共服务", "Public services"),
+    "elections": ("换届选举", "Elections"),
+    "social_work": ("社会工作", "Social work"),
+    "services": ("社区服务", "Community services"),
+    "mobilisation": ("响应机制", "Responsive government"),
     "participation": ("群众参与", "Citizen participation"),
-}  # fmt: skip
+}
 # Years to the right of the last dated milestone where the undated column stands.
 UNDATED_GAP = 4
 
@@ -42,28 +53,54 @@ def milestone_timeline(
     last = int(years.max()) if len(years) else 2019
     undated_x = last + UNDATED_GAP
     ms["x"] = [int(y) if d else undated_x for y, d in zip(ms["year"], ms["dated"], strict=True)]
-    ms["label"] = [f"{int(r)}. {tt}" for r, tt in zip(ms["rank"], ms[f"title_{ctx.lang}"], strict=True)]
+    ms["label"] = [
+        f"{int(r)}. {tt}" for r, tt in zip(ms["rank"], ms[f"title_{ctx.lang}"], strict=True)
+    ]
     size, theme = SIZES[ctx.medium], THEMES[ctx.theme]
     fig = go.Figure()
     for category, rows in ms.groupby("category", sort=False):
         colour = MILESTONE_COLOURS[category]
-        fig.add_trace(go.Scatter(
-            x=rows["x"], y=rows["label"], mode="markers", name=category_name(category, ctx.lang),
-            marker={
-                "size": 22, "symbol": ["diamond" if d else "diamond-open" for d in rows["dated"]],
-                "color": colour,
-                "line": {"width": [4 if r == selected_rank else 2 for r in rows["rank"]],
-                         "color": [SELECTED_COLOUR if r == selected_rank else colour for r in rows["rank"]]},
-            },
-            customdata=rows["rank"].astype(int), hovertext=rows[f"summary_{ctx.lang}"], hoverinfo="text",
-        ))  # fmt: skip
+        fig.add_trace(
+            go.Scatter(
+                x=rows["x"],
+                y=rows["label"],
+                mode="markers",
+                name=category_name(category, ctx.lang),
+                marker={
+                    "size": 22,
+                    "symbol": ["diamond" if d else "diamond-open" for d in rows["dated"]],
+                    "color": colour,
+                    "line": {
+                        "width": [4 if r == selected_rank else 2 for r in rows["rank"]],
+                        "color": [
+                            SELECTED_COLOUR if r == selected_rank else colour for r in rows["rank"]
+                        ],
+                    },
+                },
+                customdata=rows["rank"].astype(int),
+                hovertext=rows[f"summary_{ctx.lang}"],
+                hoverinfo="text",
+            )
+        )
     fig.add_vline(x=undated_x - UNDATED_GAP / 2, line={"color": theme["grid"], "dash": "dot"})
-    fig.add_annotation(x=undated_x, y=1.0, yref="paper", yanchor="bottom", showarrow=False,
-                       text=t("chart.undated_column", ctx.lang), font={"size": size["tick"], "color": theme["muted"]},
-                       name="undated-column")  # fmt: skip
-    ticks = list(range(first - first % 2, last + 1, 2)) if last - first > 6 else list(range(first, last + 1))
-    fig.update_xaxes(range=[first - 1.5, undated_x + 1.5], tickvals=ticks, tickformat="d",
-                     title_text=t("chart.year", ctx.lang))  # fmt: skip
-    fig.update_yaxes(autorange="reversed", showgrid=True, automargin=True, tickfont={"size": size["body"]})
-    fig.update_layout(clickmode="event+select", legend={"orientation": "h", "y": -0.22, "x": 0})
+    fig.add_annotation(
+        x=undated_x,
+        y=1.0,
+        yref="paper",
+        yanchor="bottom",
+        showarrow=False,
+        text=t("chart.undated_column", ctx.lang),
+        font={"size": size["tick"], "color": theme["muted"]},
+        name="undated-column",
+    )
+    ticks = (
+        list(range(first - first % 2, last + 1, 2))
+        if last - first > 6
+        else list(range(first, last + 1))
+    )
+    fig.update_xaxes(range=[first - 1.5, undated_x + 1.5], tickvals=ticks, tickformat="d")
+    fig.update_yaxes(
+        autorange="reversed", showgrid=True, automargin=True, tickfont={"size": size["body"]}
+    )
+    fig.update_layout(clickmode="event+select")
     return frame(fig, ctx, title=title, subtitle=subtitle, sources=sources)

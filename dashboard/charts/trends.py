@@ -63,9 +63,17 @@ def trend_chart(
     """
     if year_range:
         values = values[values["year"].between(*year_range)]
-    used_sources = [sources.get(s, s) for s in dict.fromkeys(values["source_id"])] if len(values) else []
+    used_sources = (
+        [sources.get(s, s) for s in dict.fromkeys(values["source_id"])] if len(values) else []
+    )
     if values.empty:
-        return empty_figure(ctx, title=title, subtitle=subtitle, message=t("chart.no_data", ctx.lang), sources=used_sources)
+        return empty_figure(
+            ctx,
+            title=title,
+            subtitle=subtitle,
+            message=t("chart.no_data", ctx.lang),
+            sources=used_sources,
+        )
     fig = go.Figure()
     size = SIZES[ctx.medium]
     for i, (code, rows) in enumerate(values.groupby("geo_code", sort=False)):
@@ -77,32 +85,54 @@ def trend_chart(
         sample = (rows["status"] == "sample").all()
         if sample:
             xs, ys = _with_gaps(rows)
-            fig.add_trace(go.Scatter(
-                x=xs, y=ys, mode="lines+markers", name=f"{name} · {t('chart.sample_series', ctx.lang)}",
-                line={"color": colour if code != "110000" else SAMPLE_COLOUR, "width": 2},
-                marker={"size": 5}, customdata=[code] * len(xs), hoverinfo="skip",
-            ))  # fmt: skip
+            fig.add_trace(
+                go.Scatter(
+                    x=xs,
+                    y=ys,
+                    mode="lines+markers",
+                    name=f"{name} · {t('chart.sample_series', ctx.lang)}",
+                    line={"color": colour if code != "110000" else SAMPLE_COLOUR, "width": 2},
+                    marker={"size": 5},
+                    customdata=[code] * len(xs),
+                    hoverinfo="skip",
+                )
+            )
         elif len(rows) > 1:
-            fig.add_trace(go.Scatter(
-                x=rows["year"].astype(int), y=rows["value"], mode="lines",
-                name=f"{name} · {t('chart.connection', ctx.lang)}",
-                line={"color": CONNECTION_COLOUR, "dash": "dash", "width": 2}, hoverinfo="skip",
-                legendgroup=f"conn-{code}",
-            ))  # fmt: skip
+            fig.add_trace(
+                go.Scatter(
+                    x=rows["year"].astype(int),
+                    y=rows["value"],
+                    mode="lines",
+                    name=f"{name} · {t('chart.connection', ctx.lang)}",
+                    line={"color": CONNECTION_COLOUR, "dash": "dash", "width": 2},
+                    hoverinfo="skip",
+                    legendgroup=f"conn-{code}",
+                )
+            )
         labels = [
             f"{QUALIFIER_PREFIX[ctx.lang][q]}{format_value(v, unit, ctx.lang)}"
             for v, q in zip(rows["value"], rows["qualifier"], strict=True)
         ]
-        fig.add_trace(go.Scatter(
-            x=rows["year"].astype(int), y=rows["value"],
-            mode="markers" if sample else "markers+text",
-            text=None if sample else labels, textposition="top center",
-            textfont={"size": size["tick"], "color": colour},
-            name=f"{name} · {t('chart.reported_points', ctx.lang)}" if not sample else name,
-            marker={"size": 8 if sample else 13, "color": colour, "line": {"width": 1.5, "color": "white"}},
-            hovertext=_hover(rows, unit, ctx.lang, sources), hoverinfo="text",
-            customdata=[code] * len(rows), showlegend=not sample,
-        ))  # fmt: skip
+        fig.add_trace(
+            go.Scatter(
+                x=rows["year"].astype(int),
+                y=rows["value"],
+                mode="markers" if sample else "markers+text",
+                text=None if sample else labels,
+                textposition="top center",
+                textfont={"size": size["tick"], "color": colour},
+                name=f"{name} · {t('chart.reported_points', ctx.lang)}" if not sample else name,
+                marker={
+                    "size": 8 if sample else 13,
+                    "color": colour,
+                    "line": {"width": 1.5, "color": "white"},
+                },
+                hovertext=_hover(rows, unit, ctx.lang, sources),
+                hoverinfo="text",
+                customdata=[code] * len(rows),
+                showlegend=not sample,
+            )
+        )
     _year_axis(fig, values, events, ctx)
     _value_axis(fig, values, unit, ctx)
     return frame(fig, ctx, title=title, subtitle=subtitle, sources=used_sources)
@@ -111,18 +141,34 @@ def trend_chart(
 def _year_axis(fig: go.Figure, values: pd.DataFrame, events, ctx: ChartContext) -> None:
     first, last = int(values["year"].min()), int(values["year"].max())
     span = max(last - first, 1)
-    fig.update_xaxes(range=[first - 0.06 * span - 1, last + 0.06 * span + 1], dtick=5 if span > 12 else 1,
-                     title_text=t("chart.year", ctx.lang), tickformat="d")  # fmt: skip
+    fig.update_xaxes(
+        range=[first - 0.06 * span - 1, last + 0.06 * span + 1],
+        dtick=5 if span > 12 else 1,
+        tickformat="d",
+    )
     for year, label in events:
         if first - 1 <= year <= last + 1:
             fig.add_vline(x=year, line={"color": "#9CA3AF", "dash": "dot", "width": 1})
-            fig.add_annotation(x=year, y=1, yref="paper", text=label, showarrow=False, textangle=-90,
-                               xanchor="right", yanchor="top", font={"size": SIZES[ctx.medium]["footer"]},
-                               name="event")  # fmt: skip
-    fig.update_layout(legend={"orientation": "h", "y": -0.18, "x": 0})
+            fig.add_annotation(
+                x=year,
+                y=1,
+                yref="paper",
+                text=label,
+                showarrow=False,
+                textangle=-90,
+                xanchor="right",
+                yanchor="top",
+                font={"size": SIZES[ctx.medium]["footer"]},
+                name="event",
+            )
 
 
 def _value_axis(fig: go.Figure, values: pd.DataFrame, unit: str, ctx: ChartContext) -> None:
     top = float(values["value"].max()) * 1.18
     ticks = nice_ticks(top)
-    fig.update_yaxes(tickvals=ticks, ticktext=tick_labels(ticks, unit, ctx.lang), range=[0, ticks[-1]], rangemode="tozero")
+    fig.update_yaxes(
+        tickvals=ticks,
+        ticktext=tick_labels(ticks, unit, ctx.lang),
+        range=[0, ticks[-1]],
+        rangemode="tozero",
+    )
