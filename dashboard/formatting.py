@@ -53,7 +53,8 @@ def compact(value: float, lang: str) -> str:
             return _trim(value / 1e8, 2) + "亿"
         if size >= 1e4:
             return _trim(value / 1e4, 2) + "万"
-        return _trim(value, 1)
+        # Below 万, Chinese writes the plain digits (3177个, 约3000元), no thousands comma.
+        return _trim(value, 1).replace(",", "")
     if size >= 1e9:
         return _trim(value / 1e9, 2) + " billion"
     if size >= 1e6:

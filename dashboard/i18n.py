@@ -196,6 +196,308 @@ TEXTS: dict[str, tuple[str, str]] = {
     "label.rural": ("农村社区", "Rural communities"),
     "label.age_earlier": ("以往(50—60岁)", "Earlier (50s–60s)"),
     "label.age_now": ("现在平均年龄", "Average age now"),
+    # --- import and compare ----------------------------------------------------------------
+    "import.loc.sheet": ("工作表'{sheet}'", "sheet '{sheet}'"),
+    "import.loc.row_col": ("第{row}行 {col}列", "row {row}, column {col}"),
+    "import.loc.row": ("第{row}行", "row {row}"),
+    "import.col.sheet": ("工作表", "Sheet"),
+    "import.col.row": ("行", "Row"),
+    "import.col.column": ("列", "Column"),
+    "import.col.problem": ("问题", "Problem"),
+    "import.kind.xlsx": ("Excel 工作簿(.xlsx)", "an Excel workbook (.xlsx)"),
+    "import.kind.zip": ("其他 ZIP 压缩包", "some other ZIP archive"),
+    "import.kind.ole": (
+        "旧版 Excel(.xls)或加密的工作簿",
+        "an old Excel (.xls) or encrypted workbook",
+    ),
+    "import.kind.text": ("文本(CSV)", "text (CSV)"),
+    "import.kind.binary": ("非文本的二进制数据", "binary data, not text"),
+    "import.err.empty_file": ("文件为空", "the file is empty"),
+    "import.err.too_big": (
+        "文件过大({size} MB),上限为 {limit} MB",
+        "the file is too large ({size} MB); the limit is {limit} MB",
+    ),
+    "import.err.extension": (
+        "不支持的文件类型'{ext}':请使用 .xlsx 或 .csv",
+        "unsupported file type '{ext}': use .xlsx or .csv",
+    ),
+    "import.err.xls": (
+        "旧版 Excel(.xls)或加密的工作簿无法读取:请在 Excel 中另存为 .xlsx 或 CSV UTF-8(不设密码)",
+        "old Excel (.xls) and password-protected workbooks cannot be read: in Excel, save it as "
+        ".xlsx or CSV UTF-8 without a password",
+    ),
+    "import.err.mismatch": (
+        "文件扩展名为 {ext},但内容是{actual},已拒绝",
+        "the file is named {ext} but its content is {actual}; refused",
+    ),
+    "import.err.zip_members": (
+        "压缩包内文件过多({count} 个,上限 {limit} 个),已拒绝",
+        "the archive holds too many files ({count}; the limit is {limit}); refused",
+    ),
+    "import.err.zip_bomb": (
+        "压缩包解压后过大({size} MB,上限 {limit} MB),疑似压缩炸弹,已拒绝",
+        "the archive would unpack to {size} MB (the limit is {limit} MB), like a zip bomb; refused",
+    ),
+    "import.err.zip_ratio": (
+        "压缩包中 {member} 的压缩比异常({ratio}:1),疑似压缩炸弹,已拒绝",
+        "{member} in the archive is compressed {ratio}:1, like a zip bomb; refused",
+    ),
+    "import.err.zip_bad": (
+        "文件已损坏,不是有效的 .xlsx 压缩包({error})",
+        "the file is damaged, not a valid .xlsx archive ({error})",
+    ),
+    "import.err.xml_forbidden": (
+        "工作簿中 {member} 含有 DTD 或 XML 实体定义(可能是 XML 炸弹),已拒绝",
+        "{member} in the workbook declares a DTD or XML entities (possibly an XML bomb); refused",
+    ),
+    "import.err.xlsx_unreadable": (
+        "无法读取工作簿:{error}",
+        "the workbook cannot be read: {error}",
+    ),
+    "import.err.encoding": (
+        "无法识别文件编码:请另存为 CSV UTF-8 或 GBK",
+        "the text encoding is not recognised: save the file as CSV UTF-8 or GBK",
+    ),
+    "import.err.too_many_rows": (
+        "行数超过上限 {limit} 行,已停止读取",
+        "more than {limit} rows; reading stopped",
+    ),
+    "import.err.csv_broken": ("CSV 无法解析:{error}", "the CSV cannot be parsed: {error}"),
+    "import.err.no_sheets": ("工作簿中没有可读取的工作表", "the workbook has no readable sheet"),
+    "import.err.hidden_sheet": ("隐藏的工作表未读取", "hidden sheet not read"),
+    "import.err.sheet_empty": ("工作表为空", "the sheet is empty"),
+    "import.err.no_rows": ("文件中没有内容", "the file has no content"),
+    "import.err.no_header": (
+        "前 {rows} 行中找不到表头(需要 区 district、指标 indicator、时间 period、数值 value 四列)",
+        "no header in the first {rows} rows (it needs the columns 区 district, 指标 indicator, "
+        "时间 period and 数值 value)",
+    ),
+    "import.err.header_missing": (
+        "表头缺少列:{columns}",
+        "the header lacks the columns: {columns}",
+    ),
+    "import.err.header_duplicate": (
+        "表头中 {columns} 列都表示“{name}”",
+        "the header has more than one '{name}' column ({columns})",
+    ),
+    "import.err.only_header": ("只有表头,没有数据行", "only a header, no data rows"),
+    "import.err.no_data_cells": (
+        "这一行既没有指标也没有数值",
+        "this row has neither an indicator nor a value",
+    ),
+    "import.err.cell_too_long": (
+        "单元格超过 {limit} 个字符",
+        "the cell is longer than {limit} characters",
+    ),
+    "import.err.duplicate": (
+        "与第{row}行重复(同一指标、区和时间)",
+        "duplicates row {row} (same indicator, district and period)",
+    ),
+    "import.err.district_empty": ("区为空", "the district is empty"),
+    "import.err.indicator_empty": ("指标为空", "the indicator is empty"),
+    "import.err.period_empty": ("时间为空", "the period is empty"),
+    "import.err.value_empty": ("数值为空", "the value is empty"),
+    "import.err.value_formula": (
+        "单元格是公式 {formula},但文件中没有保存计算结果:请在 Excel 中打开并保存,或粘贴为数值",
+        "the cell holds the formula {formula} but no calculated result was saved: open and save "
+        "the file in Excel, or paste values",
+    ),
+    "import.err.district_unknown": (
+        "区'{value}'无法识别(应为北京16个区之一,可写 朝阳、朝阳区、Chaoyang 或 110105)",
+        "'{value}' is not one of Beijing's 16 districts (write 朝阳, 朝阳区, Chaoyang or 110105)",
+    ),
+    "import.err.indicator_unknown": (
+        "指标'{value}'不在基础快照 {base} 的指标表中",
+        "'{value}' is not an indicator of base snapshot {base}",
+    ),
+    "import.err.period_bad": (
+        "时间'{value}'无法识别(应为 2018、2018-12 或 2018-12-31)",
+        "'{value}' is not a period (write 2018, 2018-12 or 2018-12-31)",
+    ),
+    "import.err.unit_mismatch": (
+        "单位'{value}'与指标单位 {unit} 不符",
+        "the unit '{value}' does not match the indicator's unit {unit}",
+    ),
+    "import.err.qualifier_bad": (
+        "限定'{value}'无法识别(可写 约、近、以上,或 about、nearly、over)",
+        "'{value}' is not a qualifier (write about, nearly or over, or 约, 近, 以上)",
+    ),
+    "import.err.qualifier_conflict": (
+        "数值'{value}'中的限定词与限定列不一致",
+        "the qualifier in '{value}' contradicts the qualifier column",
+    ),
+    "import.err.note_long": (
+        "说明超过 {limit} 个字符",
+        "the note is longer than {limit} characters",
+    ),
+    "import.err.value_bad": ("数值'{value}'无法识别", "'{value}' is not a number"),
+    "import.err.value_date": ("数值是日期({value})", "the value is a date ({value})"),
+    "import.err.value_error_cell": (
+        "单元格是 Excel 错误值 {value}",
+        "the cell holds the Excel error {value}",
+    ),
+    "import.err.value_unit_word": (
+        "数值'{value}'中的单位与指标单位 {unit} 不符",
+        "the unit written in '{value}' does not match the indicator's unit {unit}",
+    ),
+    "import.err.value_percent_sign": (
+        "数值'{value}'带百分号,但该指标的单位是 {unit}",
+        "'{value}' has a percent sign but the indicator's unit is {unit}",
+    ),
+    "import.err.value_range": ("数值'{value}'超出范围", "'{value}' is out of range"),
+    "import.err.value_negative": (
+        "数值'{value}'不能为负数(单位 {unit})",
+        "'{value}' cannot be negative (unit {unit})",
+    ),
+    "import.err.value_flag": (
+        "数值'{value}'应为 是/否 或 1/0",
+        "'{value}' must be yes/no or 1/0",
+    ),
+    "import.err.snapshot_id": (
+        "快照编号'{value}'无效:只能用字母、数字、点、横线和下划线,以字母或数字开头,最长64个字符",
+        "'{value}' is not a valid snapshot id: letters, digits, dots, dashes and underscores, "
+        "starting with a letter or digit, at most 64 characters",
+    ),
+    "import.err.snapshot_exists": (
+        "快照 {snapshot} 已存在,请换一个编号(已有快照从不覆盖)",
+        "snapshot {snapshot} already exists; choose another id (snapshots are never overwritten)",
+    ),
+    "import.err.as_of_bad": (
+        "截至日期'{value}'应为 YYYY-MM-DD",
+        "the as-of date '{value}' must be YYYY-MM-DD",
+    ),
+    "import.err.source_bad": (
+        "来源说明不能超过 {limit} 个字符,也不能含控制字符",
+        "the source must be at most {limit} characters, without control characters",
+    ),
+    "import.err.base_unusable": (
+        "基础快照 {base} 无法使用:{error}",
+        "the base snapshot {base} cannot be used: {error}",
+    ),
+    "import.err.base_sample": (
+        "基础快照 {base} 是示例数据,不能在其上导入",
+        "the base snapshot {base} is sample data; import on top of a reported snapshot",
+    ),
+    "import.err.source_exists": (
+        "来源编号 {source} 已在基础快照中",
+        "the source id {source} is already in the base snapshot",
+    ),
+    "import.err.nothing_valid": ("没有可导入的有效行", "no valid rows to import"),
+    "import.err.write_failed": (
+        "写入快照失败,未留下任何文件:{error}",
+        "writing the snapshot failed and left nothing behind: {error}",
+    ),
+    "import.err.file_missing": ("找不到文件 {file}", "no such file: {file}"),
+    "import.err.file_unreadable": ("无法读取文件 {file}:{error}", "cannot read {file}: {error}"),
+    "import.title": ("{base} + 导入:{source}", "{base} + imported: {source}"),
+    "import.template_title": (
+        "北京社区治理分区数据报送表",
+        "District table for the governance dashboard",
+    ),
+    "import.template_hint": (
+        "每行一个数值;区可写中文名、英文名或区划代码;说明见“说明 notes”工作表",
+        "One value per row; districts by Chinese or English name or code; see the notes sheet",
+    ),
+    "import.template_rules": (
+        "填写说明:区写 朝阳、朝阳区、Chaoyang 或 110105;指标写下表中的指标编号;时间写 2018、"
+        "2018-12 或 2018-12-31;数值可写 3,512、3.5万、92% 或 0.92(百分比指标);限定写 约、近、"
+        "以上 或留空;请粘贴为数值,不要留公式。",
+        "How to fill in: district as 朝阳, 朝阳区, Chaoyang or 110105; indicator as an id from the "
+        "list below; period as 2018, 2018-12 or 2018-12-31; value as 3512, 3,512, 3.5万, 92% or "
+        "0.92 (percent indicators); qualifier about, nearly, over or empty; paste values, not "
+        "formulas.",
+    ),
+    "import.cli.refused": (
+        "导入未完成:发现 {count} 个问题,未写入任何文件",
+        "Import refused: {count} problem(s) found, nothing was written",
+    ),
+    "import.cli.done": (
+        "已创建快照 {snapshot}:从 {file} 导入 {rows} 个数值(基础快照 {base})",
+        "Created snapshot {snapshot}: {rows} value(s) imported from {file} (base {base})",
+    ),
+    "import.cli.dry_run": (
+        "检查通过:{rows} 个数值可以导入(未写入任何文件)",
+        "Check passed: {rows} value(s) can be imported (nothing was written)",
+    ),
+    "import.cli.skipped": ("跳过了 {count} 行:", "Skipped {count} row(s):"),
+    "import.cli.replaced": (
+        "替换了基础快照中的 {count} 个数值(同一指标、区和时间)",
+        "Replaced {count} value(s) of the base snapshot (same indicator, district and period)",
+    ),
+    "import.cli.warnings": ("提示:", "Notes:"),
+    "import.cli.templates": ("已写出 {file}", "wrote {file}"),
+    "import.disabled": (
+        "本看板未开启数据导入。管理员可在 dashboard_settings.toml 中设置 allow_upload = true,"
+        "或使用命令 python -m dashboard import。",
+        "Importing data is switched off on this dashboard. An administrator can set "
+        "allow_upload = true in dashboard_settings.toml, or use python -m dashboard import.",
+    ),
+    "import.intro": (
+        "上传一个按模板填写的分区数据表(.xlsx 或 .csv,不超过 {limit} MB)。每一行都会先检查;"
+        "有任何问题时不会写入任何文件。导入结果是一个新的快照,原有快照不会改变。",
+        "Upload a district table laid out like the template (.xlsx or .csv, at most {limit} MB). "
+        "Every row is checked first; if anything is wrong nothing is written. The result is a new "
+        "snapshot; existing snapshots never change.",
+    ),
+    "import.download_template_xlsx": ("下载模板(XLSX)", "Template (XLSX)"),
+    "import.download_template_csv": ("下载模板(CSV)", "Template (CSV)"),
+    "import.file": ("分区数据表", "District table"),
+    "import.snapshot_id": ("新快照编号", "New snapshot id"),
+    "import.snapshot_id_help": (
+        "字母、数字、点、横线和下划线,例如 2019-06-30-chaoyang",
+        "Letters, digits, dots, dashes and underscores, e.g. 2019-06-30-chaoyang",
+    ),
+    "import.base": ("基础快照", "Base snapshot"),
+    "import.as_of": ("数据截至", "Figures as of"),
+    "import.source": ("来源说明", "Source"),
+    "import.source_help": (
+        "例如:朝阳区民政局 2018年报表;留空时用文件名",
+        "e.g. Chaoyang District Civil Affairs Bureau, 2018 return; the file name when empty",
+    ),
+    "import.skip_invalid": ("跳过有问题的行,导入其余行", "Skip invalid rows and import the rest"),
+    "import.submit": ("检查并导入", "Check and import"),
+    "import.need_file": (
+        "请先选择文件,并填写新快照编号。",
+        "Choose a file and enter a new snapshot id first.",
+    ),
+    "import.no_base": ("没有可作为基础的快照。", "No snapshot can serve as a base."),
+    "import.refused": (
+        "未导入:发现 {count} 个问题,未写入任何文件。",
+        "Not imported: {count} problem(s) found; nothing was written.",
+    ),
+    "import.done": (
+        "已创建快照 {snapshot}:导入 {rows} 个数值(基础快照 {base})。可在侧栏中选择它。",
+        "Created snapshot {snapshot}: {rows} value(s) imported (base {base}). Choose it in the "
+        "sidebar.",
+    ),
+    "import.skipped": ("跳过了 {count} 行:", "Skipped {count} row(s):"),
+    "import.replaced": (
+        "替换了基础快照中的 {count} 个数值:",
+        "Replaced {count} value(s) of the base snapshot:",
+    ),
+    "import.warnings": ("提示", "Notes"),
+    "compare.old": ("原快照", "Earlier snapshot"),
+    "compare.new": ("新快照", "Later snapshot"),
+    "compare.need_two": ("至少需要两个快照才能对比。", "Comparing needs at least two snapshots."),
+    "compare.same": ("请选择两个不同的快照。", "Choose two different snapshots."),
+    "compare.failed": (
+        "快照 {snapshot} 无法使用:{error}",
+        "Snapshot {snapshot} cannot be used: {error}",
+    ),
+    "compare.none": (
+        "两个快照的数值相同(按指标、区域和时间对比)。",
+        "The two snapshots hold the same values (by indicator, place and period).",
+    ),
+    "compare.caption": (
+        "按指标、区域和时间对比每个快照采用的数值;数值、单位或限定词不同即为“变化”。",
+        "Each snapshot's preferred value by indicator, place and period; a different value, unit "
+        "or qualifier counts as changed.",
+    ),
+    "compare.added": ("新增", "Added"),
+    "compare.removed": ("删除", "Removed"),
+    "compare.changed": ("变化", "Changed"),
+    "compare.download_csv": ("下载CSV", "Download CSV"),
+    "compare.download_xlsx": ("下载XLSX", "Download XLSX"),
 }
 
 

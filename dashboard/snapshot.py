@@ -144,7 +144,8 @@ def _read_table(path: Path, name: str, entry: dict) -> pd.DataFrame:
         )
     try:
         frame = pq.read_table(file).to_pandas()
-    except (pa.ArrowException, OSError) as exc:
+    # A damaged file can also fail in pandas' metadata (bad JSON or UTF-8): a ValueError.
+    except (pa.ArrowException, OSError, ValueError) as exc:
         raise SnapshotError(f"{label}: not a readable Parquet file ({exc})") from exc
     if len(frame) != entry["rows"]:
         raise SnapshotError(f"{label}: {len(frame)} rows, manifest says {entry['rows']}")

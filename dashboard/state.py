@@ -48,7 +48,8 @@ def parse_link(params: Mapping[str, Sequence[str] | str], snapshot_ids: Sequence
         "lang": lambda v: v in LANGS,
         "snapshot": lambda v: v in snapshot_ids,
         "present": lambda v: v in ("0", "1"),
-        "scene": lambda v: v.isdigit() and 1 <= int(v) <= 99,
+        # ASCII only: str.isdigit() also accepts "²" and "٣", which int() refuses or misreads.
+        "scene": lambda v: v.isascii() and v.isdigit() and 1 <= int(v) <= 99,
         "theme": lambda v: v in ("dark", "light"),
     }
     for name in KNOWN_PARAMS:

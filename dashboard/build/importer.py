@@ -87,11 +87,12 @@ TEMPLATE_HEADERS = {
 HEADER_ALIASES = {
     "district": {"区", "区县", "区名", "区名称", "区域", "地区", "行政区", "行政区划", "所属区",
                  "区划代码", "区划", "district", "districtname", "geo", "geocode"},
-    "indicator": {"指标", "指标id", "指标代码", "指标编号", "指标名称", "指标名", "项目", "统计指标",
-                  "indicator", "indicatorid", "indicatorname", "measure"},
-    "period": {"时间", "时期", "日期", "年份", "年度", "统计时间", "截至时间", "截止时间", "期间",
-               "统计期", "period", "date", "year", "time"},
-    "value": {"数值", "数量", "值", "数据", "数字", "指标值", "value", "amount", "number", "figure"},
+    "indicator": {"指标", "指标id", "指标代码", "指标编号", "指标名称", "指标名", "项目",
+                  "统计指标", "indicator", "indicatorid", "indicatorname", "measure"},
+    "period": {"时间", "时期", "日期", "年份", "年度", "统计时间", "截至时间", "截止时间",
+               "期间", "统计期", "period", "date", "year", "time"},
+    "value": {"数值", "数量", "值", "数据", "数字", "指标值", "value", "amount", "number",
+              "figure"},
     "unit": {"单位", "计量单位", "unit", "units"},
     "qualifier": {"限定", "限定词", "修饰", "修饰词", "约数", "qualifier"},
     "note": {"说明", "备注", "注", "注释", "附注", "note", "notes", "remark", "remarks", "comment",
@@ -252,7 +253,7 @@ class Cell:
 
 @dataclass
 class Sheet:
-    """The non-blank rows of one sheet (or of the CSV), each with its row number as seen in Excel."""
+    """The non-blank rows of a sheet (or of the CSV), each with its row number as Excel shows it."""
 
     name: str | None
     rows: list[tuple[int, tuple[Cell, ...]]]
@@ -460,7 +461,9 @@ def _read_worksheet(ws) -> Sheet:
             raise ImportFailed([Problem("too_many_rows", {"limit": MAX_ROWS}, sheet=ws.title)])
         last = max((i for i, c in enumerate(row) if _present(c.value)), default=-1)
         if last >= 0:
-            rows.append((number, tuple(Cell(c.value, c.number_format or "") for c in row[: last + 1])))
+            rows.append(
+                (number, tuple(Cell(c.value, c.number_format or "") for c in row[: last + 1]))
+            )
     return Sheet(ws.title, rows, getattr(ws, "_worksheet_path", ""))
 
 
@@ -550,8 +553,8 @@ def find_header(sheet: Sheet) -> tuple[Header | None, Problem | None]:
             if doubled:
                 name, indexes = next(iter(doubled.items()))
                 cols = "、".join(column_letter(i) for i in indexes)
-                return None, Problem("header_duplicate", {"columns": cols, "name": TEMPLATE_HEADERS[name]},
-                                     sheet=sheet.name, row=number)  # fmt: skip
+                params = {"columns": cols, "name": TEMPLATE_HEADERS[name]}
+                return None, Problem("header_duplicate", params, sheet=sheet.name, row=number)
             value_header = _norm(cells[single["value"]].value)
             scale = next((s for w, s in SCALES.items() if w in value_header and w != "千"), 1.0)
             return Header(number, single, scale), None
@@ -652,7 +655,7 @@ def parse_period(value: object, fmt: str = "") -> str | None:
 
 
 def parse_unit(value: object) -> tuple[str | None, float]:
-    """The unit code a unit cell names, and the scale a leading 万/亿 gives ('万人' -> persons, 1e4)."""
+    """The unit code a unit cell names, and the scale of a leading 万/亿 ('万人': persons, 1e4)."""
     text = _norm(value).replace(" ", "")
     scale = 1.0
     if text[:1] in ("万", "亿") and len(text) > 1:
@@ -791,7 +794,9 @@ def normalise(sheets: list[Sheet], lookup: Lookup, data: bytes = b"") -> Normali
     header_problems = []
     for sheet in sheets:
         if not sheet.rows:
-            header_problems.append(Problem("sheet_empty" if sheet.name else "no_rows", sheet=sheet.name))
+            header_problems.append(
+                Problem("sheet_empty" if sheet.name else "no_rows", sheet=sheet.name)
+            )
             continue
         header, problem = find_header(sheet)
         if header:
@@ -816,9 +821,8 @@ def normalise(sheets: list[Sheet], lookup: Lookup, data: bytes = b"") -> Normali
             if row is not None:
                 key = (row.indicator_id, row.geo_code, row.period)
                 if key in seen:
-                    first_sheet, first_row = seen[key]
                     found.append(
-                        Problem("duplicate", {"row": first_row}, sheet=sheet.name, row=number)
+                        Problem("duplicate", {"row": seen[key][1]}, sheet=sheet.name, row=number)
                     )
                 else:
                     seen[key] = (sheet.name, number)
@@ -888,8 +892,10 @@ def _normalise_row(
     if "indicator" not in missing:
         indicator = lookup.indicator(values["indicator"].value)
         if indicator is None:
-            found.append(problem("indicator_unknown", "indicator", value=shown(values["indicator"].value),
-                                 base=lookup.base_id))  # fmt: skip
+            shown_value = shown(values["indicator"].value)
+            found.append(
+                problem("indicator_unknown", "indicator", value=shown_value, base=lookup.base_id)
+            )
     period = None
     if "period" not in missing:
         period = parse_period(values["period"].value, values["period"].fmt)
@@ -931,6 +937,7 @@ def _normalise_row(
             found.append(problem(key, "value", **params))
         elif parsed.qualifier and qualifier and parsed.qualifier != qualifier:
             found.append(problem("qualifier_conflict", "value", value=shown(values["value"].value)))
+    found.sort(key=lambda p: (len(p.column or ""), p.column or ""))
     if found or parsed is None or parsed.value is None:
         return found, None
     notes = [n for n in (note, *parsed.notes) if n]
@@ -957,7 +964,7 @@ class ImportOutcome:
 
 
 def quote_for(file_name: str, sheet: str | None, row: int, many_sheets: bool) -> str:
-    """'chaoyang.xlsx, row 12' (with the sheet when a workbook had several), at most 80 characters."""
+    """'chaoyang.xlsx, row 12' (with the sheet when a workbook had several), at most 80 chars."""
     where = f"{shown(sheet, 30)} row {row}" if many_sheets and sheet else f"row {row}"
     room = schema.MAX_QUOTE_CHARS - len(where) - 2
     name = file_name if len(file_name) <= room else file_name[: room - 8] + "…" + file_name[-7:]
@@ -1120,8 +1127,10 @@ def import_file(
     path = None
     if not dry_run:
         path = _write(tables, manifest, data_dir)
-    return ImportOutcome(snapshot_id, base.id, path, len(result.rows), skipped, len(result.bad_rows),
-                         replaced, warnings, sha256, manifest)  # fmt: skip
+    return ImportOutcome(
+        snapshot_id, base.id, path, len(result.rows), skipped, len(result.bad_rows), replaced,
+        warnings, sha256, manifest,
+    )  # fmt: skip
 
 
 def _write(tables: dict, manifest: dict, data_dir: Path | None) -> Path:
@@ -1166,24 +1175,23 @@ def template_header() -> list[str]:
     return [TEMPLATE_HEADERS[c] for c in COLUMNS]
 
 
+EXAMPLE_NOTE = {"zh": "示例数字,非真实数据", "en": "illustrative, not real"}
 EXAMPLE_ROWS = {
     "zh": [
-        ("朝阳区", "community_workers", "2018-12", "3,512", "人", "", "示例数字,非真实数据"),
-        ("朝阳", "volunteers_registered", "2018年12月", "45.6万", "", "约", "示例数字,非真实数据"),
-        ("海淀区", "community_worker_avg_age", "2018-12-31", "38.5", "岁", "", "示例数字,非真实数据"),
-        ("110105", "fifteen_minute_circle_coverage", "2018", "93%", "%", "", "示例数字,非真实数据"),
-        ("丰台区", "deliberation_coverage_rural", "2018", "0.75", "%", "以上", "示例数字,非真实数据"),
+        ("朝阳区", "community_workers", "2018-12", "3,512", "人", ""),
+        ("朝阳", "volunteers_registered", "2018年12月", "45.6万", "", "约"),
+        ("海淀区", "community_worker_avg_age", "2018-12-31", "38.5", "岁", ""),
+        ("110105", "fifteen_minute_circle_coverage", "2018", "93%", "%", ""),
+        ("丰台区", "deliberation_coverage_rural", "2018", "0.75", "%", "以上"),
     ],
     "en": [
-        ("Chaoyang", "community_workers", "2018-12", "3512", "persons", "", "illustrative, not real"),
-        ("Haidian District", "volunteers_registered", "2018-12", "456000", "persons", "about",
-         "illustrative, not real"),
-        ("110108", "community_worker_avg_age", "2018-12-31", "38.5", "years", "", "illustrative, not real"),
-        ("Fengtai", "fifteen_minute_circle_coverage", "2018", "93", "percent", "over",
-         "illustrative, not real"),
-        ("Xicheng", "community_homes", "2018", "25", "count", "", "illustrative, not real"),
+        ("Chaoyang", "community_workers", "2018-12", "3512", "persons", ""),
+        ("Haidian District", "volunteers_registered", "2018-12", "456000", "persons", "about"),
+        ("110108", "community_worker_avg_age", "2018-12-31", "38.5", "years", ""),
+        ("Fengtai", "fifteen_minute_circle_coverage", "2018", "93", "percent", "over"),
+        ("Xicheng", "community_homes", "2018", "25", "count", ""),
     ],
-}  # fmt: skip
+}
 
 
 def template_csv_bytes(lang: str | None = None) -> bytes:
@@ -1192,7 +1200,7 @@ def template_csv_bytes(lang: str | None = None) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(template_header())
     for row in EXAMPLE_ROWS.get(lang or "", []):
-        writer.writerow(row)
+        writer.writerow([*row, EXAMPLE_NOTE[lang]])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -1215,7 +1223,7 @@ def template_xlsx_bytes(base: Snapshot, lang: str | None = None) -> bytes:
     for cell in ws[3]:
         cell.font = Font(bold=True)
     for row in EXAMPLE_ROWS.get(lang or "", []):
-        ws.append(list(row))
+        ws.append([*row, EXAMPLE_NOTE[lang]])
     for letter, width in zip("ABCDEFG", (16, 34, 14, 12, 10, 14, 30), strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A4"
@@ -1242,10 +1250,14 @@ def template_xlsx_bytes(base: Snapshot, lang: str | None = None) -> bytes:
 
     # Drop-downs help typing but do not bind: names, codes and spellings are all accepted.
     sheet_ref = "'说明 notes'"
-    district_list = DataValidation(type="list", formula1=f"={sheet_ref}!$A${first}:$A${last}",
-                                   allow_blank=True, showErrorMessage=False)  # fmt: skip
-    indicator_list = DataValidation(type="list", formula1=f"={sheet_ref}!$A${meta_first}:$A${meta_last}",
-                                    allow_blank=True, showErrorMessage=False)  # fmt: skip
+    district_list = DataValidation(
+        type="list", formula1=f"={sheet_ref}!$A${first}:$A${last}", allow_blank=True,
+        showErrorMessage=False,
+    )  # fmt: skip
+    indicator_list = DataValidation(
+        type="list", formula1=f"={sheet_ref}!$A${meta_first}:$A${meta_last}", allow_blank=True,
+        showErrorMessage=False,
+    )  # fmt: skip
     ws.add_data_validation(district_list)
     ws.add_data_validation(indicator_list)
     district_list.add("A4:A2000")
@@ -1268,12 +1280,12 @@ def write_templates(out: Path, base: Snapshot) -> list[Path]:
     written = []
     for name, content in files.items():
         path = out / name
-        path.write_bytes(_stable_zip(content) if name.endswith(".xlsx") else content)
+        path.write_bytes(stable_zip(content) if name.endswith(".xlsx") else content)
         written.append(path)
     return written
 
 
-def _stable_zip(content: bytes) -> bytes:
+def stable_zip(content: bytes) -> bytes:
     """The same workbook bytes on every run: fixed member times and creation dates."""
     source = zipfile.ZipFile(io.BytesIO(content))
     buffer = io.BytesIO()

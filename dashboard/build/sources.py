@@ -27,6 +27,9 @@ class Curated:
 
 
 def read_sources(root: Path) -> Curated:
+    if not root.is_dir():
+        # Without this, a missing folder reads as "no sources" and builds silently lose data.
+        raise SourceError(f"{root}: no curated sources folder")
     curated = Curated()
     for file in sorted(root.rglob("*.yaml")):
         try:

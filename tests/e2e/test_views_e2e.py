@@ -1,0 +1,110 @@
+"""The briefing views in a real headless Chromium: charts render, a map click drills down, deep
+links open their view, and the browser talks to no host but the app's own."""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.e2e.conftest import SCREENSHOTS, VIEWPORTS, wait_for_app
+
+PAGES = {
+    "overview": ("总览", 2),
+    "ten_firsts": ("十个一", 1),
+    "trends": ("四十年", 1),
+    "workforce": ("社区工作者", 4),
+    "volunteers": ("志愿服务", 1),
+    "deliberation": ("议事协商", 1),
+    "grid_services": ("网格与服务", 2),
+    "data_sources": ("数据与来源", 0),
+}
+
+
+def open_view(page, url: str) -> None:
+    page.goto(url)
+    wait_for_app(page)
+    page.wait_for_timeout(800)
+
+
+def charts_drawn(page) -> int:
+    return page.locator(".js-plotly-plot .main-svg").count()
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_view_renders_its_charts_without_error(page, app_url, name):
+    """Each view shows its heading and at least its minimum number of charts, and no error box."""
+    heading, minimum_charts = PAGES[name]
+    open_view(page, f"{app_url}/{name}")
+    assert page.locator("h1", has_text=heading).count() == 1
+    if minimum_charts:
+        page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
+    assert charts_drawn(page) >= minimum_charts
+    assert page.locator("[data-testid='stException']").count() == 0
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"e2e_{name}_desktop.png"))
+
+
+def test_click_on_district_map_drills_down(page, app_url):
+    """Clicking Fangshan on the pay-rules map selects it: breadcrumb and back button appear."""
+    open_view(page, f"{app_url}/workforce")
+    plot = page.locator(".js-plotly-plot").filter(has=page.locator(".mapboxgl-canvas, .maplibregl-canvas")).first
+    plot.scroll_into_view_if_needed()
+    page.wait_for_timeout(1500)
+    # Fangshan's interior, projected to screen pixels by the map itself.
+    point = plot.evaluate(
+        """gd => {
+            const sub = gd._fullLayout.map._subplot;
+            const p = sub.map.project([115.85, 39.72]);
+            const box = sub.map.getCanvas().getBoundingClientRect();
+            return {x: box.left + p.x, y: box.top + p.y};
+        }"""
+    )
+    page.mouse.click(point["x"], point["y"])
+    page.wait_for_selector("text=北京市 › 房山区", timeout=30_000)
+    assert page.get_by_role("button", name="返回全市").count() == 1
+    page.get_by_role("button", name="返回全市").click()
+    page.wait_for_selector("text=北京市 › 房山区", state="detached", timeout=30_000)
+
+
+def test_deep_link_opens_district_and_language(page, app_url):
+    """A copied link with district and lang opens that district's view in English."""
+    open_view(page, f"{app_url}/deliberation?district=110105&lang=en")
+    assert page.locator("h1", has_text="Deliberation").count() == 1
+    page.wait_for_selector("text=Beijing › Chaoyang", timeout=30_000)
+    assert "district=110105" in page.url and "lang=en" in page.url
+
+
+def test_hostile_link_is_ignored_with_notice(page, app_url):
+    """A traversal snapshot id and a script tag as district are refused, with a visible notice."""
+    open_view(page, f"{app_url}/overview?snapshot=../../etc/passwd&district=%3Cscript%3Ealert(1)%3C/script%3E")
+    assert page.locator("h1", has_text="总览").count() == 1
+    notices = page.locator("[data-testid='stAlert']").all_inner_texts()
+    assert any("snapshot" in n for n in notices) and any("district" in n for n in notices)
+
+
+def test_browser_requests_only_the_app_host(browser, app_url):
+    """Across every view, sizes and languages, no request leaves for another host (intranet use)."""
+    hosts: set[str] = set()
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    page.on("request", lambda request: hosts.add(urlparse(request.url).netloc))
+    for name in PAGES:
+        open_view(page, f"{app_url}/{name}?lang=en")
+    context.close()
+    own = urlparse(app_url).netloc
+    assert hosts - {own, ""} == set(), f"requests to other hosts: {hosts - {own}}"
+
+
+@pytest.mark.parametrize("size", list(VIEWPORTS))
+def test_screenshots_at_three_sizes(browser, app_url, size):
+    """Every view at desktop, projector and phone size renders with a heading, for review."""
+    width, height = VIEWPORTS[size]
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for name, (heading, _) in PAGES.items():
+        open_view(page, f"{app_url}/{name}")
+        assert page.locator("h1", has_text=heading).count() == 1
+        page.screenshot(path=str(SCREENSHOTS / f"{name}_{size}.png"))
+    context.close()

@@ -1,0 +1,113 @@
+"""The sample generator: every row marked sample, district parts adding up to the city, series
+passing through the published points, and the same bytes every time."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from dashboard import schema
+from dashboard.build.sample import ADDITIVE_UNITS, build_sample
+from dashboard.build.sources import SourceError
+from dashboard.snapshot import Snapshot, load_snapshot, validate_snapshot
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+@pytest.fixture
+def sample_dir(data_dir: Path, repo: Path) -> Path:
+    """A freshly generated sample in the throwaway data folder.
+
+    The generator reads the derivation rules from DATA_DIR/sources, which the data_dir fixture
+    does not copy, so the sources come along here.
+    """
+    shutil.copytree(repo / "data" / "sources", data_dir / "sources")
+    path = build_sample(out=data_dir / "snapshots")
+    assert path == data_dir / "snapshots" / "sample"
+    return path
+
+
+@pytest.fixture
+def sample(sample_dir: Path) -> Snapshot:
+    return load_snapshot("sample")
+
+
+@pytest.fixture
+def reported(sample_dir: Path) -> Snapshot:
+    return load_snapshot("2019-01-09")
+
+
+def test_every_row_is_marked_sample(sample: Snapshot) -> None:
+    assert sample.is_sample
+    assert set(sample.indicators["status"]) == {"sample"}
+    assert set(sample.indicators["source_id"]) == {"sample-generator"}
+
+
+def test_additive_district_values_add_up_to_the_city(sample: Snapshot) -> None:
+    ind = sample.indicators[sample.indicators["unit"].isin(ADDITIVE_UNITS)]
+    checked, wrong = 0, []
+    for (indicator, period), rows in ind.groupby(["indicator_id", "period"]):
+        districts = rows[rows["geo_code"].isin(schema.DISTRICT_CODES)]
+        if districts.empty:
+            continue
+        city = rows.loc[rows["geo_code"] == schema.CITY_CODE, "value"]
+        checked += 1
+        if len(city) != 1 or districts["value"].sum() != city.iloc[0]:
+            wrong.append((indicator, period, districts["value"].sum(), city.tolist()))
+    assert checked > 100, "too few additive series with districts: this test checks little"
+    assert not wrong, f"district values do not add up to the city value: {wrong[:5]}"
+
+
+def test_series_pass_through_every_reported_city_point(sample: Snapshot, reported: Snapshot) -> None:
+    """Dated points are hit exactly. An undated point is pinned to the as-of year, unless a dated
+    point already holds that year: a series cannot pass through two values at once."""
+    meta = reported.indicator_meta.set_index("indicator_id")
+    ind = reported.indicators
+    points = ind[
+        (ind["geo_code"] == schema.CITY_CODE)
+        & ind["preferred"]
+        & (ind["status"] != "derived")
+        & (ind["unit"] != "flag")
+        & (ind["indicator_id"] != "district_area")
+        & ind["indicator_id"].map(meta["derivation"]).eq("")
+    ]
+    as_of_year = int(reported.as_of[:4])
+    dated = points[points["year"].notna()]
+    dated_years = set(zip(dated["indicator_id"], dated["year"].astype(int), strict=True))
+    city = sample.indicators[sample.indicators["geo_code"] == schema.CITY_CODE]
+    by_key = city.set_index(["indicator_id", "period"])["value"]
+    misses = []
+    for p in points.itertuples():
+        if pd.isna(p.year) and (p.indicator_id, as_of_year) in dated_years:
+            continue
+        period = p.period or reported.as_of
+        got = by_key.get((p.indicator_id, period))
+        if got != p.value:
+            misses.append((p.indicator_id, period, p.value, got))
+    assert len(points) > 50
+    assert not misses, f"sample series miss published points: {misses}"
+
+
+def test_generation_is_deterministic(sample_dir: Path, repo: Path) -> None:
+    first = _files(sample_dir)
+    second = _files(build_sample(out=sample_dir.parent))
+    assert sorted(first) == sorted(second)
+    assert [n for n in first if first[n] != second[n]] == []
+    # And the shipped sample is what the generator makes today.
+    shipped = _files(repo / "data" / "snapshots" / "sample")
+    assert [n for n in first if first[n] != shipped.get(n)] == [], "rebuild the shipped sample"
+
+
+def test_sample_validates(sample_dir: Path) -> None:
+    assert validate_snapshot("sample") == []
+
+
+def test_sample_without_sources_is_refused(data_dir: Path) -> None:
+    """Without the curated sources the derivation rules are unknown; refuse rather than drop them."""
+    with pytest.raises(SourceError, match="no curated sources folder"):
+        build_sample(out=data_dir / "snapshots")
