@@ -72,7 +72,8 @@ def format_value(value: float, unit: str, lang: str, qualifier: str = "") -> str
         else compact(value, lang)
     )
     if unit == "ratio":
-        number = _trim(value, 2)
+        # Densities (thousands per km²) read best whole; small ratios keep two decimals.
+        number = _trim(value, 0 if abs(value) >= 100 else 2)
     return f"{QUALIFIER_PREFIX[lang].get(qualifier, '')}{number}{UNIT_SUFFIX[lang][unit]}"
 
 

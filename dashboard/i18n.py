@@ -81,6 +81,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     # --- drill-down and gaps ---------------------------------------------------------------
     "district.not_reported": ("该指标暂无分区数据", "Not reported by district"),
     "district.city_value": ("全市数值", "City figure"),
+    "district.zone": ("功能区", "Functional zone"),
     "district.district_value": ("本区数值", "District figure"),
     "district.click_hint": (
         "点击地图或条形图中的区可下钻。",

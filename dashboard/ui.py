@@ -216,7 +216,11 @@ def page_header(session: Session, title_key: str) -> None:
     breadcrumb(session)
 
 
+PROFILE_INDICATORS = ("resident_population", "district_area", "population_density")
+
+
 def breadcrumb(session: Session) -> None:
+    """北京市 › 朝阳区, a way back, and the district's own figures beside the city's."""
     if not session.view.drilled:
         return
     cols = st.columns([4, 1])
@@ -228,6 +232,33 @@ def breadcrumb(session: Session) -> None:
         args=(schema.CITY_CODE,),
         icon=":material/arrow_back:",
     )
+    district_profile(session)
+
+
+def district_profile(session: Session) -> None:
+    lang, snap, code = session.lang, session.snapshot, session.view.district
+    columns = st.columns(len(PROFILE_INDICATORS) + 1)
+    geo = snap.geography.set_index("geo_code")
+    columns[0].metric(t("district.zone", lang), geo.at[code, f"zone_{lang}"] or "–")
+    for column, indicator_id in zip(columns[1:], PROFILE_INDICATORS, strict=True):
+        value = queries.latest(snap, indicator_id, code)
+        if value is None:
+            column.metric(
+                queries.indicator_name(snap, indicator_id, lang),
+                "–",
+                help=t("district.not_reported", lang),
+            )
+            continue
+        city = queries.latest(snap, indicator_id)
+        city_text = format_value(city.value, city.unit, lang, city.qualifier) if city else "–"
+        column.metric(
+            queries.indicator_name(snap, indicator_id, lang),
+            format_value(value.value, value.unit, lang, value.qualifier),
+            help=f"{t('prov.period', lang)}: {value.period or t('prov.period_unstated', lang)} · "
+            f"{t('prov.status', lang)}: {t('status.' + value.status, lang)} · "
+            f"{t('prov.source', lang)}: {queries.source_label(snap, value.source_id, lang)}",
+        )
+        column.caption(f"{t('district.city_value', lang)}: {city_text}")
 
 
 def _select_district(code: str) -> None:

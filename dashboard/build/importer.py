@@ -280,15 +280,19 @@ def safe_name(file_name: str) -> str:
     """The base name of an uploaded or given file, without folders or control characters."""
     name = PureWindowsPath(PurePosixPath(str(file_name)).name).name
     name = CONTROL.sub("", name).strip()
-    return name[:120] or "upload"
+    if len(name) > 120:
+        suffix = Path(name).suffix[:10]
+        name = name[: 120 - len(suffix)] + suffix
+    return name or "upload"
 
 
 def read_sheets(
-    data: bytes, file_name: str, max_bytes: int = MAX_FILE_BYTES
+    data: bytes, file_name: str, max_bytes: int | None = None
 ) -> tuple[list[Sheet], list[Problem]]:
     """The sheets of a workbook or the rows of a CSV, with warnings; ImportFailed when the file
     cannot or must not be read."""
     ext = Path(safe_name(file_name)).suffix.lower()
+    max_bytes = max_bytes or MAX_FILE_BYTES
     if len(data) > max_bytes:
         raise ImportFailed([Problem("too_big", {"size": _mb(len(data)), "limit": _mb(max_bytes)})])
     kind = file_kind(data)
@@ -1070,7 +1074,7 @@ def import_file(
     source: str | None = None,
     skip_invalid: bool = False,
     dry_run: bool = False,
-    max_bytes: int = MAX_FILE_BYTES,
+    max_bytes: int | None = None,
     data_dir: Path | None = None,
     today: dt.date | None = None,
 ) -> ImportOutcome:
@@ -1150,8 +1154,9 @@ def _write(tables: dict, manifest: dict, data_dir: Path | None) -> Path:
         raise ImportFailed([Problem("write_failed", {"error": shown(exc, 200)})]) from exc
 
 
-def read_limited(path: Path, max_bytes: int = MAX_FILE_BYTES) -> bytes:
+def read_limited(path: Path, max_bytes: int | None = None) -> bytes:
     """A file's bytes, refusing one larger than `max_bytes` without reading it all."""
+    max_bytes = max_bytes or MAX_FILE_BYTES
     try:
         with path.open("rb") as f:
             data = f.read(max_bytes + 1)

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from dashboard.state import MAX_PARAM_LENGTH, LinkState, parse_link
+from dashboard import schema
+from dashboard.i18n import LANGS
+from dashboard.state import KNOWN_PARAMS, MAX_PARAM_LENGTH, LinkState, parse_link
 
 IDS = ["2019-01-09", "2026-11-27", "sample"]
 
@@ -73,6 +77,7 @@ def test_unknown_parameters_are_ignored_silently() -> None:
         ("scene", "-1"),
         ("scene", "1e3"),
         ("scene", "٣"),
+        ("scene", "²"),
         ("theme", "javascript:alert(1)"),
     ],
 )
@@ -108,3 +113,22 @@ def test_every_rejected_name_is_listed_and_good_ones_kept() -> None:
     state = parse_link(params, IDS)
     assert state.rejected == ["district", "snapshot", "scene"]
     assert (state.lang, state.present, state.snapshot, state.district) == ("en", True, None, "110000")
+
+
+# No deadline: the first example pays for imports, which is not what this test measures.
+@settings(deadline=None, max_examples=300)
+@given(
+    st.dictionaries(
+        st.sampled_from(KNOWN_PARAMS),
+        st.lists(st.text(max_size=80), max_size=3) | st.text(max_size=80),
+    )
+)
+def test_any_input_parses_to_allowed_values_only(params) -> None:
+    """Whatever a link holds, parsing never fails and never lets an unlisted value through."""
+    state = parse_link(params, IDS)
+    assert state.district in (schema.CITY_CODE, *schema.DISTRICT_CODES)
+    assert state.lang in LANGS
+    assert state.snapshot in (None, *IDS)
+    assert 1 <= state.scene <= 99
+    assert state.theme in ("dark", "light")
+    assert set(state.rejected) <= set(params)

@@ -1,0 +1,413 @@
+"""Chart builders tested as data: traces, labels, annotations and customdata, not pixels."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from dashboard import catalog, schema
+from dashboard import queries as q
+from dashboard.charts.base import DISTRICT_COLOUR, SELECTED_COLOUR, ChartContext
+from dashboard.charts.comparisons import Bar, labelled_bars
+from dashboard.charts.districts import district_bar, district_map, flag_map, selected_district
+from dashboard.charts.milestones import UNDATED_GAP, milestone_timeline
+from dashboard.charts.trends import trend_chart
+from dashboard.i18n import t
+from dashboard.snapshot import Snapshot, load_geojson, load_snapshot
+
+LANGS = ("zh", "en")
+SNAPSHOTS = ("2019-01-09", "2026-11-27", "sample")
+CHAOYANG = "110105"
+CITY_ROWS = ["geo_code", "period", "year", "value", "qualifier", "status", "source_id"]
+
+
+@pytest.fixture(scope="module")
+def reported() -> Snapshot:
+    return load_snapshot("2019-01-09")
+
+
+@pytest.fixture(scope="module")
+def sample() -> Snapshot:
+    return load_snapshot("sample")
+
+
+@pytest.fixture(scope="module")
+def geojson() -> dict:
+    boundaries = load_geojson()
+    assert boundaries is not None, "data/geo/beijing_districts.geojson is missing"
+    return boundaries
+
+
+def ctx(lang: str = "zh", *, sample: bool = False) -> ChartContext:
+    place = "北京市 › 朝阳区" if lang == "zh" else "Beijing › Chaoyang"
+    return ChartContext(lang=lang, snapshot_id="2019-01-09", as_of="2019-01-09", is_sample=sample, place=place)
+
+
+def annotations(fig: go.Figure, name: str) -> list:
+    return [a for a in fig.layout.annotations if a.name == name]
+
+
+def only(items: list):
+    assert len(items) == 1, f"expected exactly one, found {len(items)}: {items}"
+    return items[0]
+
+
+def points(rows: list[tuple]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=CITY_ROWS)
+    frame["year"] = frame["year"].astype("Int16")
+    return frame
+
+
+REPORTED_POINTS = [
+    ("110000", "2012", 2012, 2755.0, "", "reported", "src-2012"),
+    ("110000", "2019-01-09", 2019, 3177.0, "over", "reported", "src-press"),
+]
+SOURCE_LABELS = {"src-2012": "市民政局 2012-07-27", "src-press": "市政府新闻办 2019-01-09"}
+
+
+def _trend(rows: pd.DataFrame, lang: str = "zh", *, sample: bool = False) -> go.Figure:
+    return trend_chart(
+        rows,
+        ctx(lang, sample=sample),
+        title={"zh": "社区居委会", "en": "Residents' committees"}[lang],
+        subtitle="个",
+        unit="count",
+        place_names={"110000": t("geo.beijing", lang)},
+        sources=SOURCE_LABELS,
+        events=[(2017, t("event.reform_2017", lang))],
+    )
+
+
+# --- trends ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_reported_points_are_labelled_markers_joined_by_a_named_dashed_line(lang: str) -> None:
+    fig = _trend(points(REPORTED_POINTS), lang)
+    connection = only([tr for tr in fig.data if tr.mode == "lines"])
+    assert connection.line.dash == "dash"
+    assert t("chart.connection", lang) in connection.name
+    assert list(connection.x) == [2012, 2019]
+    assert connection.hoverinfo == "skip", "a connection is not data and must not hover as data"
+
+    markers = only([tr for tr in fig.data if tr.mode == "markers+text"])
+    assert list(markers.x) == [2012, 2019]
+    assert list(markers.y) == [2755.0, 3177.0]
+    expected = {"zh": ("2755个", ">3177个"), "en": ("2,755", ">3,177")}[lang]
+    assert tuple(markers.text) == expected
+    assert t("chart.reported_points", lang) in markers.name
+    assert list(markers.customdata) == ["110000", "110000"]
+    assert SOURCE_LABELS["src-2012"] in markers.hovertext[0]
+    assert t("status.reported", lang) in markers.hovertext[1]
+
+
+def test_a_single_reported_point_has_no_connection() -> None:
+    fig = _trend(points(REPORTED_POINTS[:1]))
+    assert [tr.mode for tr in fig.data] == ["markers+text"]
+
+
+def test_gaps_in_a_yearly_sample_series_break_the_line() -> None:
+    rows = points(
+        [("110000", str(y), y, float(v), "", "sample", "sample-generator") for y, v in ((2000, 10), (2001, 11), (2003, 13), (2004, 14))]
+    )
+    fig = _trend(rows, "en", sample=True)
+    line = only([tr for tr in fig.data if tr.mode == "lines+markers"])
+    assert list(line.x) == [2000, 2001, None, 2003, 2004]
+    assert list(line.y) == [10.0, 11.0, None, 13.0, 14.0]
+    assert t("chart.sample_series", "en") in line.name
+    assert not [tr for tr in fig.data if tr.mode == "lines"], "a sample series has no connection"
+    marker = only([tr for tr in fig.data if tr.mode == "markers"])
+    assert marker.text is None
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_titles_subtitle_and_footer(lang: str) -> None:
+    fig = _trend(points(REPORTED_POINTS), lang)
+    assert fig.layout.title.text == {"zh": "<b>社区居委会</b>", "en": "<b>Residents' committees</b>"}[lang]
+    assert fig.layout.title.subtitle.text == "个"
+    footer = only(annotations(fig, "footer")).text
+    assert footer == t(
+        "footer.line",
+        lang,
+        sources="; ".join(SOURCE_LABELS.values()),
+        snapshot="2019-01-09",
+        as_of="2019-01-09",
+        place=ctx(lang).place,
+    )
+    assert SOURCE_LABELS["src-press"] in footer
+    assert "2019-01-09" in footer
+    assert ctx(lang).place in footer
+
+
+def test_events_are_drawn_within_the_years_shown() -> None:
+    fig = _trend(points(REPORTED_POINTS), "en")
+    event = only(annotations(fig, "event"))
+    assert (event.x, event.text) == (2017, t("event.reform_2017", "en"))
+    far = trend_chart(
+        points(REPORTED_POINTS[:1]),
+        ctx("en"),
+        title="x",
+        subtitle="y",
+        unit="count",
+        place_names={},
+        sources={},
+        events=[(1990, "long ago")],
+    )
+    assert annotations(far, "event") == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_sample_context_carries_the_watermark(lang: str) -> None:
+    marked = _trend(points(REPORTED_POINTS), lang, sample=True)
+    watermark = only(annotations(marked, "sample-watermark"))
+    assert watermark.text == "示例数据 / SAMPLE DATA"
+    assert only(annotations(marked, "footer")).text.startswith("示例数据 / SAMPLE DATA · ")
+    plain = _trend(points(REPORTED_POINTS), lang)
+    assert annotations(plain, "sample-watermark") == []
+    assert "SAMPLE" not in only(annotations(plain, "footer")).text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_an_empty_frame_gives_a_framed_no_data_figure(lang: str) -> None:
+    fig = _trend(points([]), lang)
+    assert len(fig.data) == 0
+    assert only(annotations(fig, "no-data")).text == t("chart.no_data", lang)
+    assert fig.layout.title.text.startswith("<b>")
+    assert only(annotations(fig, "footer")).text
+
+
+def test_a_year_range_outside_the_data_is_no_data() -> None:
+    fig = trend_chart(
+        points(REPORTED_POINTS),
+        ctx("en"),
+        title="x",
+        subtitle="y",
+        unit="count",
+        place_names={},
+        sources={},
+        year_range=(1980, 1990),
+    )
+    assert only(annotations(fig, "no-data")).text == t("chart.no_data", "en")
+
+
+# --- districts -------------------------------------------------------------------------------------
+
+
+def test_district_map_carries_codes_and_highlights_the_selection(sample, geojson) -> None:
+    values = q.district_values(sample, "community_workers")
+    fig = district_map(
+        values, geojson, ctx("zh", sample=True), title="t", subtitle="s", unit="persons", sources=["x"], selected=CHAOYANG
+    )
+    districts = only([tr for tr in fig.data if tr.name == "districts"])
+    assert list(districts.customdata) == list(values["geo_code"])
+    assert set(districts.customdata) == set(schema.DISTRICT_CODES)
+    assert list(districts.locations) == list(districts.customdata)
+    assert list(districts.z) == list(values["value"])
+    chosen = only([tr for tr in fig.data if tr.name == "selected"])
+    assert list(chosen.locations) == [CHAOYANG]
+    assert chosen.marker.line.color == SELECTED_COLOUR
+    plain = district_map(values, geojson, ctx(), title="t", subtitle="s", unit="persons", sources=[])
+    assert [tr.name for tr in plain.data] == ["districts"]
+
+
+def test_district_map_names_missing_districts(reported, geojson) -> None:
+    values = q.district_values(reported, "pay_rules_issued").iloc[:14]
+    fig = district_map(
+        values, geojson, ctx("en"), title="t", subtitle="s", unit="count", sources=[], missing_names=["Pinggu", "Miyun"]
+    )
+    assert fig.layout.title.subtitle.text == "s · " + t("district.missing_list", "en", names="Pinggu, Miyun")
+
+
+def test_district_bar_carries_codes_and_highlights_the_selection(sample) -> None:
+    values = q.district_values(sample, "community_workers")
+    fig = district_bar(
+        values, ctx("en", sample=True), title="t", subtitle="s", unit="persons", sources=[], selected=CHAOYANG
+    )
+    bar = only(list(fig.data))
+    codes = list(bar.customdata)
+    assert sorted(codes) == sorted(schema.DISTRICT_CODES)
+    assert all(isinstance(c, str) and c.startswith("1101") for c in codes), "codes, not indices"
+    colours = list(bar.marker.color)
+    assert colours[codes.index(CHAOYANG)] == SELECTED_COLOUR
+    assert colours.count(SELECTED_COLOUR) == 1
+    assert set(colours) == {SELECTED_COLOUR, DISTRICT_COLOUR}
+    assert list(bar.x) == sorted(values["value"]), "ranked by value"
+    by_code = dict(zip(values["geo_code"], values["name_en"], strict=True))
+    assert list(bar.y) == [by_code[c] for c in codes]
+
+
+@pytest.mark.parametrize("builder", ["map", "bar"])
+def test_district_charts_with_no_values_say_not_reported(builder, geojson) -> None:
+    empty = pd.DataFrame(columns=["geo_code", "value", "qualifier", "name_zh", "name_en"])
+    if builder == "map":
+        fig = district_map(empty, geojson, ctx("en"), title="t", subtitle="s", unit="count", sources=[])
+    else:
+        fig = district_bar(empty, ctx("en"), title="t", subtitle="s", unit="count", sources=[])
+    assert only(annotations(fig, "no-data")).text == t("district.not_reported", "en")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_flag_map_worded_legend_and_selection(reported, geojson, lang: str) -> None:
+    flags = q.district_values(reported, "pay_rules_issued")
+    fig = flag_map(flags, geojson, ctx(lang), title="t", subtitle="s", sources=[], selected=CHAOYANG)
+    yes = only([tr for tr in fig.data if tr.name == t("flag.yes", lang)])
+    no = only([tr for tr in fig.data if tr.name == t("flag.no", lang)])
+    assert set(no.customdata) == {"110111", "110117"}
+    assert len(yes.customdata) == 14
+    assert set(yes.customdata) | set(no.customdata) == set(schema.DISTRICT_CODES)
+    assert all(text.endswith(t("flag.yes", lang)) for text in yes.text)
+    chosen = only([tr for tr in fig.data if tr.name == "selected"])
+    assert list(chosen.customdata) == [CHAOYANG]
+    assert chosen.showlegend is False
+
+
+# --- bars and the timeline -------------------------------------------------------------------------
+
+
+def test_labelled_bars_hatch_qualified_values() -> None:
+    bars = [
+        Bar("城市社区", 100, "percent", "", "derived", "urban"),
+        Bar("农村社区", 70, "percent", "over", "reported", "rural"),
+        Bar("持证", 27000, "persons", "nearly", "reported", "certified"),
+        Bar("月增", 3000, "yuan", "about", "reported", "raise"),
+    ]
+    fig = labelled_bars(bars, ctx("zh"), title="t", subtitle="s", sources=[])
+    bar = only(list(fig.data))
+    assert list(bar.marker.pattern.shape) == ["", "/", "/", "/"]
+    assert list(bar.text) == ["100%", ">70%", "近2.7万人", "约3000元"]
+    assert list(bar.customdata) == ["urban", "rural", "certified", "raise"]
+    assert list(bar.y) == ["城市社区", "农村社区", "持证", "月增"]
+
+
+def test_labelled_bars_without_bars_is_no_data() -> None:
+    fig = labelled_bars([], ctx("en"), title="t", subtitle="s", sources=[])
+    assert only(annotations(fig, "no-data")).text == t("chart.no_data", "en")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_milestone_timeline_sets_undated_milestones_apart(reported, lang: str) -> None:
+    """Undated milestones stand in a 'year not stated' column, never at a guessed year."""
+    ms = reported.milestones
+    fig = milestone_timeline(ms, ctx(lang), title="t", subtitle="s", sources=[], selected_rank=3)
+    last_year = int(ms["year"].dropna().max())
+    undated_x = last_year + UNDATED_GAP
+    placed = {}
+    for trace in fig.data:
+        for rank, x, symbol in zip(trace.customdata, trace.x, trace.marker.symbol, strict=True):
+            placed[int(rank)] = (x, symbol)
+    assert sorted(placed) == list(range(1, 11))
+    for row in ms.itertuples():
+        x, symbol = placed[int(row.rank)]
+        if pd.isna(row.year):
+            assert (x, symbol) == (undated_x, "diamond-open"), row.rank
+        else:
+            assert (x, symbol) == (int(row.year), "diamond"), row.rank
+    column = only(annotations(fig, "undated-column"))
+    assert column.text == t("chart.undated_column", lang)
+    assert column.x == undated_x
+    labels = [label for trace in fig.data for label in trace.y]
+    assert f"1. {ms.iloc[0][f'title_{lang}']}" in labels
+    selected = [
+        colour
+        for trace in fig.data
+        for colour, rank in zip(trace.marker.line.color, trace.customdata, strict=True)
+        if rank == 3
+    ]
+    assert selected == [SELECTED_COLOUR]
+
+
+# --- selection events ------------------------------------------------------------------------------
+
+VALID = set(schema.DISTRICT_CODES)
+
+
+@pytest.mark.parametrize(
+    ("event", "expected"),
+    [
+        ({"selection": {"points": [{"customdata": ["110105"]}]}}, "110105"),
+        ({"selection": {"points": [{"customdata": "110105"}]}}, "110105"),
+        ({"selection": {"points": [{"location": "110108"}]}}, "110108"),
+        ({"selection": {"points": [{"customdata": "<script>"}, {"customdata": ["110101"]}]}}, "110101"),
+        ({"selection": {"points": [{"customdata": "<script>alert(1)</script>"}]}}, None),
+        ({"selection": {"points": [{"customdata": ["999999"]}]}}, None),
+        ({"selection": {"points": [{"customdata": ["110000"]}]}}, None),
+        ({"selection": {"points": [{"customdata": [3]}]}}, None),
+        ({"selection": {"points": [{"point_index": 3}]}}, None),
+        ({"selection": {"points": ["110105"]}}, None),
+        ({"selection": {"points": []}}, None),
+        ({"selection": {}}, None),
+        ({}, None),
+        (None, None),
+        ("110105", None),
+        (42, None),
+    ],
+)
+def test_selected_district(event, expected) -> None:
+    assert selected_district(event, VALID) == expected
+
+
+def test_selected_district_reads_attribute_style_events() -> None:
+    class Selection:
+        points = [{"customdata": ["110105"]}]
+
+    class Event:
+        selection = Selection()
+
+    assert selected_district(Event(), VALID) == "110105"
+
+
+# --- every catalog chart ---------------------------------------------------------------------------
+
+
+def _title(fig: go.Figure) -> str:
+    return (fig.layout.title.text or "").replace("<b>", "").replace("</b>", "").strip()
+
+
+@pytest.mark.parametrize("district", [schema.CITY_CODE, CHAOYANG])
+@pytest.mark.parametrize("snapshot_id", SNAPSHOTS)
+def test_every_catalog_chart_builds_in_both_languages(snapshot_id: str, district: str) -> None:
+    snapshot = load_snapshot(snapshot_id)
+    specs = list(catalog.CHARTS) + catalog.trend_charts(snapshot)
+    assert len(specs) > len(catalog.CHARTS), "no trend charts in this snapshot"
+    problems = []
+    for spec in specs:
+        titles = {}
+        for lang in LANGS:
+            result = spec.build(snapshot, catalog.View(lang=lang, district=district))
+            assert isinstance(result.figure, go.Figure), spec.id
+            assert isinstance(result.data, pd.DataFrame), spec.id
+            titles[lang] = _title(result.figure)
+            footer = only(annotations(result.figure, "footer")).text
+            if snapshot_id not in footer:
+                problems.append(f"{spec.id}/{lang}: footer lacks the snapshot id")
+            if snapshot.is_sample != bool(annotations(result.figure, "sample-watermark")):
+                problems.append(f"{spec.id}/{lang}: sample watermark wrong")
+        if not titles["zh"] or not titles["en"]:
+            problems.append(f"{spec.id}: empty title {titles}")
+        elif titles["zh"] == titles["en"]:
+            problems.append(f"{spec.id}: the same title in both languages: {titles['zh']}")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("snapshot_id", SNAPSHOTS)
+def test_every_district_chart_builds_and_keeps_codes(snapshot_id: str) -> None:
+    snapshot = load_snapshot(snapshot_id)
+    ids = catalog.district_indicators(snapshot, schema.TOPICS)
+    assert ids, "no indicator with district values"
+    for indicator in ids:
+        for kind in ("map", "bar"):
+            spec = catalog.chart(f"district-{kind}-{indicator}")
+            assert spec.selectable
+            titles = {}
+            for lang in LANGS:
+                fig = spec.build(snapshot, catalog.View(lang=lang, district=CHAOYANG)).figure
+                titles[lang] = _title(fig)
+                codes = {c for trace in fig.data for c in (trace.customdata or [])}
+                assert codes and codes <= VALID, f"{spec.id}: customdata {sorted(codes)[:3]}"
+            assert titles["zh"] and titles["en"] and titles["zh"] != titles["en"], spec.id
+
+
+def test_unknown_chart_id_is_refused() -> None:
+    with pytest.raises(KeyError, match="unknown chart 'nope'"):
+        catalog.chart("nope")
