@@ -21,8 +21,21 @@ from dashboard.formatting import UNIT_SUFFIX, format_value
 from dashboard.i18n import t
 from dashboard.snapshot import Snapshot, load_geojson
 
-# Key events drawn on every trend chart (year, translation key).
-EVENTS = ((2008, "event.olympics"), (2017, "event.reform_2017"), (2018, "event.pay_2018"))
+# Key events drawn on every trend chart besides the dated ten firsts (year, translation key).
+EVENTS = ((2008, "event.olympics"), (2018, "event.pay_2018"))
+
+
+def key_events(snapshot: Snapshot, lang: str) -> list[tuple[int, str]]:
+    """The Olympics, the 2018 pay reform, and each year in which one of the ten firsts happened."""
+    events = [(year, t(key, lang)) for year, key in EVENTS]
+    dated = snapshot.milestones[snapshot.milestones["year"].notna()]
+    for year, rows in dated.groupby("year"):
+        ranks = ("、" if lang == "zh" else ", ").join(str(int(r)) for r in rows["rank"])
+        events.append((int(year), t("event.ten_firsts", lang, year=int(year), ranks=ranks)))
+    merged: dict[int, list[str]] = {}
+    for year, label in sorted(events):
+        merged.setdefault(year, []).append(label.removeprefix(f"{year} "))
+    return [(year, f"{year} " + " · ".join(labels)) for year, labels in merged.items()]
 
 
 @dataclass(frozen=True)
@@ -212,7 +225,7 @@ def trend(indicator_id: str) -> Callable[[Snapshot, View], ChartResult]:
             unit=meta.unit,
             place_names=names,
             sources=sources,
-            events=[(y, t(k, view.lang)) for y, k in EVENTS],
+            events=key_events(snapshot, view.lang),
             year_range=year_range,
             highlight=view.district if view.drilled else None,
         )

@@ -103,7 +103,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "flag.yes": ("已出台", "Issued"),
     "flag.no": ("尚未出台", "Pending"),
     "event.olympics": ("2008 北京奥运会", "2008 Beijing Olympics"),
-    "event.reform_2017": ("2017 特别法人、地方标准", "2017 legal status and local standard"),
+    "event.ten_firsts": ("{year} 十个一({ranks})", "{year} ten firsts ({ranks})"),
     "event.pay_2018": ("2018 社工待遇100%", "2018 pay raised to 100%"),
     # --- chart titles and subtitles (catalog) --------------------------------------------------
     "chart.ten_firsts.title": (

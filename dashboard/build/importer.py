@@ -25,9 +25,12 @@ import hashlib
 import io
 import math
 import re
+import tempfile
+import threading
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
@@ -38,6 +41,12 @@ from dashboard import schema
 from dashboard.build.snapshot_build import INDICATOR_COLUMNS, finish_indicators
 from dashboard.build.writer import SnapshotExistsError, write_snapshot
 from dashboard.i18n import LANGS, t
+
+try:
+    import fcntl
+except ImportError:  # not on Windows; the in-process lock still serialises app sessions
+    fcntl = None
+
 from dashboard.snapshot import (
     DEFAULT_SNAPSHOT,
     Snapshot,
@@ -1137,10 +1146,34 @@ def import_file(
     )  # fmt: skip
 
 
+_write_lock = threading.Lock()
+
+
+@contextmanager
+def _import_lock(root: Path) -> Iterator[None]:
+    """One import at a time per snapshot folder, across threads (app sessions) and processes (the
+    command line): the check that an id is free and the write that takes it are one step. The lock
+    file lives in the system's temporary folder, keyed by the snapshot folder, never in data/."""
+    key = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
+    lock_path = Path(tempfile.gettempdir()) / f"dashboard-import-{key}.lock"
+    with _write_lock, lock_path.open("a+b") as handle:
+        if fcntl is not None:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            if fcntl is not None:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def _write(tables: dict, manifest: dict, data_dir: Path | None) -> Path:
     snapshot_id = manifest["id"]
+    root = snapshots_dir(data_dir)
     try:
-        return write_snapshot(tables, manifest, snapshots_dir(data_dir), replace=False)
+        with _import_lock(root):
+            if (root / snapshot_id).exists():
+                raise SnapshotExistsError(snapshot_id)
+            return write_snapshot(tables, manifest, root, replace=False)
     except SnapshotExistsError as exc:
         raise ImportFailed([Problem("snapshot_exists", {"snapshot": snapshot_id})]) from exc
     except pandera.errors.SchemaErrors as exc:

@@ -403,7 +403,7 @@ def test_every_district_chart_builds_and_keeps_codes(snapshot_id: str) -> None:
             for lang in LANGS:
                 fig = spec.build(snapshot, catalog.View(lang=lang, district=CHAOYANG)).figure
                 titles[lang] = _title(fig)
-                codes = {c for trace in fig.data for c in (trace.customdata or [])}
+                codes = {c for trace in fig.data if trace.customdata is not None for c in trace.customdata}
                 assert codes and codes <= VALID, f"{spec.id}: customdata {sorted(codes)[:3]}"
             assert titles["zh"] and titles["en"] and titles["zh"] != titles["en"], spec.id
 

@@ -3,6 +3,7 @@ atomic write, the command line, and a property test over random tables."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -707,10 +708,8 @@ def _random_xlsx(rows, titles: int) -> bytes:
     ws.append(HEADER.split(","))
     for row in rows:
         cells = list(row)
-        try:  # numbers as numbers, the way Excel stores them
+        with contextlib.suppress(ValueError):  # numbers as numbers, the way Excel stores them
             cells[3] = float(cells[3]) if cells[3] not in ("nan", "inf", "-inf") else cells[3]
-        except ValueError:
-            pass
         ws.append([importer.CONTROL.sub("", c) if isinstance(c, str) else c for c in cells])
     buffer = io.BytesIO()
     workbook.save(buffer)
