@@ -88,10 +88,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Click a district on the map or bars to drill down.",
     ),
     "district.missing_list": ("未报告:{names}", "Not reported: {names}"),
-    "chart.connection": (
-        "连线仅示意两次发布之间的变化,不是数据",
-        "Line only connects published points; it is not data",
-    ),
+    "chart.connection": ("虚线仅作连接,非数据", "Dashed: a connection, not data"),
     "chart.reported_points": ("公开发布值", "Published values"),
     "chart.sample_series": ("示例序列", "Sample series"),
     "chart.no_data": ("暂无数据", "No data"),
@@ -116,7 +113,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "chart.forty_years.title": ("四十年之变", "Forty years in numbers"),
     "chart.forty_years.subtitle": ("两端均有公开来源的变化", "Changes where both ends are sourced"),
-    "chart.trend.subtitle": ("{unit};圆点为公开发布值", "{unit}; dots are published values"),
+    "chart.trend.subtitle": (
+        "{unit};圆点为公开发布值,虚线只把两次发布连起来,中间年份没有数据",
+        "{unit}; dots are published values; a dashed line only joins them, years between have no data",
+    ),
     "chart.district_map.subtitle": ("{name},各区最新值", "{name}, latest value per district"),
     "chart.workforce_profile.title": ("社区工作者队伍", "The community workforce"),
     "chart.workforce_profile.subtitle": (

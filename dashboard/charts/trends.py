@@ -76,8 +76,10 @@ def trend_chart(
         )
     fig = go.Figure()
     size = SIZES[ctx.medium]
+    several_places = values["geo_code"].nunique() > 1
     for i, (code, rows) in enumerate(values.groupby("geo_code", sort=False)):
         rows = rows.sort_values("year")
+        prefix = f"{place_names.get(code, code)} · " if several_places else ""
         colour = CITY_COLOUR if code == "110000" else OKABE_ITO[(i + 1) % len(OKABE_ITO)]
         if highlight and code == highlight:
             colour = "#D55E00"
@@ -90,7 +92,7 @@ def trend_chart(
                     x=xs,
                     y=ys,
                     mode="lines+markers",
-                    name=f"{name} · {t('chart.sample_series', ctx.lang)}",
+                    name=f"{prefix}{t('chart.sample_series', ctx.lang)}",
                     line={"color": colour if code != "110000" else SAMPLE_COLOUR, "width": 2},
                     marker={"size": 5},
                     customdata=[code] * len(xs),
@@ -103,7 +105,7 @@ def trend_chart(
                     x=rows["year"].astype(int),
                     y=rows["value"],
                     mode="lines",
-                    name=f"{name} · {t('chart.connection', ctx.lang)}",
+                    name=f"{prefix}{t('chart.connection', ctx.lang)}",
                     line={"color": CONNECTION_COLOUR, "dash": "dash", "width": 2},
                     hoverinfo="skip",
                     legendgroup=f"conn-{code}",
@@ -121,7 +123,7 @@ def trend_chart(
                 text=None if sample else labels,
                 textposition="top center",
                 textfont={"size": size["tick"], "color": colour},
-                name=f"{name} · {t('chart.reported_points', ctx.lang)}" if not sample else name,
+                name=f"{prefix}{t('chart.reported_points', ctx.lang)}" if not sample else name,
                 marker={
                     "size": 8 if sample else 13,
                     "color": colour,
