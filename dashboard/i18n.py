@@ -115,7 +115,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "chart.forty_years.subtitle": ("两端均有公开来源的变化", "Changes where both ends are sourced"),
     "chart.trend.subtitle": (
         "{unit};圆点为公开发布值,虚线只把两次发布连起来,中间年份没有数据",
-        "{unit}; dots are published values; a dashed line only joins them, years between have no data",
+        "{unit}; dots are published values; a dashed line only joins them (no data between)",
     ),
     "chart.district_map.subtitle": ("{name},各区最新值", "{name}, latest value per district"),
     "chart.workforce_profile.title": ("社区工作者队伍", "The community workforce"),

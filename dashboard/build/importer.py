@@ -19,6 +19,7 @@ existing snapshot.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import datetime as dt
 import hashlib
@@ -156,6 +157,9 @@ EXCEL_ERRORS = ("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE
 NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,3})?$")
 THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 DATE_ID = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DIMENSION = re.compile(
+    rb"<(?:\w+:)?dimension\b[^>]*\bref=\"([A-Z]{1,3}[0-9]{1,7}(?::[A-Z]{1,3}[0-9]{1,7})?)\""
+)
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 PERIOD_FORMS = (
     (re.compile(r"^(\d{4})\s*年?$"), 1),
@@ -382,7 +386,9 @@ def _check_xml_prolog(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
         raise ImportFailed([Problem("xml_forbidden", {"member": shown(info.filename)})])
 
 
-def _decode(data: bytes) -> str:
+def _encoding(data: bytes) -> str:
+    """The first encoding that decodes all of the bytes, checked in chunks so that no second copy
+    of a large file is ever held as text."""
     if data.startswith(codecs.BOM_UTF8):
         encodings: tuple[str, ...] = ("utf-8-sig",)
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -390,11 +396,16 @@ def _decode(data: bytes) -> str:
     else:
         # GB18030 is a superset of GBK and GB2312, which is what district offices' Excel writes.
         encodings = ("utf-8", "gb18030")
+    view = memoryview(data)
     for encoding in encodings:
+        decoder = codecs.getincrementaldecoder(encoding)()
         try:
-            return data.decode(encoding)
+            for start in range(0, len(data), 1 << 20):
+                decoder.decode(view[start : start + (1 << 20)])
+            decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             continue
+        return encoding
     raise ImportFailed([Problem("encoding")])
 
 
@@ -407,8 +418,10 @@ def _delimiter(text: str) -> str:
 
 
 def _read_csv(data: bytes) -> Sheet:
-    text = _decode(data)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    encoding = _encoding(data)
+    head = data[:65536].decode(encoding, errors="ignore")
+    stream = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
+    reader = csv.reader(stream, delimiter=_delimiter(head))
     rows = []
     number = 0
     try:
@@ -435,7 +448,8 @@ def _read_xlsx(data: bytes) -> tuple[list[Sheet], list[Problem]]:
         raise ImportFailed([Problem("xlsx_unreadable", {"error": "defusedxml is not available"})])
     sheets, warnings = [], []
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        with _sheet_sizes_from_head():
+            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except DefusedXmlException as exc:
         raise ImportFailed([Problem("xml_forbidden", {"member": type(exc).__name__})]) from exc
     except Exception as exc:  # openpyxl raises many kinds (KeyError, TypeError, ParseError, ...)
@@ -459,6 +473,39 @@ def _read_xlsx(data: bytes) -> tuple[list[Sheet], list[Problem]]:
     if not sheets:
         raise ImportFailed([Problem("no_sheets")])
     return sheets, warnings
+
+
+_openpyxl_lock = threading.Lock()
+
+
+def _size_from_head(ws) -> None:
+    """Stand-in for openpyxl's ReadOnlyWorksheet._get_size. openpyxl looks for the <dimension>
+    element by parsing the sheet until it ends when the element is missing, which for a sheet of
+    a million rows takes most of a minute before a single row is counted; the element, when there,
+    comes before the rows, so the start of the XML is enough."""
+    from openpyxl.utils.cell import range_boundaries
+
+    with ws._get_source() as src:
+        head = src.read(XML_PROLOG_BYTES)
+    match = DIMENSION.search(head)
+    if match:
+        with contextlib.suppress(ValueError, TypeError):
+            bounds = range_boundaries(match.group(1).decode("ascii"))
+            if None not in bounds:
+                ws._min_column, ws._min_row, ws._max_column, ws._max_row = bounds
+
+
+@contextmanager
+def _sheet_sizes_from_head() -> Iterator[None]:
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    with _openpyxl_lock:
+        original = ReadOnlyWorksheet._get_size
+        ReadOnlyWorksheet._get_size = _size_from_head
+        try:
+            yield
+        finally:
+            ReadOnlyWorksheet._get_size = original
 
 
 def _read_worksheet(ws) -> Sheet:
@@ -511,7 +558,8 @@ def _sheet_extras(data: bytes, sheet: Sheet, wanted: set[tuple[int, int]]) -> tu
                                         merged[(r, c)] = (min_row, min_col - 1)
                     element.clear()
         last = max(r for r, _ in wanted)
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        with _sheet_sizes_from_head():
+            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
         try:
             ws = workbook[sheet.name]
             ws.reset_dimensions()

@@ -63,6 +63,7 @@ REPORTED_POINTS = [
     ("110000", "2012", 2012, 2755.0, "", "reported", "src-2012"),
     ("110000", "2019-01-09", 2019, 3177.0, "over", "reported", "src-press"),
 ]
+EVENT_LABEL = {"zh": "2017 特别法人", "en": "2017 legal status"}
 SOURCE_LABELS = {"src-2012": "市民政局 2012-07-27", "src-press": "市政府新闻办 2019-01-09"}
 
 
@@ -75,7 +76,7 @@ def _trend(rows: pd.DataFrame, lang: str = "zh", *, sample: bool = False) -> go.
         unit="count",
         place_names={"110000": t("geo.beijing", lang)},
         sources=SOURCE_LABELS,
-        events=[(2017, t("event.reform_2017", lang))],
+        events=[(2017, EVENT_LABEL[lang])],
     )
 
 
@@ -143,7 +144,7 @@ def test_titles_subtitle_and_footer(lang: str) -> None:
 def test_events_are_drawn_within_the_years_shown() -> None:
     fig = _trend(points(REPORTED_POINTS), "en")
     event = only(annotations(fig, "event"))
-    assert (event.x, event.text) == (2017, t("event.reform_2017", "en"))
+    assert (event.x, event.text) == (2017, EVENT_LABEL["en"])
     far = trend_chart(
         points(REPORTED_POINTS[:1]),
         ctx("en"),
