@@ -57,14 +57,17 @@ def sample_source_row() -> dict:
 
 
 def anchors(reported: pd.DataFrame, indicator: str, as_of: str) -> list[tuple[int, str, float]]:
-    """The reported city values a sample series must pass through. Undated values are pinned to
-    the snapshot's as-of year, since the source gives them as current."""
+    """The reported city values a sample series must pass through. An indicator known only
+    undated is pinned to the snapshot's as-of year (the source gives it as current); undated values
+    of an indicator that also has dated ones may be older, so they are not used."""
     rows = reported[
         (reported["indicator_id"] == indicator)
         & (reported["geo_code"] == schema.CITY_CODE)
         & reported["preferred"]
         & (reported["status"] != "derived")
     ]
+    if rows["year"].notna().any():
+        rows = rows[rows["year"].notna()]
     points = {}
     for r in rows.sort_values("period").itertuples():
         year = int(r.year) if pd.notna(r.year) else int(as_of[:4])

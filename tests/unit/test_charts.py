@@ -41,7 +41,9 @@ def geojson() -> dict:
 
 def ctx(lang: str = "zh", *, sample: bool = False) -> ChartContext:
     place = "北京市 › 朝阳区" if lang == "zh" else "Beijing › Chaoyang"
-    return ChartContext(lang=lang, snapshot_id="2019-01-09", as_of="2019-01-09", is_sample=sample, place=place)
+    return ChartContext(
+        lang=lang, snapshot_id="2019-01-09", as_of="2019-01-09", is_sample=sample, place=place
+    )
 
 
 def annotations(fig: go.Figure, name: str) -> list:
@@ -110,7 +112,10 @@ def test_a_single_reported_point_has_no_connection() -> None:
 
 def test_gaps_in_a_yearly_sample_series_break_the_line() -> None:
     rows = points(
-        [("110000", str(y), y, float(v), "", "sample", "sample-generator") for y, v in ((2000, 10), (2001, 11), (2003, 13), (2004, 14))]
+        [
+            ("110000", str(y), y, float(v), "", "sample", "sample-generator")
+            for y, v in ((2000, 10), (2001, 11), (2003, 13), (2004, 14))
+        ]
     )
     fig = _trend(rows, "en", sample=True)
     line = only([tr for tr in fig.data if tr.mode == "lines+markers"])
@@ -125,7 +130,10 @@ def test_gaps_in_a_yearly_sample_series_break_the_line() -> None:
 @pytest.mark.parametrize("lang", LANGS)
 def test_titles_subtitle_and_footer(lang: str) -> None:
     fig = _trend(points(REPORTED_POINTS), lang)
-    assert fig.layout.title.text == {"zh": "<b>社区居委会</b>", "en": "<b>Residents' committees</b>"}[lang]
+    assert (
+        fig.layout.title.text
+        == {"zh": "<b>社区居委会</b>", "en": "<b>Residents' committees</b>"}[lang]
+    )
     assert fig.layout.title.subtitle.text == "个"
     footer = only(annotations(fig, "footer")).text
     assert footer == t(
@@ -198,7 +206,14 @@ def test_a_year_range_outside_the_data_is_no_data() -> None:
 def test_district_map_carries_codes_and_highlights_the_selection(sample, geojson) -> None:
     values = q.district_values(sample, "community_workers")
     fig = district_map(
-        values, geojson, ctx("zh", sample=True), title="t", subtitle="s", unit="persons", sources=["x"], selected=CHAOYANG
+        values,
+        geojson,
+        ctx("zh", sample=True),
+        title="t",
+        subtitle="s",
+        unit="persons",
+        sources=["x"],
+        selected=CHAOYANG,
     )
     districts = only([tr for tr in fig.data if tr.name == "districts"])
     assert list(districts.customdata) == list(values["geo_code"])
@@ -208,22 +223,39 @@ def test_district_map_carries_codes_and_highlights_the_selection(sample, geojson
     chosen = only([tr for tr in fig.data if tr.name == "selected"])
     assert list(chosen.locations) == [CHAOYANG]
     assert chosen.marker.line.color == SELECTED_COLOUR
-    plain = district_map(values, geojson, ctx(), title="t", subtitle="s", unit="persons", sources=[])
+    plain = district_map(
+        values, geojson, ctx(), title="t", subtitle="s", unit="persons", sources=[]
+    )
     assert [tr.name for tr in plain.data] == ["districts"]
 
 
 def test_district_map_names_missing_districts(reported, geojson) -> None:
     values = q.district_values(reported, "pay_rules_issued").iloc[:14]
     fig = district_map(
-        values, geojson, ctx("en"), title="t", subtitle="s", unit="count", sources=[], missing_names=["Pinggu", "Miyun"]
+        values,
+        geojson,
+        ctx("en"),
+        title="t",
+        subtitle="s",
+        unit="count",
+        sources=[],
+        missing_names=["Pinggu", "Miyun"],
     )
-    assert fig.layout.title.subtitle.text == "s · " + t("district.missing_list", "en", names="Pinggu, Miyun")
+    assert fig.layout.title.subtitle.text == "s · " + t(
+        "district.missing_list", "en", names="Pinggu, Miyun"
+    )
 
 
 def test_district_bar_carries_codes_and_highlights_the_selection(sample) -> None:
     values = q.district_values(sample, "community_workers")
     fig = district_bar(
-        values, ctx("en", sample=True), title="t", subtitle="s", unit="persons", sources=[], selected=CHAOYANG
+        values,
+        ctx("en", sample=True),
+        title="t",
+        subtitle="s",
+        unit="persons",
+        sources=[],
+        selected=CHAOYANG,
     )
     bar = only(list(fig.data))
     codes = list(bar.customdata)
@@ -242,7 +274,9 @@ def test_district_bar_carries_codes_and_highlights_the_selection(sample) -> None
 def test_district_charts_with_no_values_say_not_reported(builder, geojson) -> None:
     empty = pd.DataFrame(columns=["geo_code", "value", "qualifier", "name_zh", "name_en"])
     if builder == "map":
-        fig = district_map(empty, geojson, ctx("en"), title="t", subtitle="s", unit="count", sources=[])
+        fig = district_map(
+            empty, geojson, ctx("en"), title="t", subtitle="s", unit="count", sources=[]
+        )
     else:
         fig = district_bar(empty, ctx("en"), title="t", subtitle="s", unit="count", sources=[])
     assert only(annotations(fig, "no-data")).text == t("district.not_reported", "en")
@@ -251,7 +285,9 @@ def test_district_charts_with_no_values_say_not_reported(builder, geojson) -> No
 @pytest.mark.parametrize("lang", LANGS)
 def test_flag_map_worded_legend_and_selection(reported, geojson, lang: str) -> None:
     flags = q.district_values(reported, "pay_rules_issued")
-    fig = flag_map(flags, geojson, ctx(lang), title="t", subtitle="s", sources=[], selected=CHAOYANG)
+    fig = flag_map(
+        flags, geojson, ctx(lang), title="t", subtitle="s", sources=[], selected=CHAOYANG
+    )
     yes = only([tr for tr in fig.data if tr.name == t("flag.yes", lang)])
     no = only([tr for tr in fig.data if tr.name == t("flag.no", lang)])
     assert set(no.customdata) == {"110111", "110117"}
@@ -329,7 +365,10 @@ VALID = set(schema.DISTRICT_CODES)
         ({"selection": {"points": [{"customdata": ["110105"]}]}}, "110105"),
         ({"selection": {"points": [{"customdata": "110105"}]}}, "110105"),
         ({"selection": {"points": [{"location": "110108"}]}}, "110108"),
-        ({"selection": {"points": [{"customdata": "<script>"}, {"customdata": ["110101"]}]}}, "110101"),
+        (
+            {"selection": {"points": [{"customdata": "<script>"}, {"customdata": ["110101"]}]}},
+            "110101",
+        ),
         ({"selection": {"points": [{"customdata": "<script>alert(1)</script>"}]}}, None),
         ({"selection": {"points": [{"customdata": ["999999"]}]}}, None),
         ({"selection": {"points": [{"customdata": ["110000"]}]}}, None),
@@ -350,10 +389,12 @@ def test_selected_district(event, expected) -> None:
 
 def test_selected_district_reads_attribute_style_events() -> None:
     class Selection:
-        points = [{"customdata": ["110105"]}]
+        def __init__(self) -> None:
+            self.points = [{"customdata": ["110105"]}]
 
     class Event:
-        selection = Selection()
+        def __init__(self) -> None:
+            self.selection = Selection()
 
     assert selected_district(Event(), VALID) == "110105"
 
@@ -404,7 +445,12 @@ def test_every_district_chart_builds_and_keeps_codes(snapshot_id: str) -> None:
             for lang in LANGS:
                 fig = spec.build(snapshot, catalog.View(lang=lang, district=CHAOYANG)).figure
                 titles[lang] = _title(fig)
-                codes = {c for trace in fig.data if trace.customdata is not None for c in trace.customdata}
+                codes = {
+                    c
+                    for trace in fig.data
+                    if trace.customdata is not None
+                    for c in trace.customdata
+                }
                 assert codes and codes <= VALID, f"{spec.id}: customdata {sorted(codes)[:3]}"
             assert titles["zh"] and titles["en"] and titles["zh"] != titles["en"], spec.id
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import pytest
@@ -106,7 +107,7 @@ def test_nice_ticks_always_cover_the_value() -> None:
         ticks = nice_ticks(top)
         assert ticks[0] == 0
         assert ticks[-1] >= top
-        steps = {round(b - a, 9) for a, b in zip(ticks, ticks[1:], strict=False)}
+        steps = {round(b - a, 9) for a, b in itertools.pairwise(ticks)}
         assert len(steps) == 1, f"uneven steps for {top}: {ticks}"
 
 

@@ -62,7 +62,9 @@ def test_press_conference_quotes_are_verbatim_and_short(curated: Curated, transc
 
 
 def test_milestone_quotes_are_verbatim(curated: Curated, transcript: str) -> None:
-    not_verbatim = [(m["rank"], m["quote"]) for m in curated.milestones if m["quote"] not in transcript]
+    not_verbatim = [
+        (m["rank"], m["quote"]) for m in curated.milestones if m["quote"] not in transcript
+    ]
     assert not not_verbatim, f"milestone quotes not in the transcript: {not_verbatim}"
     too_long = [m["rank"] for m in curated.milestones if len(m["quote"]) > schema.MAX_QUOTE_CHARS]
     assert not too_long, f"milestone quotes too long: {too_long}"

@@ -112,7 +112,12 @@ def test_every_rejected_name_is_listed_and_good_ones_kept() -> None:
     }
     state = parse_link(params, IDS)
     assert state.rejected == ["district", "snapshot", "scene"]
-    assert (state.lang, state.present, state.snapshot, state.district) == ("en", True, None, "110000")
+    assert (state.lang, state.present, state.snapshot, state.district) == (
+        "en",
+        True,
+        None,
+        "110000",
+    )
 
 
 # No deadline: the first example pays for imports, which is not what this test measures.

@@ -18,14 +18,14 @@ SID = "2019-01-09"
 def _tables_and_manifest(new_id: str) -> tuple[dict, dict]:
     snapshot = load_snapshot(SID)
     tables = {name: getattr(snapshot, name) for name in schema.TABLES}
-    manifest = {
-        k: v for k, v in snapshot.manifest.items() if k not in ("tables", "schema_version")
-    }
+    manifest = {k: v for k, v in snapshot.manifest.items() if k not in ("tables", "schema_version")}
     return tables, {**manifest, "id": new_id}
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 def _leftovers(root: Path) -> list[str]:
@@ -42,7 +42,9 @@ def test_refuses_to_overwrite_and_leaves_the_folder_untouched(data_dir: Path) ->
     assert _leftovers(root) == []
 
 
-def test_a_failure_mid_write_leaves_no_folder(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failure_mid_write_leaves_no_folder(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = data_dir / "snapshots"
     real_write = writer._write_parquet
     calls: list[str] = []
@@ -89,7 +91,9 @@ def test_a_written_snapshot_loads_and_validates(data_dir: Path) -> None:
     assert copy.indicators.equals(load_snapshot(SID).indicators)
     # Same tables, same settings: the same bytes as the snapshot it was copied from.
     for name in schema.TABLES:
-        assert (path / f"{name}.parquet").read_bytes() == (root / SID / f"{name}.parquet").read_bytes()
+        assert (path / f"{name}.parquet").read_bytes() == (
+            root / SID / f"{name}.parquet"
+        ).read_bytes()
 
 
 def test_an_invalid_id_is_refused_before_anything_is_written(data_dir: Path) -> None:

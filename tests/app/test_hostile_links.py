@@ -1,0 +1,121 @@
+"""Hostile links: whatever a query string holds, the app runs, says which parameter it ignored,
+and shows the default view for it. Nothing from a link becomes a path, HTML or an exception."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import schema, snapshot
+from dashboard.i18n import t
+
+REPO = Path(__file__).resolve().parents[2]
+BASE = "2019-01-09"
+DEFAULTS = {
+    "lang": "zh",
+    "district": schema.CITY_CODE,
+    "snapshot": BASE,
+    "present": False,
+    "scene": 1,
+}
+
+
+@pytest.fixture
+def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "data"
+    shutil.copytree(REPO / "data" / "snapshots" / BASE, root / "snapshots" / BASE)
+    shutil.copytree(REPO / "data" / "geo", root / "geo")
+    monkeypatch.setattr(snapshot, "DATA_DIR", root)
+    return root
+
+
+def run_app(query: dict) -> AppTest:
+    at = AppTest.from_file(str(REPO / "streamlit_app.py"), default_timeout=30)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def notices(at: AppTest) -> list[str]:
+    return [w.value for w in at.warning]
+
+
+HOSTILE = [
+    ("path traversal", "snapshot", "../../etc/passwd"),
+    ("absolute path", "snapshot", "/etc/passwd"),
+    ("encoded traversal", "snapshot", "%2e%2e%2f%2e%2e%2fetc"),
+    ("hidden temporary folder", "snapshot", ".tmp-2019-01-09-abc"),
+    ("script as district", "district", "<script>alert(1)</script>"),
+    ("city code with a suffix", "district", "110105 OR 1=1"),
+    ("very long language", "lang", "x" * 1000),
+    ("very long district", "district", "1" * 100_000),
+    ("NUL", "snapshot", f"{BASE}\x00"),
+    ("line break", "district", "110105\r\n"),
+    ("escape sequence", "lang", "en\x1b[31m"),
+    ("delete character", "district", "110105\x7f"),
+    ("huge scene number", "scene", "9" * 40),
+    ("negative scene", "scene", "-1"),
+    ("present as a word", "present", "yes"),
+    ("javascript theme", "theme", "javascript:alert(1)"),
+    ("formula", "district", '=HYPERLINK("http://x")'),
+    ("unicode look-alike", "lang", "zh\u200b"),
+]
+
+
+@pytest.mark.parametrize(("case", "name", "value"), HOSTILE, ids=[c[0] for c in HOSTILE])
+def test_hostile_parameter_is_ignored_with_a_notice(data, case, name, value):
+    at = run_app({name: value})
+    assert not at.exception
+    assert t("notice.bad_param", "zh", name=name) in notices(at)
+    for key, default in DEFAULTS.items():
+        assert at.session_state[key] == default, key
+    assert at.session_state["_session"].snapshot.id == BASE
+    assert not at.get("html"), "no HTML element outside presentation mode"
+    rendered = [str(m.value) for m in at.markdown] + [str(e.value) for e in at.get("caption")]
+    assert not any("<script" in text for text in rendered)
+
+
+def test_repeated_keys_are_ignored(data):
+    at = run_app({"district": ["110105", "110108"], "lang": ["en", "zh"]})
+    assert not at.exception
+    assert t("notice.bad_param", "zh", name="district") in notices(at)
+    assert t("notice.bad_param", "zh", name="lang") in notices(at)
+    assert (at.session_state["district"], at.session_state["lang"]) == (schema.CITY_CODE, "zh")
+
+
+def test_good_parameters_survive_beside_bad_ones(data):
+    at = run_app(
+        {"lang": "en", "district": "<script>alert(1)</script>", "snapshot": "../../etc/passwd"}
+    )
+    assert not at.exception
+    assert at.session_state["lang"] == "en"
+    assert t("notice.bad_param", "en", name="district") in notices(at)
+    assert t("notice.bad_param", "en", name="snapshot") in notices(at)
+    assert at.session_state["district"] == schema.CITY_CODE
+
+
+def test_valid_link_opens_its_view_without_notices(data):
+    at = run_app({"lang": "en", "district": "110105"})
+    assert not at.exception
+    assert (at.session_state["lang"], at.session_state["district"]) == ("en", "110105")
+    assert not [n for n in notices(at) if "link parameter" in n]
+
+
+def test_unknown_parameters_are_dropped_silently(data):
+    at = run_app({"utm_source": "<script>", "__proto__": "x", "": "y"})
+    assert not at.exception
+    assert not [n for n in notices(at) if "链接参数" in n]
+    for key, default in DEFAULTS.items():
+        assert at.session_state[key] == default, key
+
+
+def test_link_to_a_snapshot_that_exists_on_disk_but_is_not_listed(data):
+    # A folder without a manifest is not a snapshot, whatever a link says.
+    (data / "snapshots" / "stray").mkdir()
+    at = run_app({"snapshot": "stray"})
+    assert not at.exception
+    assert t("notice.bad_param", "zh", name="snapshot") in notices(at)
+    assert at.session_state["_session"].snapshot.id == BASE

@@ -1,0 +1,257 @@
+"""One AppTest run per page, language and snapshot, plus the behaviours that cross pages: the
+district drill-down and its way back, bad link parameters, and a damaged snapshot on disk."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import queries as q
+from dashboard.catalog import OVERVIEW_HEADLINES
+from dashboard.i18n import t
+from dashboard.snapshot import load_snapshot
+
+REPO = Path(__file__).resolve().parents[2]
+REPORTED, SAMPLE = "2019-01-09", "sample"
+CHAOYANG = "110105"
+
+# Every page script and the fewest charts it draws on the reported snapshot. The sample draws at
+# least as many, since it has district values for the district panels.
+PAGES = {
+    "overview": 2,
+    "ten_firsts": 1,
+    "trends": 1,
+    "workforce": 4,
+    "volunteers": 2,
+    "deliberation": 1,
+    "grid_services": 2,
+    "data_sources": 0,
+}
+
+
+def _pick(elements: Iterable, predicate: Callable[[object], bool]):
+    """The one element that matches; fails when none or several do, so a test never passes by
+    reading the wrong widget."""
+    matches = [e for e in elements if predicate(e)]
+    if len(matches) != 1:
+        seen = [getattr(e, "value", getattr(e, "label", e)) for e in elements]
+        raise AssertionError(f"expected exactly one match, found {len(matches)} among {seen}")
+    return matches[0]
+
+
+def _app(page: str | None, *, lang: str, snapshot: str, **params: str) -> AppTest:
+    """Open the app as a link with these parameters would, then go to `page`.
+
+    The first run registers the pages with st.navigation; only after it can switch_page find a
+    page by its file (AppTest documents this).
+    """
+    at = AppTest.from_file(str(REPO / "streamlit_app.py"), default_timeout=60)
+    at.query_params["lang"] = lang
+    at.query_params["snapshot"] = snapshot
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    if page:
+        at.switch_page(f"pages/{page}.py")
+        at.run()
+    return at
+
+
+def _title(at: AppTest) -> str:
+    return _pick(at.title, lambda _: True).value
+
+
+def _charts(at: AppTest) -> int:
+    return len(at.get("plotly_chart"))
+
+
+def _metrics(at: AppTest) -> list[tuple[str, str]]:
+    return [(m.label, m.value) for m in at.metric]
+
+
+def _as_of(at: AppTest) -> str:
+    prefix = t("sidebar.as_of", "en", date="")
+    return _pick(at.sidebar.caption, lambda c: c.value.startswith(prefix)).value.removeprefix(
+        prefix
+    )
+
+
+# --- every page --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("snapshot", [REPORTED, SAMPLE])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_page_renders(page: str, lang: str, snapshot: str) -> None:
+    at = _app(page, lang=lang, snapshot=snapshot)
+    assert not at.exception, [e.value for e in at.exception]
+    assert _title(at) == t(f"page.{page}", lang)
+    assert _charts(at) >= PAGES[page], f"{page}: {_charts(at)} charts"
+    banner = t("sample.banner", lang)
+    banners = [e for e in at.error if e.value == banner]
+    if snapshot == SAMPLE:
+        _pick(at.error, lambda e: e.value == banner)
+    else:
+        assert banners == [], "the sample banner on a reported snapshot"
+    assert not at.warning, [w.value for w in at.warning]
+
+
+# Pages outside the sidebar, each with its title key. Streamlit runs a page script on its own for a
+# direct URL, and the page starts the session itself (ui.current), so each runs from its file.
+SPECIAL_PAGES = {"compare": "page.compare", "import_data": "page.import"}
+
+
+@pytest.mark.parametrize("snapshot", [REPORTED, SAMPLE])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("page", sorted(SPECIAL_PAGES))
+def test_special_page_renders(page: str, lang: str, snapshot: str) -> None:
+    script = REPO / "pages" / f"{page}.py"
+    if not script.is_file():
+        pytest.skip(f"pages/{page}.py is not in this checkout")
+    at = AppTest.from_file(str(script), default_timeout=60)
+    at.query_params["lang"] = lang
+    at.query_params["snapshot"] = snapshot
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert _title(at) == t(SPECIAL_PAGES[page], lang)
+    if snapshot == SAMPLE:
+        _pick(at.error, lambda e: e.value == t("sample.banner", lang))
+
+
+@pytest.mark.parametrize("snapshot", [REPORTED, SAMPLE])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_present_page(lang: str, snapshot: str) -> None:
+    """pages/present.py is the only page in presentation mode; its exit button leaves the mode."""
+    at = _app("present", lang=lang, snapshot=snapshot, present="1")
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["present"] is True
+    at.button(key="present_exit").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["present"] is False
+
+
+# --- drill-down --------------------------------------------------------------------------------
+
+
+def _headline_tiles(at: AppTest, snapshot: str, lang: str) -> list[tuple[str, str]]:
+    """The overview's headline tiles in order (the district profile above them is left out)."""
+    snap = load_snapshot(snapshot)
+    names = [q.indicator_name(snap, i, lang) for i in OVERVIEW_HEADLINES]
+    tiles = [
+        _pick(at.metric, lambda m, n=name: m.label == n or m.label.startswith(f"{n} ("))
+        for name in names
+    ]
+    return [(m.label, m.value) for m in tiles]
+
+
+def test_district_on_the_sample_shows_district_numbers() -> None:
+    city = _headline_tiles(_app("overview", lang="en", snapshot=SAMPLE), SAMPLE, "en")
+    at = _app("overview", lang="en", snapshot=SAMPLE, district=CHAOYANG)
+    assert not at.exception
+    district = _headline_tiles(at, SAMPLE, "en")
+    assert [label for label, _ in city] == [label for label, _ in district], (
+        "district values, not city"
+    )
+    kept = [a for a, b in zip(city, district, strict=True) if a[1] == b[1]]
+    assert not kept, f"tiles that kept the city value: {kept}"
+    _pick(at.markdown, lambda m: m.value == "**Beijing › Chaoyang**")
+
+
+def test_the_city_view_has_no_breadcrumb() -> None:
+    at = _app("overview", lang="en", snapshot=SAMPLE)
+    assert not [m for m in at.markdown if "›" in m.value]
+    assert "back_to_city" not in [b.key for b in at.button]
+
+
+def test_district_on_the_reported_snapshot_says_city_figure() -> None:
+    at = _app("overview", lang="zh", snapshot=REPORTED, district=CHAOYANG)
+    assert not at.exception
+    district = _headline_tiles(at, REPORTED, "zh")
+    suffix = f"({t('district.city_value', 'zh')})"
+    assert all(label.endswith(suffix) for label, _ in district), district
+    city = _headline_tiles(_app("overview", lang="zh", snapshot=REPORTED), REPORTED, "zh")
+    assert [v for _, v in city] == [v for _, v in district]
+    _pick(at.markdown, lambda m: m.value == "**北京市 › 朝阳区**")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_district_on_the_reported_snapshot_says_not_reported(lang: str) -> None:
+    at = _app("workforce", lang=lang, snapshot=REPORTED, district=CHAOYANG)
+    assert not at.exception
+    _pick(at.info, lambda i: i.value.endswith(t("district.not_reported", lang)))
+
+
+def test_later_snapshot_district_view() -> None:
+    at = _app("overview", lang="en", snapshot="2026-11-27", district=CHAOYANG)
+    assert not at.exception
+    assert _as_of(at) == "2026-11-27"
+    _pick(at.markdown, lambda m: m.value == "**Beijing › Chaoyang**")
+
+
+def test_back_button_returns_to_the_city() -> None:
+    at = _app("overview", lang="zh", snapshot=SAMPLE, district=CHAOYANG)
+    drilled = _headline_tiles(at, SAMPLE, "zh")
+    at.button(key="back_to_city").click().run()
+    assert not at.exception
+    assert at.session_state["district"] == "110000"
+    assert not [m for m in at.markdown if "›" in m.value], "breadcrumb still shown"
+    assert "district" not in at.query_params
+    city = _app("overview", lang="zh", snapshot=SAMPLE)
+    assert _metrics(at) == _metrics(city)
+    assert _headline_tiles(at, SAMPLE, "zh") != drilled
+
+
+# --- language and links ------------------------------------------------------------------------
+
+
+def test_switching_language_in_the_sidebar() -> None:
+    at = _app("workforce", lang="zh", snapshot=REPORTED)
+    assert _title(at) == t("page.workforce", "zh")
+    at.sidebar.radio(key="lang").set_value("en").run()
+    assert not at.exception
+    assert _title(at) == t("page.workforce", "en")
+    assert at.query_params["lang"] == "en"
+
+
+def test_bad_link_parameters_are_named_and_ignored() -> None:
+    """The notice shows on the page the link opens (the first run, here the default page)."""
+    at = _app(None, lang="en", snapshot="../../etc/passwd", district="<script>")
+    assert _title(at) == t("page.overview", "en")
+    assert not at.exception
+    for name in ("district", "snapshot"):
+        _pick(at.warning, lambda w, n=name: w.value == t("notice.bad_param", "en", name=n))
+    assert _as_of(at) == REPORTED
+    assert at.session_state["district"] == "110000"
+
+
+# --- damaged data --------------------------------------------------------------------------------
+
+
+def test_a_damaged_snapshot_falls_back_to_the_default(data_dir: Path) -> None:
+    """AppTest runs the page in this process, so the data_dir fixture's DATA_DIR applies."""
+    damaged = data_dir / "snapshots" / SAMPLE / "indicators.parquet"
+    damaged.write_bytes(damaged.read_bytes()[:200])
+    at = _app("overview", lang="en", snapshot=SAMPLE)
+    assert not at.exception, [e.value for e in at.exception]
+    warning = _pick(at.warning, lambda w: w.value.startswith("Snapshot sample cannot be used"))
+    assert "sample/indicators.parquet: checksum does not match the manifest" in warning.value
+    assert warning.value.endswith(f"Showing {REPORTED} instead.")
+    assert _title(at) == t("page.overview", "en")
+    assert _as_of(at) == REPORTED
+    assert not [e for e in at.error if e.value == t("sample.banner", "en")]
+    assert _charts(at) >= PAGES["overview"]
+
+
+def test_the_data_dir_fixture_reaches_the_app(data_dir: Path) -> None:
+    """A snapshot only in the throwaway folder is offered, so the app reads that folder."""
+    import shutil
+
+    shutil.copytree(data_dir / "snapshots" / REPORTED, data_dir / "snapshots" / "only-here")
+    at = _app("overview", lang="en", snapshot="only-here")
+    assert not at.exception
+    assert not at.warning, [w.value for w in at.warning]
+    assert _pick(at.sidebar.selectbox, lambda s: s.key == "snapshot").value == "only-here"

@@ -1,0 +1,207 @@
+"""Snapshot comparison: the pure diff by indicator, place and period, and the page."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import compare, export, snapshot
+from dashboard.build.importer import import_file
+from dashboard.i18n import t
+from dashboard.snapshot import load_snapshot
+
+REPO = Path(__file__).resolve().parents[2]
+BASE = "2019-01-09"
+COLUMNS = [
+    "indicator_id",
+    "geo_code",
+    "period",
+    "value",
+    "unit",
+    "qualifier",
+    "status",
+    "source_id",
+    "preferred",
+]
+
+
+def values(*rows: tuple) -> pd.DataFrame:
+    """Rows of (indicator, geo, period, value[, qualifier[, unit[, source[, preferred]]]])."""
+    full = []
+    for indicator, geo, period, value, *rest in rows:
+        qualifier, unit, source, preferred = (*rest, *("", "count", "s1", True)[len(rest) :])
+        full.append(
+            (indicator, geo, period, float(value), unit, qualifier, "reported", source, preferred)
+        )
+    return pd.DataFrame(full, columns=COLUMNS)
+
+
+@pytest.fixture
+def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "data"
+    shutil.copytree(REPO / "data" / "snapshots" / BASE, root / "snapshots" / BASE)
+    shutil.copytree(REPO / "data" / "geo", root / "geo")
+    monkeypatch.setattr(snapshot, "DATA_DIR", root)
+    return root
+
+
+def test_identical_tables_have_no_changes():
+    table = values(("a", "110000", "2018", 1), ("b", "110105", "", 2))
+    changes = compare.diff(table, table.copy())
+    assert changes.empty and list(changes.columns) == compare.DIFF_COLUMNS
+    assert compare.summary(changes) == {"added": 0, "removed": 0, "changed": 0}
+
+
+def test_added_removed_and_changed():
+    old = values(("a", "110000", "2018", 1), ("b", "110105", "2018", 2), ("c", "110105", "", 3))
+    new = values(
+        ("a", "110000", "2018", 1), ("b", "110105", "2018", 2.5), ("d", "110108", "2019", 4)
+    )
+    changes = compare.diff(old, new)
+    assert changes[["change", "indicator_id", "geo_code", "period"]].values.tolist() == [
+        ["added", "d", "110108", "2019"],
+        ["removed", "c", "110105", ""],
+        ["changed", "b", "110105", "2018"],
+    ]
+    changed = changes[changes["change"] == "changed"].iloc[0]
+    assert (changed["old_value"], changed["new_value"]) == (2, 2.5)
+    added = changes[changes["change"] == "added"].iloc[0]
+    assert pd.isna(added["old_value"]) and added["new_value"] == 4 and added["old_unit"] == ""
+    assert compare.summary(changes) == {"added": 1, "removed": 1, "changed": 1}
+
+
+def test_qualifier_and_unit_changes_count_source_alone_does_not():
+    old = values(
+        ("a", "110000", "2018", 1, ""),
+        ("b", "110000", "2018", 2, "", "count"),
+        ("c", "110000", "2018", 3, "", "count", "s1"),
+    )
+    new = values(
+        ("a", "110000", "2018", 1, "about"),
+        ("b", "110000", "2018", 2, "", "persons"),
+        ("c", "110000", "2018", 3, "", "count", "s2"),
+    )
+    changes = compare.diff(old, new)
+    assert changes["indicator_id"].tolist() == ["a", "b"]
+    assert changes.iloc[0][["old_qualifier", "new_qualifier"]].tolist() == ["", "about"]
+    assert changes.iloc[1][["old_unit", "new_unit"]].tolist() == ["count", "persons"]
+
+
+def test_only_the_preferred_value_is_compared():
+    old = values(
+        ("a", "110000", "2018", 1, "", "count", "s1", True),
+        ("a", "110000", "2018", 9, "", "count", "s2", False),
+    )
+    new = values(("a", "110000", "2018", 1, "", "count", "s1", True))
+    assert compare.diff(old, new).empty
+
+
+def test_arithmetic_noise_is_not_a_change():
+    old = values(("a", "110000", "2018", 0.1 + 0.2))
+    new = values(("a", "110000", "2018", 0.3))
+    assert compare.diff(old, new).empty
+    assert len(compare.diff(old, values(("a", "110000", "2018", 0.3001)))) == 1
+
+
+def test_diff_of_an_import_against_its_base(data):
+    content = (REPO / "tests" / "fixtures" / "import" / "messy.xlsx").read_bytes()
+    import_file(content, "messy.xlsx", "messy", data_dir=data)
+    base, new = load_snapshot(BASE, data), load_snapshot("messy", data)
+    changes = compare.diff_snapshots(base, new)
+    assert compare.summary(changes) == {"added": 8, "removed": 0, "changed": 0}
+    back = compare.diff_snapshots(new, base)
+    assert compare.summary(back) == {"added": 0, "removed": 8, "changed": 0}
+    # The district's own Mentougou flag replaced the derived one: same value, other source.
+    flag = changes[changes["indicator_id"] == "pay_rules_issued"]
+    assert flag.empty
+
+
+def test_changed_value_after_a_second_import(data):
+    header = "区,指标,时间,数值\r\n"
+    import_file(
+        (header + "朝阳,community_workers,2018,5\r\n").encode(), "a.csv", "first", data_dir=data
+    )
+    import_file(
+        (header + "朝阳,community_workers,2018,6\r\n").encode(),
+        "b.csv",
+        "second",
+        base_id="first",
+        data_dir=data,
+    )
+    changes = compare.diff_snapshots(load_snapshot("first", data), load_snapshot("second", data))
+    assert changes[
+        ["change", "old_value", "new_value", "old_source_id", "new_source_id"]
+    ].values.tolist() == [["changed", 5.0, 6.0, "import-first", "import-second"]]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_labelled_table_and_its_downloads(data, lang):
+    import_file(
+        (REPO / "tests" / "fixtures" / "import" / "chaoyang_gbk.csv").read_bytes(),
+        "c.csv",
+        "c",
+        data_dir=data,
+    )
+    base, new = load_snapshot(BASE, data), load_snapshot("c", data)
+    table = compare.labelled(compare.diff_snapshots(base, new), base, new, lang)
+    assert len(table) == 7
+    assert set(table["change_label"]) == {t("compare.added", lang)}
+    assert set(table["place"]) == {"朝阳区" if lang == "zh" else "Chaoyang"}
+    assert set(table["old_snapshot"]) == {BASE} and set(table["new_snapshot"]) == {"c"}
+    assert export.csv_bytes(table).startswith("\ufeffchange,change_label,indicator,place,".encode())
+    sheet = openpyxl.load_workbook(io.BytesIO(export.xlsx_bytes(table, "compare"))).active
+    assert sheet.max_row == 8
+
+
+# --- the page -----------------------------------------------------------------------------------
+
+
+def _page(query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(str(REPO / "pages" / "compare.py"), default_timeout=60)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def test_page_compares_the_current_snapshot_with_its_base(data):
+    import_file(
+        (REPO / "tests" / "fixtures" / "import" / "messy.xlsx").read_bytes(),
+        "messy.xlsx",
+        "messy",
+        data_dir=data,
+    )
+    at = _page({"snapshot": "messy"})
+    assert not at.exception
+    assert at.selectbox(key="compare_old").value == BASE
+    assert at.selectbox(key="compare_new").value == "messy"
+    assert [m.value for m in at.metric] == ["8", "0", "0"]
+    table = at.dataframe[-1].value
+    assert len(table) == 8 and set(table["change"]) == {"added"}
+    labels = {b.label for b in at.get("download_button")}
+    assert {t("compare.download_csv", "zh"), t("compare.download_xlsx", "zh")} <= labels
+
+    at.selectbox(key="compare_new").set_value(BASE).run()
+    assert any(i.value == t("compare.same", "zh") for i in at.info)
+
+    at.selectbox(key="compare_old").set_value("messy").run()
+    assert [m.value for m in at.metric] == ["0", "8", "0"]
+
+
+def test_page_with_a_single_snapshot(data):
+    at = _page()
+    assert not at.exception
+    assert any(i.value == t("compare.need_two", "zh") for i in at.info)
+
+
+def test_page_in_english_with_identical_snapshots(data):
+    shutil.copytree(data / "snapshots" / BASE, data / "snapshots" / "copy")
+    at = _page({"lang": "en"})
+    assert not at.exception
+    assert [m.value for m in at.metric] == ["0", "0", "0"]
+    assert any(s.value == t("compare.none", "en") for s in at.success)

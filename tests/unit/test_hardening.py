@@ -1,0 +1,680 @@
+"""Hostile input: bombs and disguised files refused within bounded time and memory, exports
+neutralised against spreadsheet formulas, data never rendered as HTML, damaged snapshots refused
+while the app keeps serving, production settings, and the upload switch."""
+
+from __future__ import annotations
+
+import ast
+import io
+import logging
+import shutil
+import struct
+import time
+import tomllib
+import tracemalloc
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from openpyxl import Workbook
+from streamlit.testing.v1 import AppTest
+
+from dashboard import export, schema, settings, snapshot
+from dashboard.build import importer
+from dashboard.build.importer import ImportFailed, import_file
+from dashboard.i18n import t
+from dashboard.snapshot import load_snapshot, validate_snapshot
+
+REPO = Path(__file__).resolve().parents[2]
+BASE = "2019-01-09"
+HEADER = [
+    "区 district",
+    "指标 indicator",
+    "时间 period",
+    "数值 value",
+    "单位 unit",
+    "限定 qualifier",
+    "说明 note",
+]
+SHEET = "xl/worksheets/sheet1.xml"
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+@pytest.fixture
+def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "data"
+    shutil.copytree(REPO / "data" / "snapshots" / BASE, root / "snapshots" / BASE)
+    shutil.copytree(REPO / "data" / "geo", root / "geo")
+    monkeypatch.setattr(snapshot, "DATA_DIR", root)
+    return root
+
+
+def workbook_bytes(rows: list[list] | None = None) -> bytes:
+    workbook = Workbook()
+    for row in rows or [HEADER, ["朝阳", "community_workers", "2018", 5]]:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def with_member(
+    content: bytes, name: str, chunks, compression: int = zipfile.ZIP_DEFLATED
+) -> bytes:
+    """The workbook with one member replaced, streamed in so huge members never sit in memory."""
+    source = zipfile.ZipFile(io.BytesIO(content))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression) as target:
+        names = [i.filename for i in source.infolist()]
+        for member in [*names, *([name] if name not in names else [])]:
+            if member == name:
+                with target.open(name, "w", force_zip64=False) as out:
+                    for chunk in [chunks] if isinstance(chunks, bytes) else chunks:
+                        out.write(chunk)
+            else:
+                target.writestr(member, source.read(member))
+    return buffer.getvalue()
+
+
+def sheet_xml(rows: int, dimension: str | None = None):
+    yield f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="{MAIN_NS}">'.encode()
+    if dimension:
+        yield f'<dimension ref="{dimension}"/>'.encode()
+    yield b"<sheetData>"
+    for start in range(1, rows + 1, 10_000):
+        yield "".join(
+            f'<row r="{i}"><c r="A{i}"><v>1</v></c></row>'
+            for i in range(start, min(start + 10_000, rows + 1))
+        ).encode()
+    yield b"</sheetData></worksheet>"
+
+
+def refusal(content: bytes, name: str) -> tuple[str, float, float]:
+    """The bilingual refusal, the seconds it took and the peak traced memory in MB."""
+    tracemalloc.start()
+    start = time.perf_counter()
+    try:
+        with pytest.raises(ImportFailed) as info:
+            importer.read_sheets(content, name)
+        elapsed = time.perf_counter() - start
+        peak = tracemalloc.get_traced_memory()[1] / 1e6
+    finally:
+        tracemalloc.stop()
+    return " | ".join(p.bilingual() for p in info.value.problems), elapsed, peak
+
+
+# --- zip and XML bombs --------------------------------------------------------------------------
+
+
+def test_zip_bomb_is_refused_from_the_directory_alone():
+    # 32 MB of zeros packs into about 32 kB: a ratio near 1000:1.
+    bomb = with_member(workbook_bytes(), SHEET, (b"\0" * (1 << 20) for _ in range(32)))
+    assert len(bomb) < 200_000
+    message, elapsed, peak = refusal(bomb, "report.xlsx")
+    assert "压缩包中 xl/worksheets/sheet1.xml 的压缩比异常" in message
+    assert "like a zip bomb; refused" in message
+    assert elapsed < 2 and peak < 5
+
+
+def test_many_small_members_adding_up_are_refused():
+    source = zipfile.ZipFile(io.BytesIO(workbook_bytes()))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            archive.writestr(info.filename, source.read(info))
+        pad = b"\0" * (1 << 20)  # each 1 MB member stays under the ratio check; together 70 MB
+        for i in range(70):
+            archive.writestr(f"xl/media/pad{i}.bin", pad)
+    content = buffer.getvalue()
+    message, elapsed, peak = refusal(content, "report.xlsx")
+    assert "压缩包解压后过大" in message and "like a zip bomb" in message
+    assert elapsed < 2 and peak < 10
+
+
+def test_too_many_members_are_refused():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        for i in range(importer.MAX_ZIP_MEMBERS + 1):
+            archive.writestr(f"xl/x{i}.xml", "")
+    message, elapsed, _ = refusal(buffer.getvalue(), "report.xlsx")
+    assert "压缩包内文件过多" in message and elapsed < 2
+
+
+def _declare_size(content: bytes, member: str, size: int) -> bytes:
+    """Rewrite the uncompressed size the archive declares for `member` in both of its headers."""
+    raw = bytearray(content)
+    name = member.encode()
+    local = raw.find(b"PK\x03\x04")
+    while local != -1:
+        name_length = struct.unpack_from("<H", raw, local + 26)[0]
+        if raw[local + 30 : local + 30 + name_length] == name:
+            struct.pack_into("<I", raw, local + 22, size)
+        local = raw.find(b"PK\x03\x04", local + 4)
+    central = raw.find(b"PK\x01\x02")
+    while central != -1:
+        name_length = struct.unpack_from("<H", raw, central + 28)[0]
+        if raw[central + 46 : central + 46 + name_length] == name:
+            struct.pack_into("<I", raw, central + 24, size)
+        central = raw.find(b"PK\x01\x02", central + 4)
+    return bytes(raw)
+
+
+def test_a_member_lying_about_its_size_cannot_inflate_past_it():
+    # Python's zipfile stops at the declared size and then fails the CRC check.
+    content = with_member(workbook_bytes(), SHEET, b"\0" * (20 << 20))
+    liar = _declare_size(content, SHEET, 1000)
+    message, elapsed, peak = refusal(liar, "report.xlsx")
+    assert "文件已损坏" in message or "无法读取工作簿" in message
+    assert elapsed < 2 and peak < 10
+
+
+BILLION_LAUGHS = (
+    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + b"".join(
+        f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'.encode()
+        for i in range(1, 10)
+    )
+    + b"]>"
+)
+
+
+@pytest.mark.parametrize(
+    "member", [SHEET, "xl/sharedStrings.xml", "xl/workbook.xml", "[Content_Types].xml"]
+)
+def test_xml_bomb_is_refused(member):
+    body = (
+        BILLION_LAUGHS
+        + f'<worksheet xmlns="{MAIN_NS}"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData></worksheet>'.encode()
+    )
+    content = with_member(workbook_bytes([["a"]]), member, body)
+    message, elapsed, peak = refusal(content, "report.xlsx")
+    assert f"工作簿中 {member} 含有 DTD 或 XML 实体定义" in message
+    assert "possibly an XML bomb" in message
+    assert elapsed < 2 and peak < 20
+
+
+def test_openpyxl_parses_through_defusedxml():
+    assert openpyxl.DEFUSEDXML is True
+
+
+@pytest.mark.parametrize("member", [SHEET, "xl/sharedStrings.xml"])
+def test_xml_bomb_past_our_own_check_is_stopped_by_defusedxml(member, monkeypatch):
+    # A DTD pushed beyond the bytes our check reads (comments may precede it) reaches openpyxl,
+    # whose defusedxml parser refuses it; the refusal still says what happened.
+    padding = b"<?xml version='1.0'?>" + b"<!--" + b" " * (importer.XML_PROLOG_BYTES + 10) + b"-->"
+    bomb = padding + BILLION_LAUGHS.split(b"?>", 1)[1]
+    content = workbook_bytes([["text"]])
+    if member == SHEET:
+        body = (
+            bomb
+            + f'<worksheet xmlns="{MAIN_NS}"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData></worksheet>'.encode()
+        )
+    else:  # openpyxl writes inline strings; declare a shared-string table so that it is read
+        body = (
+            bomb
+            + f'<sst xmlns="{MAIN_NS}" count="1" uniqueCount="1"><si><t>&lol9;</t></si></sst>'.encode()
+        )
+        types = (
+            zipfile.ZipFile(io.BytesIO(content))
+            .read("[Content_Types].xml")
+            .replace(
+                b"</Types>",
+                b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+                b'officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+            )
+        )
+        content = with_member(content, "[Content_Types].xml", types)
+    content = with_member(content, member, body)
+    message, elapsed, peak = refusal(content, "report.xlsx")
+    assert "含有 DTD 或 XML 实体定义" in message
+    assert elapsed < 2 and peak < 20
+
+
+# --- huge and odd sheets ------------------------------------------------------------------------
+
+
+def test_a_million_rows_without_a_declared_size_are_counted_and_refused_early():
+    content = with_member(workbook_bytes(), SHEET, sheet_xml(1_000_000))
+    assert zipfile.ZipFile(io.BytesIO(content)).getinfo(SHEET).file_size > 40_000_000
+    start = time.perf_counter()
+    with pytest.raises(ImportFailed) as info:
+        importer.read_sheets(content, "report.xlsx")
+    assert time.perf_counter() - start < 20
+    assert info.value.problems[0].bilingual() == (
+        "工作表'Sheet': 行数超过上限 50000 行,已停止读取 / sheet 'Sheet': more than 50000 rows; reading stopped"
+    )
+
+
+def test_a_million_rows_declared_are_refused_before_reading():
+    content = with_member(workbook_bytes(), SHEET, sheet_xml(1_000_000, "A1:A1000000"))
+    message, elapsed, peak = refusal(content, "report.xlsx")
+    assert "行数超过上限 50000 行" in message
+    assert elapsed < 2 and peak < 10
+
+
+def test_a_million_csv_rows_are_refused_without_reading_them_all():
+    content = "区,指标,时间,数值\r\n".encode() + b"x,y,2018,1\r\n" * 1_000_000
+    message, elapsed, peak = refusal(content, "report.csv")
+    assert message == "行数超过上限 50000 行,已停止读取 / more than 50000 rows; reading stopped"
+    assert elapsed < 20 and peak < 40
+
+
+def test_a_wrong_declared_size_does_not_hide_rows(data):
+    rows = "".join(
+        f'<row r="{i + 2}"><c r="A{i + 2}" t="inlineStr"><is><t>朝阳</t></is></c>'
+        f'<c r="B{i + 2}" t="inlineStr"><is><t>community_workers</t></is></c>'
+        f'<c r="C{i + 2}"><v>{2000 + i}</v></c><c r="D{i + 2}"><v>{i}</v></c></row>'
+        for i in range(10)
+    )
+    header = "".join(
+        f'<c r="{col}1" t="inlineStr"><is><t>{text}</t></is></c>'
+        for col, text in zip("ABCD", HEADER, strict=False)
+    )
+    body = (
+        f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN_NS}"><dimension ref="A1:D2"/>'
+        f'<sheetData><row r="1">{header}</row>{rows}</sheetData></worksheet>'
+    ).encode()
+    outcome = import_file(
+        with_member(workbook_bytes(), SHEET, body), "t.xlsx", "new", data_dir=data
+    )
+    assert outcome.rows == 10
+
+
+def test_cells_far_to_the_right_are_ignored_in_bounded_time(data):
+    codes = list(schema.DISTRICT_CODES)
+    rows = [HEADER] + [
+        [codes[i % 16], "community_workers", str(1950 + i // 16), i] for i in range(2000)
+    ]
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    for i in range(2, 2002):
+        workbook.active.cell(row=i, column=16384, value="far")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    start = time.perf_counter()
+    outcome = import_file(buffer.getvalue(), "wide.xlsx", "new", data_dir=data)
+    assert outcome.rows == 2000 and time.perf_counter() - start < 20
+
+
+def test_a_giant_csv_field_is_refused():
+    content = "区,指标,时间,数值\r\n".encode() + b'"' + b"x" * 200_000 + b'",y,2018,1\r\n'
+    message, _, _ = refusal(content, "report.csv")
+    assert "CSV 无法解析" in message and "the CSV cannot be parsed" in message
+
+
+def test_formula_without_a_saved_result_is_named(data):
+    content = workbook_bytes([HEADER, ["朝阳", "community_workers", "2018", "=B9*2"]])
+    with pytest.raises(ImportFailed) as info:
+        import_file(content, "t.xlsx", "new", data_dir=data)
+    assert info.value.problems[0].bilingual() == (
+        "工作表'Sheet' 第2行 D列: 单元格是公式 =B9*2,但文件中没有保存计算结果:请在 Excel 中打开并保存,或粘贴为数值"
+        " / sheet 'Sheet', row 2, column D: the cell holds the formula =B9*2 but no calculated result "
+        "was saved: open and save the file in Excel, or paste values"
+    )
+
+
+def test_formula_with_a_saved_result_is_read(data):
+    header = "".join(
+        f'<c r="{col}1" t="inlineStr"><is><t>{text}</t></is></c>'
+        for col, text in zip("ABCD", HEADER, strict=False)
+    )
+    body = (
+        f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN_NS}"><sheetData>'
+        f'<row r="1">{header}</row><row r="2"><c r="A2" t="inlineStr"><is><t>朝阳</t></is></c>'
+        '<c r="B2" t="inlineStr"><is><t>community_workers</t></is></c><c r="C2"><v>2018</v></c>'
+        '<c r="D2"><f>E2*2</f><v>4240</v></c></row></sheetData></worksheet>'
+    ).encode()
+    outcome = import_file(
+        with_member(workbook_bytes(), SHEET, body), "t.xlsx", "new", data_dir=data
+    )
+    assert outcome.rows == 1
+    values = load_snapshot("new", data).indicators
+    assert values[values["source_id"] == "import-new"]["value"].tolist() == [4240]
+
+
+def test_merged_title_and_district_cells(data):
+    workbook = Workbook()
+    ws = workbook.active
+    rows = {
+        1: ["朝阳区 2018"],
+        3: HEADER[:4],
+        4: ["朝阳区", "community_workers", "2018", 1],
+        5: [None, "community_homes", "2018", 2],
+        6: [None, "grid_workers", "2018", 3],
+        7: [None, "volunteers_registered", "2018", 4],  # not merged: stays an error
+    }
+    for number, values in rows.items():
+        for column, value in enumerate(values, start=1):
+            ws.cell(row=number, column=column, value=value)
+    ws.merge_cells("A1:D2")
+    ws.merge_cells("A4:A6")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with pytest.raises(ImportFailed) as info:
+        import_file(buffer.getvalue(), "t.xlsx", "new", data_dir=data)
+    assert [(p.row, p.column, p.key) for p in info.value.problems] == [(7, "A", "district_empty")]
+
+
+# --- exports ------------------------------------------------------------------------------------
+
+HOSTILE = [
+    "=1+1",
+    "+41",
+    "-2+3",
+    "@SUM(A1)",
+    "\tTAB",
+    "\rCR",
+    '=HYPERLINK("http://x")',
+    "safe",
+    "中文=",
+    " =x",
+]
+
+
+def test_csv_export_is_neutralised_byte_for_byte():
+    frame = pd.DataFrame({"text": HOSTILE, "number": [-1.5, 2, 3, 4, 5, 6, 7, 8, 9, 10]})
+    frame = frame.rename(columns={"number": "=cmd"})
+    expected = (
+        "\ufefftext,'=cmd\r\n"
+        "'=1+1,-1.5\r\n"
+        "'+41,2.0\r\n"
+        "'-2+3,3.0\r\n"
+        "'@SUM(A1),4.0\r\n"
+        "'\tTAB,5.0\r\n"
+        '"\'\rCR",6.0\r\n'
+        '"\'=HYPERLINK(""http://x"")",7.0\r\n'
+        "safe,8.0\r\n"
+        "中文=,9.0\r\n"
+        " =x,10.0\r\n"
+    ).encode("utf-8")
+    assert export.csv_bytes(frame) == expected
+
+
+def test_xlsx_export_is_neutralised_cell_for_cell():
+    frame = pd.DataFrame({"text": HOSTILE, "number": range(10)})
+    content = export.xlsx_bytes(frame)
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    cells = [row[0] for row in sheet.iter_rows(min_row=2)]
+    assert [c.value for c in cells] == [
+        "'=1+1", "'+41", "'-2+3", "'@SUM(A1)", "'\tTAB", "'\rCR", "'=HYPERLINK(\"http://x\")", "safe", "中文=", " =x",
+    ]  # fmt: skip
+    assert all(c.data_type == "s" for c in cells)
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml")
+    assert b"<f>" not in xml and b"<f " not in xml
+
+
+def test_import_problem_table_and_diff_downloads_are_neutralised():
+    problems = [
+        importer.Problem("district_unknown", {"value": "=cmd|' /C calc'!A0"}, row=2, column="A")
+    ]
+    frame = importer.problems_frame(problems, "en")
+    assert b"=cmd" in export.csv_bytes(frame)
+    assert b",=cmd" not in export.csv_bytes(frame) and b"\n=cmd" not in export.csv_bytes(frame)
+
+
+# --- HTML ---------------------------------------------------------------------------------------
+
+
+def _html_calls(tree: ast.AST):
+    """Calls that hand a string to the browser as HTML: st.html(...), components.html(...), and
+    anything with unsafe_allow_html=True."""
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = (
+            node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+        )
+        unsafe = any(
+            k.arg == "unsafe_allow_html"
+            and not (isinstance(k.value, ast.Constant) and k.value.value is False)
+            for k in node.keywords
+        )
+        if name == "html" or unsafe:
+            yield node
+
+
+def _static_strings(tree: ast.Module) -> set[str]:
+    """Module-level names bound once, to a plain string literal (no f-string, no formatting)."""
+    bound: dict[str, list[ast.AST]] = {}
+    for node in ast.walk(tree):
+        targets = (
+            node.targets
+            if isinstance(node, ast.Assign)
+            else [node.target]
+            if isinstance(node, ast.AugAssign | ast.AnnAssign)
+            else []
+        )
+        for target in targets:
+            if isinstance(target, ast.Name):
+                bound.setdefault(target.id, []).append(node)
+    return {
+        name
+        for name, nodes in bound.items()
+        if len(nodes) == 1
+        and isinstance(nodes[0], ast.Assign)
+        and nodes[0] in tree.body
+        and isinstance(nodes[0].value, ast.Constant)
+        and isinstance(nodes[0].value.value, str)
+    }
+
+
+def test_no_data_reaches_html():
+    """Every st.html / unsafe_allow_html call passes a constant string written in the code."""
+    sources = [
+        REPO / "streamlit_app.py",
+        *(REPO / "dashboard").rglob("*.py"),
+        *(REPO / "pages").rglob("*.py"),
+    ]
+    checked = 0
+    for path in sources:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        static = _static_strings(tree)
+        for call in _html_calls(tree):
+            where = f"{path.relative_to(REPO).as_posix()}:{call.lineno}"
+            assert len(call.args) == 1, where
+            argument = call.args[0]
+            literal = isinstance(argument, ast.Constant) and isinstance(argument.value, str)
+            assert literal or (isinstance(argument, ast.Name) and argument.id in static), where
+            checked += 1
+    assert checked >= 1  # ui.hide_chrome's static CSS at least
+
+
+def _script_table(data_dir: Path) -> None:
+    rows = [
+        HEADER,
+        ["朝阳", "community_workers", "2018", 5, "", "", "<script>alert(1)</script><b>bold</b>"],
+    ]
+    import_file(
+        workbook_bytes(rows), "<img src=x onerror=alert(1)>.xlsx", "html", data_dir=data_dir
+    )
+
+
+def test_imported_html_is_shown_as_text(data):
+    _script_table(data)
+    at = AppTest.from_file(str(REPO / "pages" / "data_sources.py"), default_timeout=60)
+    at.query_params["snapshot"] = "html"
+    at.run()
+    assert not at.exception
+    assert not at.get("html")
+    shown = [str(m.value) for m in at.markdown] + [str(c.value) for c in at.caption]
+    assert not any("<script" in s or "<img" in s for s in shown)
+    tables = [df.value for df in at.dataframe]
+    assert any((table == "<script>alert(1)</script><b>bold</b>").any().any() for table in tables)
+
+
+# --- damaged snapshots on disk ------------------------------------------------------------------
+
+
+def _broken_copy(data_dir: Path, name: str, *, fix_checksum: bool) -> None:
+    target = data_dir / "snapshots" / name
+    shutil.copytree(data_dir / "snapshots" / BASE, target)
+    parquet = target / "indicators.parquet"
+    parquet.write_bytes(parquet.read_bytes()[:200])  # truncated
+    if fix_checksum:
+        manifest = (target / "manifest.json").read_text(encoding="utf-8")
+        old = snapshot.read_manifest(target)["tables"]["indicators"]["sha256"]
+        manifest = manifest.replace(old, snapshot.sha256_file(parquet)).replace(
+            f'"id": "{BASE}"', f'"id": "{name}"'
+        )
+        (target / "manifest.json").write_text(manifest, encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("name", "fix_checksum", "reason"),
+    [
+        ("truncated", False, "checksum does not match the manifest"),
+        ("resigned", True, "not a readable Parquet file"),
+    ],
+)
+def test_damaged_snapshot_is_refused_and_the_app_keeps_serving(
+    data, caplog, name, fix_checksum, reason
+):
+    _broken_copy(data, name, fix_checksum=fix_checksum)
+    assert any(reason in p for p in validate_snapshot(name, data))
+    caplog.set_level(logging.ERROR)
+    at = AppTest.from_file(str(REPO / "streamlit_app.py"), default_timeout=60)
+    at.query_params["snapshot"] = name
+    at.run()
+    assert not at.exception
+    banner = [w.value for w in at.warning if f"数据快照 {name} 无法使用" in w.value]
+    assert banner and reason in banner[0] and f"现显示 {BASE}" in banner[0]
+    assert at.session_state["_session"].snapshot.id == BASE
+    assert any(
+        "snapshot refused" in r.getMessage() and reason in r.getMessage() for r in caplog.records
+    )
+
+
+def test_damaged_default_snapshot_falls_back_to_another(data, caplog):
+    shutil.copytree(data / "snapshots" / BASE, data / "snapshots" / "good")
+    manifest = data / "snapshots" / "good" / "manifest.json"
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8").replace(f'"id": "{BASE}"', '"id": "good"'),
+        encoding="utf-8",
+    )
+    parquet = data / "snapshots" / BASE / "sources.parquet"
+    parquet.write_bytes(parquet.read_bytes()[:-10])
+    caplog.set_level(logging.ERROR)
+    at = AppTest.from_file(str(REPO / "streamlit_app.py"), default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert at.session_state["_session"].snapshot.id == "good"
+    assert any(f"数据快照 {BASE} 无法使用" in w.value for w in at.warning)
+    assert any("snapshot refused" in r.getMessage() for r in caplog.records)
+
+
+# --- production settings ------------------------------------------------------------------------
+
+
+def test_streamlit_production_config():
+    config = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["client"]["showErrorDetails"] == "none"
+    assert config["server"]["enableXsrfProtection"] is True
+    assert config["server"]["fileWatcherType"] == "none"
+    assert config["server"]["runOnSave"] is False
+    assert config["server"]["headless"] is True
+    assert 1 <= config["server"]["maxUploadSize"] <= settings.MAX_UPLOAD_MB_CEILING
+    assert config["browser"]["gatherUsageStats"] is False
+    assert config["client"]["toolbarMode"] == "viewer"
+
+
+def test_upload_is_off_by_default(tmp_path):
+    assert settings.load_settings(tmp_path / "absent.toml", environ={}).allow_upload is False
+    shipped = settings.load_settings(REPO / "dashboard_settings.toml", environ={})
+    assert shipped.allow_upload is False and shipped.max_upload_mb == 5
+
+
+@pytest.mark.parametrize(
+    ("file_text", "env", "allowed", "size"),
+    [
+        ("allow_upload = true\n", {}, True, 5),
+        ("allow_upload = true\nmax_upload_mb = 2\n", {}, True, 2),
+        ("allow_upload = true\n", {"DASHBOARD_ALLOW_UPLOAD": "0"}, False, 5),
+        ("", {"DASHBOARD_ALLOW_UPLOAD": "1"}, True, 5),
+        ("", {"DASHBOARD_ALLOW_UPLOAD": "yes"}, True, 5),
+        ("", {"DASHBOARD_ALLOW_UPLOAD": "maybe"}, False, 5),
+        ('allow_upload = "true"\n', {}, False, 5),
+        ("allow_upload = tru\n", {}, False, 5),
+        ("max_upload_mb = 500\n", {}, False, 5),
+        ("max_upload_mb = true\n", {}, False, 5),
+        ("allow_upload = true\nmax_upload_mb = 0\n", {}, True, 5),
+    ],
+)
+def test_settings(tmp_path, file_text, env, allowed, size):
+    path = tmp_path / "dashboard_settings.toml"
+    path.write_text(file_text, encoding="utf-8")
+    loaded = settings.load_settings(path, environ=env)
+    assert (loaded.allow_upload, loaded.max_upload_mb) == (allowed, size)
+    assert loaded.max_upload_bytes == size * 1024 * 1024
+
+
+# --- the upload page ----------------------------------------------------------------------------
+
+
+def _import_page() -> AppTest:
+    at = AppTest.from_file(str(REPO / "pages" / "import_data.py"), default_timeout=60)
+    at.run()
+    return at
+
+
+def test_upload_page_is_off_by_default(data, monkeypatch):
+    monkeypatch.delenv("DASHBOARD_ALLOW_UPLOAD", raising=False)
+    monkeypatch.setattr(settings, "SETTINGS_FILE", data / "absent.toml")
+    at = _import_page()
+    assert not at.exception
+    assert any(t("import.disabled", "zh") == i.value for i in at.info)
+    assert not at.get("file_uploader")
+
+
+def _submit(
+    at: AppTest, content: bytes, name: str, snapshot_id: str, skip: bool = False
+) -> AppTest:
+    at.file_uploader(key="import_file").upload(name, content, "text/csv")
+    at.text_input(key="import_snapshot_id").input(snapshot_id)
+    at.checkbox(key="import_skip_invalid").check() if skip else None
+    next(b for b in at.button if b.label == t("import.submit", "zh")).click()
+    return at.run()
+
+
+def test_upload_page_refuses_with_the_problem_table(data, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_ALLOW_UPLOAD", "1")
+    before = sorted(p.name for p in (data / "snapshots").iterdir())
+    content = "\r\n".join(
+        [",".join(HEADER), "<script>alert(1)</script>,community_workers,2018,约七成,,,"]
+    ).encode()
+    at = _submit(_import_page(), content, "bad.csv", "web")
+    assert not at.exception
+    assert any("未导入:发现 2 个问题,未写入任何文件" in e.value for e in at.error)
+    problems = at.dataframe[-1].value
+    assert list(problems.columns) == ["工作表", "行", "列", "问题"]
+    assert problems["问题"].tolist() == [
+        "区'<script>alert(1)</script>'无法识别(应为北京16个区之一,可写 朝阳、朝阳区、Chaoyang 或 110105)",
+        "数值'约七成'无法识别",
+    ]
+    assert not at.get("html")
+    assert sorted(p.name for p in (data / "snapshots").iterdir()) == before
+
+
+def test_upload_page_imports(data, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_ALLOW_UPLOAD", "1")
+    content = (REPO / "tests" / "fixtures" / "import" / "chaoyang_gbk.csv").read_bytes()
+    at = _submit(_import_page(), content, "chaoyang_gbk.csv", "web")
+    assert not at.exception
+    assert any("已创建快照 web:导入 7 个数值" in s.value for s in at.success)
+    assert validate_snapshot("web", data) == []
+
+
+def test_upload_page_size_limit(data, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_ALLOW_UPLOAD", "1")
+    path = data / "settings.toml"
+    path.write_text("max_upload_mb = 1\n", encoding="utf-8")
+    monkeypatch.setattr(settings, "SETTINGS_FILE", path)
+    content = ",".join(HEADER).encode() + b"\r\n" + b"x" * (1024 * 1024 + 1)
+    at = _submit(_import_page(), content, "big.csv", "web")
+    assert any("未导入" in e.value for e in at.error)
+    assert "文件过大(1.1 MB),上限为 1.0 MB" in at.dataframe[-1].value["问题"].iloc[0]
+    assert not (data / "snapshots" / "web").exists()
