@@ -71,19 +71,17 @@ def export_figure(
     return fig
 
 
+def _cache_key(
+    snapshot: Snapshot, view: catalog.View, chart_id: str, fmt: str, aspect: str, theme: str
+) -> tuple:
+    place = (snapshot.id, snapshot.fingerprint, chart_id, view.district, view.lang)
+    return (*place, fmt, aspect, theme)
+
+
 def render_spec(snapshot: Snapshot, view: catalog.View, chart_id: str, fmt: str = "png",
                 aspect: str = "16:9", theme: str = "light") -> bytes:  # fmt: skip
     """Image bytes of a chart, cached by snapshot, chart, district, language, format and size."""
-    key = (
-        snapshot.id,
-        snapshot.fingerprint,
-        chart_id,
-        view.district,
-        view.lang,
-        fmt,
-        aspect,
-        theme,
-    )
+    key = _cache_key(snapshot, view, chart_id, fmt, aspect, theme)
     cached = _images.get(key)
     if cached is not None:
         return cached
@@ -92,6 +90,30 @@ def render_spec(snapshot: Snapshot, view: catalog.View, chart_id: str, fmt: str 
     data = render.render(fig, fmt, width, height)
     _images.put(key, data)
     return data
+
+
+def render_chart(
+    snapshot: Snapshot,
+    view: catalog.View,
+    chart_id: str,
+    fmts: tuple[str, ...] = ("png",),
+    aspect: str = "16:9",
+    theme: str = "light",
+) -> tuple[catalog.ChartResult, dict[str, bytes]]:
+    """The chart built once at export size, and its bytes in each format (through the same cache
+    as render_spec, so a pack reuses what a download already rendered and the reverse)."""
+    width, height = ASPECTS[aspect]
+    result = catalog.chart(chart_id).build(snapshot, replace(view, medium="export", theme=theme))
+    result.figure.update_layout(width=width, height=height)
+    files = {}
+    for fmt in fmts:
+        key = _cache_key(snapshot, view, chart_id, fmt, aspect, theme)
+        data = _images.get(key)
+        if data is None:
+            data = render.render(result.figure, fmt, width, height)
+            _images.put(key, data)
+        files[fmt] = data
+    return result, files
 
 
 def neutralise(value: object) -> object:
@@ -138,7 +160,8 @@ PROVENANCE_COLUMNS = (
 
 
 def provenance_table(snapshot: Snapshot, data: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The rows behind a chart with readable names, the source, and a column per provenance field."""
+    """The rows behind a chart with readable names, the source, and a column per provenance
+    field."""
     if "indicator_id" not in data.columns or "value" not in data.columns:
         return data.reset_index(drop=True)
     rows = data[[c for c in PROVENANCE_COLUMNS if c in data.columns]].copy()

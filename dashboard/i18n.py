@@ -251,6 +251,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "工作簿中 {member} 含有 DTD 或 XML 实体定义(可能是 XML 炸弹),已拒绝",
         "{member} in the workbook declares a DTD or XML entities (possibly an XML bomb); refused",
     ),
+    "import.err.xml_entities": (
+        "工作簿含有 DTD 或 XML 实体定义(可能是 XML 炸弹),已拒绝",
+        "the workbook declares a DTD or XML entities (possibly an XML bomb); refused",
+    ),
     "import.err.xlsx_unreadable": (
         "无法读取工作簿:{error}",
         "the workbook cannot be read: {error}",
@@ -368,8 +372,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "the as-of date '{value}' must be YYYY-MM-DD",
     ),
     "import.err.source_bad": (
-        "来源说明不能超过 {limit} 个字符,也不能含控制字符",
-        "the source must be at most {limit} characters, without control characters",
+        "来源说明不能超过 {limit} 个字符,也不能含控制字符或尖括号 < >",
+        "the source must be at most {limit} characters, without control characters or < >",
     ),
     "import.err.base_unusable": (
         "基础快照 {base} 无法使用:{error}",
@@ -499,6 +503,80 @@ TEXTS: dict[str, tuple[str, str]] = {
     "compare.changed": ("变化", "Changed"),
     "compare.download_csv": ("下载CSV", "Download CSV"),
     "compare.download_xlsx": ("下载XLSX", "Download XLSX"),
+    # --- briefing pack and presentation ------------------------------------------------------
+    "brief.heading": ("简报包", "Briefing pack"),
+    "brief.intro": (
+        "按当前数据快照({snapshot})、语言和区域({place})生成简报:所选图表、图中数字、原文引述和来源。",
+        "A pack of the chosen charts with their figures, quotes and sources, for the current "
+        "snapshot ({snapshot}), language and area ({place}).",
+    ),
+    "brief.charts": ("图表(已勾选默认简报内容)", "Charts (the default briefing is ticked)"),
+    "brief.format": ("格式", "Format"),
+    "brief.format.pptx": (
+        "演示文稿 PPTX(16:9,含演讲者备注)",
+        "Slides, PPTX (16:9, with speaker notes)",
+    ),
+    "brief.format.pdf": ("PDF(每页一个图表)", "PDF (one chart a page)"),
+    "brief.format.html": ("离线网页 HTML(可交互)", "Offline web page, HTML (interactive)"),
+    "brief.format.zip": ("图片与数据 ZIP(PNG、SVG、CSV)", "Images and data, ZIP (PNG, SVG, CSV)"),
+    "brief.generate": ("生成简报包", "Build the pack"),
+    "brief.working": ("正在生成简报包…", "Building the pack…"),
+    "brief.progress": ("已完成 {done} / {total} 个图表", "{done} of {total} charts done"),
+    "brief.done": (
+        "已生成 {name}:{n} 个图表,{size},用时 {seconds} 秒。",
+        "Built {name}: {n} charts, {size}, in {seconds} s.",
+    ),
+    "brief.download": ("下载简报包", "Download the pack"),
+    "brief.none": ("请至少选择一个图表。", "Choose at least one chart."),
+    "brief.stale": (
+        "快照、语言、区域或所选图表已改变,请重新生成。",
+        "The snapshot, language, area or chart selection has changed: build the pack again.",
+    ),
+    "brief.failed": ("简报包未能生成:{error}", "The pack could not be built: {error}"),
+    "pack.snapshot": ("数据快照:{id} · {title}", "Snapshot: {id} · {title}"),
+    "pack.as_of": ("数据截至:{date}", "Figures as of: {date}"),
+    "pack.place": ("区域:{place}", "Area: {place}"),
+    "pack.generated": ("生成日期:{date}", "Generated: {date}"),
+    "pack.contents": ("目录", "Contents"),
+    "pack.sources": ("数据来源", "Sources"),
+    "pack.sources_more": ("数据来源(续)", "Sources (continued)"),
+    "pack.figures": ("图中数字", "Figures shown"),
+    "pack.quotes": ("原文引述", "Quotes"),
+    "pack.details": ("图中数字、引述与来源", "Figures, quotes and sources"),
+    "pack.no_url": ("未记录网址", "no address recorded"),
+    "pack.url": ("网址:{url}", "Address: {url}"),
+    "pack.cited_by": ("引用于:{charts}", "Cited in: {charts}"),
+    "pack.offline": (
+        "本文件可离线打开,不加载任何外部资源;来源网址仅以文字列出(不含链接)。",
+        "This file opens offline and loads nothing from elsewhere; source addresses are listed "
+        "as plain text, not links.",
+    ),
+    "pack.milestone": ("{rank}. {title}({year})", "{rank}. {title} ({year})"),
+    "pack.undated": ("未注明年份", "year not stated"),
+    "present.prev": ("上一页", "Previous"),
+    "present.next": ("下一页", "Next"),
+    "present.exit": ("退出演示", "Exit"),
+    "present.dark": ("深色大屏", "Dark screen"),
+    "present.auto": ("自动翻页", "Auto-advance"),
+    "present.interval": ("间隔(秒)", "Every (s)"),
+    "present.notes": ("演讲者备注", "Speaker notes"),
+    "present.notes_window": ("在新窗口打开备注", "Notes in a new window"),
+    "present.notes_follow": (
+        "本窗口随演示翻页;可放在第二块屏幕上。",
+        "This window follows the presentation; put it on a second screen.",
+    ),
+    "present.notes_alone": (
+        "未连接到演示窗口:用下面的按钮翻页。",
+        "Not linked to a presentation window: use the buttons below to move.",
+    ),
+    "present.next_scene": ("下一页:{title}", "Next: {title}"),
+    "present.last_scene": ("这是最后一页。", "This is the last scene."),
+    "present.keys": (
+        "← → 或 PageUp / PageDown 翻页,Esc 退出",
+        "← → or Page Up / Page Down to move, Esc to leave",
+    ),
+    "present.no_scenes": ("本快照没有可演示的内容。", "This snapshot has nothing to present."),
+    "present.no_quotes": ("本页没有原文引述。", "No quotes on this scene."),
 }
 
 

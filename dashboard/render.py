@@ -23,6 +23,9 @@ log = logging.getLogger(__name__)
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 # A chart renders in well under a second warm; the first call also starts the browser.
 RENDER_TIMEOUT_SECONDS = 60
+# Tabs of the one browser: a briefing pack renders this many charts at once (each call still
+# gets its own tab and its own future, so results cannot cross).
+RENDER_TABS = 2
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
 
@@ -58,7 +61,7 @@ class Renderer:
         loop = asyncio.new_event_loop()
         threading.Thread(target=loop.run_forever, name="kaleido-loop", daemon=True).start()
         engine = kaleido.Kaleido(
-            n=1, timeout=RENDER_TIMEOUT_SECONDS, plotlyjs=str(PLOTLY_JS), mathjax=False
+            n=RENDER_TABS, timeout=RENDER_TIMEOUT_SECONDS, plotlyjs=str(PLOTLY_JS), mathjax=False
         )
         try:
             asyncio.run_coroutine_threadsafe(engine.__aenter__(), loop).result(

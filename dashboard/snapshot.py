@@ -211,10 +211,11 @@ def cross_table_problems(manifest: dict, tables: dict[str, pd.DataFrame]) -> lis
     """Checks that span tables: every value has metadata and a registered source."""
     problems = []
     ind, meta, src = tables["indicators"], tables["indicator_meta"], tables["sources"]
-    unknown = sorted(set(ind["indicator_id"]) - set(meta["indicator_id"]))
+    # Distinct values first: a generated scale snapshot has ~14 million rows (categoricals).
+    unknown = sorted(set(ind["indicator_id"].unique()) - set(meta["indicator_id"]))
     if unknown:
         problems.append(f"indicators without metadata: {', '.join(unknown[:5])}")
-    cited = set(ind["source_id"]) | set(tables["milestones"]["source_id"])
+    cited = set(ind["source_id"].unique()) | set(tables["milestones"]["source_id"])
     unregistered = sorted(cited - set(src["source_id"]))
     if unregistered:
         problems.append(f"sources not in the registry: {', '.join(unregistered[:5])}")
@@ -226,8 +227,10 @@ def cross_table_problems(manifest: dict, tables: dict[str, pd.DataFrame]) -> lis
         and not (ind["status"].isin(["sample", "derived"]).all())
     ):
         problems.append("a sample snapshot holds rows not marked sample")
-    unit_mismatch = ind.merge(
-        meta[["indicator_id", "unit"]], on="indicator_id", suffixes=("", "_m")
+    unit_mismatch = (
+        ind[["indicator_id", "unit"]]
+        .drop_duplicates()
+        .merge(meta[["indicator_id", "unit"]], on="indicator_id", suffixes=("", "_m"))
     )
     bad_units = unit_mismatch[unit_mismatch["unit"] != unit_mismatch["unit_m"]]
     if len(bad_units):

@@ -25,8 +25,8 @@ import datetime as dt
 import hashlib
 import io
 import math
+import os
 import re
-import tempfile
 import threading
 import unicodedata
 import zipfile
@@ -160,6 +160,7 @@ DATE_ID = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DIMENSION = re.compile(
     rb"<(?:\w+:)?dimension\b[^>]*\bref=\"([A-Z]{1,3}[0-9]{1,7}(?::[A-Z]{1,3}[0-9]{1,7})?)\""
 )
+MARKUP = re.compile(r"[<>]")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 PERIOD_FORMS = (
     (re.compile(r"^(\d{4})\s*年?$"), 1),
@@ -290,9 +291,11 @@ def file_kind(data: bytes) -> str:
 
 
 def safe_name(file_name: str) -> str:
-    """The base name of an uploaded or given file, without folders or control characters."""
+    """The base name of an uploaded or given file, without folders, control characters or markup
+    (the name becomes the new source's title, and source names reach chart hover text, where
+    Plotly reads tags)."""
     name = PureWindowsPath(PurePosixPath(str(file_name)).name).name
-    name = CONTROL.sub("", name).strip()
+    name = MARKUP.sub("", CONTROL.sub("", name)).strip()
     if len(name) > 120:
         suffix = Path(name).suffix[:10]
         name = name[: 120 - len(suffix)] + suffix
@@ -307,7 +310,8 @@ def read_sheets(
     ext = Path(safe_name(file_name)).suffix.lower()
     max_bytes = max_bytes or MAX_FILE_BYTES
     if len(data) > max_bytes:
-        raise ImportFailed([Problem("too_big", {"size": _mb(len(data)), "limit": _mb(max_bytes)})])
+        too_big = {"size": _mb(len(data), up=True), "limit": _mb(max_bytes)}
+        raise ImportFailed([Problem("too_big", too_big)])
     kind = file_kind(data)
     if kind == "empty":
         raise ImportFailed([Problem("empty_file")])
@@ -329,8 +333,10 @@ def read_sheets(
     return [_read_csv(data)], []
 
 
-def _mb(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f}"
+def _mb(size: int, up: bool = False) -> str:
+    """Megabytes with one decimal; rounded up for a file's size so it never equals the limit."""
+    tenths = size * 10 / 1024 / 1024
+    return f"{(math.ceil(tenths) if up else math.floor(tenths)) / 10:.1f}"
 
 
 def _check_zip(data: bytes) -> str:
@@ -342,26 +348,17 @@ def _check_zip(data: bytes) -> str:
                 raise ImportFailed(
                     [Problem("zip_members", {"count": len(infos), "limit": MAX_ZIP_MEMBERS})]
                 )
+            # Declared sizes can be trusted: zipfile never inflates a member past its declared
+            # size (it stops there and fails the CRC check).
             total = sum(i.file_size for i in infos)
             if total > MAX_UNCOMPRESSED_BYTES:
-                raise ImportFailed(
-                    [
-                        Problem(
-                            "zip_bomb", {"size": _mb(total), "limit": _mb(MAX_UNCOMPRESSED_BYTES)}
-                        )
-                    ]
-                )
+                sizes = {"size": _mb(total, up=True), "limit": _mb(MAX_UNCOMPRESSED_BYTES)}
+                raise ImportFailed([Problem("zip_bomb", sizes)])
             for info in infos:
                 ratio = info.file_size / max(info.compress_size, 1)
                 if info.file_size > RATIO_CHECK_MIN_BYTES and ratio > MAX_COMPRESSION_RATIO:
-                    raise ImportFailed(
-                        [
-                            Problem(
-                                "zip_ratio",
-                                {"member": shown(info.filename), "ratio": f"{ratio:.0f}"},
-                            )
-                        ]
-                    )
+                    found = {"member": shown(info.filename), "ratio": f"{ratio:.0f}"}
+                    raise ImportFailed([Problem("zip_ratio", found)])
             names = {i.filename for i in infos}
             if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
                 return "zip"
@@ -370,7 +367,9 @@ def _check_zip(data: bytes) -> str:
             for info in infos:
                 if info.filename.lower().endswith((".xml", ".rels")):
                     _check_xml_prolog(archive, info)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
+    # NotImplementedError: a compression method zipfile lacks; RuntimeError: a password is needed.
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError,
+            NotImplementedError, RuntimeError) as exc:  # fmt: skip
         raise ImportFailed([Problem("zip_bad", {"error": shown(exc, 80)})]) from exc
     return "xlsx"
 
@@ -441,7 +440,6 @@ def _read_csv(data: bytes) -> Sheet:
 
 def _read_xlsx(data: bytes) -> tuple[list[Sheet], list[Problem]]:
     import openpyxl
-    from defusedxml.common import DefusedXmlException
 
     if not openpyxl.DEFUSEDXML:
         # Without defusedxml openpyxl would parse worksheets with the plain standard library.
@@ -450,10 +448,8 @@ def _read_xlsx(data: bytes) -> tuple[list[Sheet], list[Problem]]:
     try:
         with _sheet_sizes_from_head():
             workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except DefusedXmlException as exc:
-        raise ImportFailed([Problem("xml_forbidden", {"member": type(exc).__name__})]) from exc
     except Exception as exc:  # openpyxl raises many kinds (KeyError, TypeError, ParseError, ...)
-        raise ImportFailed([Problem("xlsx_unreadable", {"error": shown(exc, 80)})]) from exc
+        raise _unreadable(exc) from exc
     try:
         if not workbook.worksheets:
             raise ImportFailed([Problem("no_sheets")])
@@ -462,17 +458,30 @@ def _read_xlsx(data: bytes) -> tuple[list[Sheet], list[Problem]]:
                 warnings.append(Problem("hidden_sheet", sheet=ws.title))
                 continue
             sheets.append(_read_worksheet(ws))
-    except DefusedXmlException as exc:
-        raise ImportFailed([Problem("xml_forbidden", {"member": type(exc).__name__})]) from exc
     except ImportFailed:
         raise
     except Exception as exc:
-        raise ImportFailed([Problem("xlsx_unreadable", {"error": shown(exc, 80)})]) from exc
+        raise _unreadable(exc) from exc
     finally:
         workbook.close()
     if not sheets:
         raise ImportFailed([Problem("no_sheets")])
     return sheets, warnings
+
+
+def _unreadable(exc: BaseException) -> ImportFailed:
+    """The refusal for an exception from openpyxl: defusedxml's, even when openpyxl wrapped it in
+    its own ValueError, says the workbook declares entities; anything else that it is unreadable."""
+    from defusedxml.common import DefusedXmlException
+
+    cause: BaseException | None = exc
+    for _ in range(10):
+        if cause is None:
+            break
+        if isinstance(cause, DefusedXmlException):
+            return ImportFailed([Problem("xml_entities")])
+        cause = cause.__cause__ or cause.__context__
+    return ImportFailed([Problem("xlsx_unreadable", {"error": shown(exc, 80)})])
 
 
 _openpyxl_lock = threading.Lock()
@@ -485,8 +494,11 @@ def _size_from_head(ws) -> None:
     comes before the rows, so the start of the XML is enough."""
     from openpyxl.utils.cell import range_boundaries
 
-    with ws._get_source() as src:
-        head = src.read(XML_PROLOG_BYTES)
+    try:
+        with ws._get_source() as src:
+            head = src.read(XML_PROLOG_BYTES)
+    except AttributeError:  # another openpyxl: leave the size unknown; rows are counted anyway
+        return
     match = DIMENSION.search(head)
     if match:
         with contextlib.suppress(ValueError, TypeError):
@@ -500,7 +512,10 @@ def _sheet_sizes_from_head() -> Iterator[None]:
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
     with _openpyxl_lock:
-        original = ReadOnlyWorksheet._get_size
+        original = getattr(ReadOnlyWorksheet, "_get_size", None)
+        if original is None:  # another openpyxl: nothing to replace
+            yield
+            return
         ReadOnlyWorksheet._get_size = _size_from_head
         try:
             yield
@@ -930,12 +945,17 @@ def _normalise_row(
     if not any(_present(values[n].value) for n in ("indicator", "value")):
         return [Problem("no_data_cells", sheet=sheet.name, row=number)], None
     found: list[Problem] = []
+    too_long = set()
     for name, cell in values.items():
         if isinstance(cell.value, str) and len(cell.value) > MAX_CELL_CHARS:
             found.append(problem("cell_too_long", name, limit=MAX_CELL_CHARS))
+            too_long.add(name)
             values[name] = Cell(None)
+    # Cells already reported as too long are not reported again as empty or unreadable.
     missing = {n: "" for n in REQUIRED if not _present(values[n].value)}
     for name in missing:
+        if name in too_long:
+            continue
         formula = formulas.get((number, header.columns[name]))
         if formula:
             found.append(problem("value_formula", name, formula=shown(formula)))
@@ -1102,7 +1122,9 @@ def check_request(snapshot_id: str, base_id: str, as_of: str | None, source: str
         problems.append(Problem("snapshot_exists", {"snapshot": snapshot_id}))
     if as_of is not None and (not DATE_ID.fullmatch(as_of) or parse_period(as_of) != as_of):
         problems.append(Problem("as_of_bad", {"value": shown(as_of)}))
-    if source is not None and (len(source) > MAX_SOURCE_CHARS or CONTROL.search(source)):
+    if source is not None and (
+        len(source) > MAX_SOURCE_CHARS or CONTROL.search(source) or MARKUP.search(source)
+    ):
         problems.append(Problem("source_bad", {"limit": MAX_SOURCE_CHARS}))
     if not is_valid_snapshot_id(base_id):
         problems.append(Problem("base_unusable", {"base": shown(base_id), "error": "invalid id"}))
@@ -1200,18 +1222,20 @@ _write_lock = threading.Lock()
 @contextmanager
 def _import_lock(root: Path) -> Iterator[None]:
     """One import at a time per snapshot folder, across threads (app sessions) and processes (the
-    command line): the check that an id is free and the write that takes it are one step. The lock
-    file lives in the system's temporary folder, keyed by the snapshot folder, never in data/."""
-    key = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
-    lock_path = Path(tempfile.gettempdir()) / f"dashboard-import-{key}.lock"
-    with _write_lock, lock_path.open("a+b") as handle:
-        if fcntl is not None:
-            fcntl.flock(handle, fcntl.LOCK_EX)
+    command line), so that the check that an id is free and the write that takes it are one step.
+    The lock is taken on the snapshot folder itself: no lock file is ever left behind."""
+    root.mkdir(parents=True, exist_ok=True)
+    with _write_lock:
+        if fcntl is None:
+            yield
+            return
+        fd = os.open(root, os.O_RDONLY)
         try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
             yield
         finally:
-            if fcntl is not None:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
 
 
 def _write(tables: dict, manifest: dict, data_dir: Path | None) -> Path:

@@ -64,17 +64,30 @@ def write_snapshot(
         (tmp / "manifest.json").write_text(
             json.dumps(full, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
         )
-        if target.exists():
+        if replace and target.exists():
             old = Path(tempfile.mkdtemp(prefix=f".old-{snapshot_id}-", dir=snapshots_root))
             target.rename(old / "snapshot")
             tmp.rename(target)
             shutil.rmtree(old, ignore_errors=True)
         else:
-            tmp.rename(target)
+            _rename_without_replacing(tmp, target)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return target
+
+
+def _rename_without_replacing(tmp: Path, target: Path) -> None:
+    """Move into place; if another writer created the target meanwhile, the rename fails
+    (a directory is never renamed over a non-empty one) and their snapshot stays."""
+    try:
+        tmp.rename(target)
+    except OSError as exc:
+        if target.exists():
+            raise SnapshotExistsError(
+                f"snapshot '{target.name}' already exists; choose another id"
+            ) from exc
+        raise
 
 
 # A temporary folder this old belongs to a write that was interrupted, not one under way.

@@ -6,6 +6,8 @@ than in the page around it.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, replace
 
 import plotly.graph_objects as go
@@ -70,9 +72,78 @@ class ChartContext:
         return replace(self, medium=medium, theme=theme or self.theme)
 
 
-def top_margin(size: dict) -> int:
-    """Room for a title, a subtitle of up to two lines and a one-row legend."""
-    return int(2.2 * size["title"] + 2.6 * size["subtitle"] + 1.8 * size["body"] + 20)
+# The width a figure is laid out for where it is known: exports are 1920 px wide, the projector
+# 1280 px. Long text is wrapped to fit; on screen the width follows the page, so nothing wraps.
+NOMINAL_WIDTH = {"screen": None, "present": 1280, "export": 1920}
+# Share of the width that category labels on the value axis may take before they wrap, and that the
+# source line (which starts at the plot's left edge) may take.
+AXIS_LABEL_SHARE = 0.25
+FOOTER_SHARE = 0.72
+LINE_HEIGHT = 1.3
+
+
+def top_margin(size: dict, title_lines: int = 1, subtitle_lines: int = 2) -> int:
+    """Room for a title, a subtitle of up to two lines and a one-row legend (more when wrapped)."""
+    extra = LINE_HEIGHT * (
+        size["title"] * max(title_lines - 1, 0) + size["subtitle"] * max(subtitle_lines - 2, 0)
+    )
+    return int(2.2 * size["title"] + 2.6 * size["subtitle"] + 1.8 * size["body"] + 20 + extra)
+
+
+def _wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in ("W", "F")
+
+
+def text_em(text: str) -> float:
+    """Approximate width of plain text in em: CJK and full-width characters 1, Latin about half."""
+    width = 0.0
+    for ch in text:
+        if _wide(ch):
+            width += 1.0
+        elif ch in " .,;:!|'()[]-ilfjtI":
+            width += 0.32
+        elif ch.isupper() or ch in "mw%@&":
+            width += 0.72
+        else:
+            width += 0.56
+    return width
+
+
+_BREAK_AFTER = set(" ;,、，；。:：·/")
+_MARKUP = re.compile(r"<(?!br\s*/?>)[^>]+>", re.IGNORECASE)
+
+
+def wrap_text(text: str, font_px: float, width_px: float, bold: bool = False) -> list[str]:
+    """Lines of at most `width_px`, broken after spaces and punctuation or between CJK
+    characters. Text with markup other than <br> is returned as it is: its width is unknown."""
+    if not text or _MARKUP.search(text):
+        return [text]
+    budget = width_px / (font_px * (1.06 if bold else 1.0))
+    lines: list[str] = []
+    for paragraph in re.split(r"<br\s*/?>", text, flags=re.IGNORECASE):
+        lines.extend(_wrap_paragraph(paragraph, budget))
+    return lines
+
+
+def _wrap_paragraph(text: str, budget_em: float) -> list[str]:
+    lines, start, width, last_break = [], 0, 0.0, None
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        width += text_em(ch)
+        if width > budget_em and i > start:
+            cut = last_break if last_break is not None and last_break > start else i
+            lines.append(text[start:cut].rstrip())
+            start = cut
+            while start < len(text) and text[start] == " ":
+                start += 1
+            width, last_break, i = 0.0, None, start
+            continue
+        if ch in _BREAK_AFTER or _wide(ch) or (i + 1 < len(text) and _wide(text[i + 1])):
+            last_break = i + 1
+        i += 1
+    lines.append(text[start:].rstrip())
+    return [line for line in lines if line] or [""]
 
 
 def footer_offset(size: dict) -> int:
@@ -106,15 +177,30 @@ def frame(
     footer = footer_text(ctx, sources)
     if ctx.is_sample:
         footer = f"{t('sample.watermark', ctx.lang)} · {footer}"
+    # Long titles, subtitles and source lines wrap rather than run off the image's right edge.
+    width = NOMINAL_WIDTH[ctx.medium]
+    if width:
+        title_lines = wrap_text(title, size["title"], width - 40, bold=True)
+        subtitle_lines = wrap_text(subtitle, size["subtitle"], width - 40)
+        footer_lines = wrap_text(footer, size["footer"], FOOTER_SHARE * width)
+        wrap_category_labels(fig, size, AXIS_LABEL_SHARE * width)
+    else:
+        title_lines, subtitle_lines, footer_lines = [title], [subtitle], [footer]
     fig.update_layout(
         title={
-            "text": f"<b>{title}</b>",
+            "text": "<br>".join(f"<b>{line}</b>" for line in title_lines),
             "subtitle": {
-                "text": subtitle,
+                "text": "<br>".join(subtitle_lines),
                 "font": {"size": size["subtitle"], "color": theme["muted"]},
             },
             "x": 0.01,
             "xanchor": "left",
+            # Hung from the top edge, so a wrapped title pushes its subtitle down, not up
+            # (plotly.js lifts a multi-line title by about 0.7 em; the pad puts it back).
+            "y": 1,
+            "yref": "container",
+            "yanchor": "top",
+            "pad": {"t": int(size["title"] * (0.6 + (0.72 if len(title_lines) > 1 else 0)))},
             "font": {"size": size["title"], "color": theme["text"]},
         },
         font={"family": FONT_FAMILY, "size": size["body"], "color": theme["text"]},
@@ -123,8 +209,9 @@ def frame(
         margin={
             "l": 60,
             "r": 30,
-            "t": top_margin(size),
-            "b": footer_offset(size) + 3 * size["footer"],
+            "t": top_margin(size, len(title_lines), len(subtitle_lines)),
+            "b": footer_offset(size)
+            + int(size["footer"] * (3 + LINE_HEIGHT * max(len(footer_lines) - 2, 0))),
         },
         colorway=list(OKABE_ITO),
         separators=".,",
@@ -140,22 +227,46 @@ def frame(
             "xanchor": "left",
         },
     )
-    fig.update_xaxes(
-        gridcolor=theme["grid"], tickfont={"size": size["tick"]}, title_font={"size": size["body"]}
-    )
-    fig.update_yaxes(
-        gridcolor=theme["grid"], tickfont={"size": size["tick"]}, title_font={"size": size["body"]}
-    )
+    # The zero line takes the grid colour: plotly's default white shows as a stray bar on dark.
+    for update in (fig.update_xaxes, fig.update_yaxes):
+        update(
+            gridcolor=theme["grid"],
+            zerolinecolor=theme["grid"],
+            tickfont={"size": size["tick"]},
+            title_font={"size": size["body"]},
+        )
     if height:
         fig.update_layout(height=height)
     fig.add_annotation(
-        text=footer, xref="paper", yref="paper", x=0, y=0, yshift=-footer_offset(size),
+        text="<br>".join(footer_lines), xref="paper", yref="paper", x=0, y=0,
+        yshift=-footer_offset(size),
         xanchor="left", yanchor="top", showarrow=False, align="left",
         font={"size": size["footer"], "color": theme["muted"]}, name="footer",
     )  # fmt: skip
     if ctx.is_sample:
         add_watermark(fig, ctx)
     return fig
+
+
+def wrap_category_labels(fig: go.Figure, size: dict, width_px: float) -> None:
+    """Wrap long category labels on the y axis (horizontal bars, labelled rows) so the plot keeps
+    most of the width; the categories themselves, and so selections, are unchanged."""
+    axis = fig.layout.yaxis
+    font_px = (axis.tickfont.size if axis.tickfont and axis.tickfont.size else None) or size["tick"]
+    if axis.ticktext is not None:
+        texts = [str(x) for x in axis.ticktext]
+        wrapped = ["<br>".join(wrap_text(x, font_px, width_px)) for x in texts]
+        if wrapped != texts:
+            fig.update_yaxes(ticktext=wrapped)
+        return
+    labels: list[str] = []
+    for trace in fig.data:
+        if trace.type == "bar" and trace.orientation == "h" and trace.y is not None:
+            labels.extend(str(y) for y in trace.y if isinstance(y, str))
+    labels = list(dict.fromkeys(labels))
+    wrapped = ["<br>".join(wrap_text(x, font_px, width_px)) for x in labels]
+    if labels and wrapped != labels:
+        fig.update_yaxes(tickmode="array", tickvals=labels, ticktext=wrapped)
 
 
 def add_watermark(fig: go.Figure, ctx: ChartContext) -> None:

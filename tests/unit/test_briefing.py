@@ -1,0 +1,384 @@
+"""Briefing packs as files: slide and page structure, notes, the offline HTML deck, the ZIP's
+contents, and CSV bytes. Images come from a stand-in renderer here (no browser); real renders are
+checked in test_export_images.py."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+import plotly
+import pytest
+from PIL import Image
+
+from dashboard import briefing, catalog, export, render
+from dashboard.i18n import t
+from dashboard.snapshot import DEFAULT_SNAPSHOT, load_snapshot
+
+EXPECTED = Path(__file__).parent / "expected"
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+CHARTS = ["overview-headlines", "ten-firsts", "workforce-age", "workforce-pay"]
+
+
+def _png(width: int, height: int) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), "white").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def _pdf(width: int, height: int) -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width * 0.75, height * 0.75)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def fake_render(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int, int]]:
+    """Replace Chromium with a stand-in that returns well-formed files of the asked size."""
+    calls: list[tuple[str, int, int]] = []
+
+    def fake(fig, fmt="png", width=1920, height=1080, scale=1.0) -> bytes:
+        calls.append((fmt, width, height))
+        if fmt == "png":
+            return _png(width, height)
+        if fmt == "pdf":
+            return _pdf(width, height)
+        return f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}"/>'.encode()
+
+    monkeypatch.setattr(render, "render", fake)
+    monkeypatch.setattr(export, "_images", export._ImageCache(64))
+    return calls
+
+
+@pytest.fixture(scope="module")
+def snapshot():
+    return load_snapshot(DEFAULT_SNAPSHOT)
+
+
+def view(lang: str = "zh", district: str = "110000") -> catalog.View:
+    return catalog.View(lang=lang, district=district)
+
+
+# --- notes --------------------------------------------------------------------------------------
+
+
+def test_notes_hold_figures_quotes_and_sources(snapshot):
+    result = catalog.chart("overview-headlines").build(snapshot, view())
+    notes = briefing.chart_notes(snapshot, result.data, "zh")
+    assert len(notes.figures) == len(result.data)
+    quoted = [q for q in result.data["quote"] if q]
+    assert quoted, "the press-conference figures carry their quotes"
+    for quote in quoted:
+        assert any(quote in line for line in notes.quotes)
+    registry = snapshot.sources.set_index("source_id")
+    for source in notes.sources:
+        assert source.publisher == registry.at[source.source_id, "publisher_zh"]
+        assert source.url == registry.at[source.source_id, "url"]
+    text = notes.text("zh")
+    assert t("pack.quotes", "zh") in text and t("pack.sources", "zh") in text
+
+
+def test_notes_of_the_ten_firsts_list_every_milestone(snapshot):
+    result = catalog.chart("ten-firsts").build(snapshot, view("en"))
+    notes = briefing.chart_notes(snapshot, result.data, "en")
+    assert len(notes.figures) == len(snapshot.milestones)
+    assert notes.figures[0].startswith("1. ")
+
+
+# --- PPTX ---------------------------------------------------------------------------------------
+
+
+def _pptx(snapshot, fake_render, lang="zh", district="110000", charts=CHARTS):
+    from pptx import Presentation
+
+    data = briefing.build(snapshot, view(lang, district), charts, "pptx")
+    return Presentation(io.BytesIO(data))
+
+
+def test_pptx_has_a_title_slide_a_slide_per_chart_and_sources(snapshot, fake_render):
+    prs = _pptx(snapshot, fake_render)
+    slides = list(prs.slides)
+    pack_sources = {s for c in CHARTS for s in catalog.chart(c).build(snapshot, view()).data["source_id"]}
+    source_slides = -(-len(pack_sources) // briefing.SOURCES_PER_SLIDE)
+    assert len(slides) == 1 + len(CHARTS) + source_slides
+    assert abs(prs.slide_width / prs.slide_height - 16 / 9) < 0.01
+    assert slides[0].shapes.title.text == t("app.title", "zh")
+    title_slide_text = "\n".join(s.text_frame.text for s in slides[0].shapes if s.has_text_frame)
+    assert snapshot.id in title_slide_text and snapshot.as_of in title_slide_text
+    assert "北京市" in title_slide_text
+    for slide, chart_id in zip(slides[1:], CHARTS, strict=False):
+        expected = briefing.plain_title(catalog.chart(chart_id).build(snapshot, view()).figure)
+        assert slide.shapes.title.text == expected
+        pictures = [s for s in slide.shapes if s.shape_type == 13]
+        assert len(pictures) == 1
+        assert pictures[0].width / pictures[0].height == pytest.approx(16 / 9, rel=0.01)
+        assert expected in pictures[0]._element.nvPicPr.cNvPr.get("descr")
+    assert slides[-1].shapes.title.text.startswith(t("pack.sources", "zh"))
+    # Only PNGs were rendered, each once, at 1920x1080.
+    assert sorted(set(fake_render)) == [("png", 1920, 1080)]
+    assert len(fake_render) == len(CHARTS)
+
+
+def test_pptx_notes_hold_quotes_and_sources(snapshot, fake_render):
+    prs = _pptx(snapshot, fake_render)
+    slides = list(prs.slides)
+    data = catalog.chart("overview-headlines").build(snapshot, view()).data
+    notes = slides[1].notes_slide.notes_text_frame.text
+    for quote in (q for q in data["quote"] if q):
+        assert quote in notes
+    for source_id in set(data["source_id"]):
+        row = snapshot.sources.set_index("source_id").loc[source_id]
+        assert row["publisher_zh"] in notes
+        if row["url"]:
+            assert row["url"] in notes
+    closing = "\n".join(s.text_frame.text for s in slides[-1].shapes if s.has_text_frame)
+    assert t("pack.sources", "zh") in closing
+
+
+def test_pptx_text_is_set_in_microsoft_yahei_for_east_asian_script(snapshot, fake_render):
+    from pptx.oxml.ns import qn
+
+    prs = _pptx(snapshot, fake_render)
+    runs = 0
+    for slide in prs.slides:
+        frames = [s.text_frame for s in slide.shapes if s.has_text_frame]
+        frames.append(slide.notes_slide.notes_text_frame)
+        for frame in frames:
+            for paragraph in frame.paragraphs:
+                for run in paragraph.runs:
+                    rpr = run._r.find(qn("a:rPr"))
+                    assert rpr is not None
+                    assert rpr.find(qn("a:ea")).get("typeface") == briefing.EA_FONT
+                    assert rpr.find(qn("a:latin")).get("typeface") == briefing.EA_FONT
+                    runs += 1
+    assert runs > 20
+
+
+def test_pptx_in_english_for_a_district(snapshot, fake_render):
+    prs = _pptx(snapshot, fake_render, lang="en", district="110105", charts=["workforce-age"])
+    title_text = "\n".join(s.text_frame.text for s in list(prs.slides)[0].shapes if s.has_text_frame)
+    assert "Beijing › Chaoyang" in title_text
+    assert list(prs.slides)[0].shapes.title.text == t("app.title", "en")
+
+
+# --- PDF ----------------------------------------------------------------------------------------
+
+
+def test_pdf_has_title_chart_and_source_pages_with_bookmarks(snapshot, fake_render):
+    from pypdf import PdfReader
+
+    data = briefing.build(snapshot, view(), CHARTS, "pdf")
+    reader = PdfReader(io.BytesIO(data))
+    pack_sources = {s for c in CHARTS for s in catalog.chart(c).build(snapshot, view()).data["source_id"]}
+    source_pages = -(-len(pack_sources) // briefing.SOURCES_PER_PAGE)
+    assert len(reader.pages) == 1 + len(CHARTS) + source_pages
+    titles = [item["/Title"] for item in reader.outline]
+    assert titles[0] == t("app.title", "zh")
+    assert titles[1] == briefing.plain_title(catalog.chart(CHARTS[0]).build(snapshot, view()).figure)
+    assert reader.metadata.title.startswith(t("app.title", "zh"))
+    assert ("pdf", 1920, 1080) in fake_render and ("png", 1920, 1080) not in fake_render
+
+
+def test_pdf_text_layer_maps_lookalike_radicals_back():
+    cmap = b"1 beginbfchar\n<0003> <2F2F>\n<0004> <2EA0>\n<0005> <0041>\nendbfchar\n"
+    fixed = briefing._fix_to_unicode(cmap)
+    assert b"<0003> <5DE5>" in fixed  # 工, not the Kangxi radical
+    assert b"<0004> <6C11>" in fixed  # 民
+    assert b"<0005> <0041>" in fixed
+
+
+# --- HTML ---------------------------------------------------------------------------------------
+
+
+class _References(HTMLParser):
+    """Every attribute that can make a browser fetch something, and every tag name."""
+
+    FETCHING = {"src", "href", "srcset", "action", "formaction", "poster", "data", "background",
+                "xlink:href", "manifest", "ping", "cite", "longdesc", "codebase"}  # fmt: skip
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.refs: list[tuple[str, str, str]] = []
+        self.tags: list[str] = []
+        self.meta: list[dict] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        for name, value in attrs:
+            if name in self.FETCHING and value:
+                self.refs.append((tag, name, value))
+        if tag == "meta":
+            self.meta.append(dict(attrs))
+
+
+@pytest.fixture(scope="module")
+def deck() -> str:
+    snap = load_snapshot(DEFAULT_SNAPSHOT)
+    return briefing.build(snap, view(), CHARTS + ["pay-rules-map"], "html").decode("utf-8")
+
+
+def test_html_deck_inlines_plotly_once_and_references_nothing_outside(deck):
+    library = PLOTLY_JS.read_text(encoding="utf-8")
+    assert deck.count(library) == 1, "plotly.js is inlined exactly once"
+    ours = deck.replace(library, "")
+    # Outside the library's own text (licence comments, default settings of features not used),
+    # the deck holds no address of any other host: not in markup, figures or notes.
+    assert not re.search(r"https?://", ours), re.findall(r"https?://[^\s\"'<>]{0,60}", ours)[:5]
+    assert "//cdn" not in ours and "url(" not in ours.lower()
+    parser = _References()
+    parser.feed(ours)
+    external = [r for r in parser.refs if not r[2].startswith("#")]
+    assert external == [], external
+    assert not {"link", "iframe", "img", "object", "embed", "base"} & set(parser.tags)
+
+
+def test_html_deck_forbids_remote_fetches_by_policy(deck):
+    parser = _References()
+    parser.feed(deck.replace(PLOTLY_JS.read_text(encoding="utf-8"), ""))
+    policies = [m["content"] for m in parser.meta if m.get("http-equiv") == "Content-Security-Policy"]
+    assert policies == [briefing.CSP]
+    directives = dict(d.strip().split(" ", 1) for d in briefing.CSP.split(";"))
+    assert directives["default-src"] == "'none'" and directives["connect-src"] == "'none'"
+    for name in ("script-src", "style-src", "img-src", "font-src", "worker-src"):
+        assert "http" not in directives[name] and "*" not in directives[name]
+
+
+def _plots(html_text: str) -> list[tuple[list, dict, dict]]:
+    """(data, layout, config) of every Plotly.newPlot call in the page, parsed as JSON."""
+    decoder, plots, start = json.JSONDecoder(), [], 0
+    while (start := html_text.find("Plotly.newPlot(", start)) != -1:
+        position = html_text.index(",", start) + 1  # after the div id
+        parts = []
+        for _ in range(3):
+            while html_text[position] in " \n\t,":
+                position += 1
+            value, position = decoder.raw_decode(html_text, position)
+            parts.append(value)
+        plots.append(tuple(parts))
+        start = position
+    return plots
+
+
+def test_html_deck_figures_need_no_remote_map_or_topojson(deck):
+    plots = _plots(deck.replace(PLOTLY_JS.read_text(encoding="utf-8"), ""))
+    assert len(plots) == len(CHARTS) + 1
+    remote_types = {"choropleth", "scattergeo", "scattermapbox", "choroplethmapbox", "densitymapbox"}
+    for data, layout, config in plots:
+        assert not {trace.get("type") for trace in data} & remote_types
+        assert "geo" not in layout and "mapbox" not in layout
+        assert "topojsonURL" not in config and "mapboxAccessToken" not in config
+        if "map" in layout:  # maplibre with a background-only style: no tiles, sprites or glyphs
+            assert layout["map"]["style"] == "white-bg"
+            assert not layout["map"].get("layers")
+    assert any("map" in layout for _, layout, _ in plots), "the district map is in the deck"
+
+
+def test_html_deck_cites_sources_without_links(deck, snapshot):
+    for chart_id in CHARTS:
+        title = briefing.plain_title(catalog.chart(chart_id).build(snapshot, view()).figure)
+        assert title in deck or title.replace("\"", "&quot;") in deck
+    urls = [u for u in snapshot.sources["url"] if u]
+    cited = {s for c in CHARTS for s in catalog.chart(c).build(snapshot, view()).data["source_id"]}
+    cited_urls = [snapshot.sources.set_index("source_id").at[s, "url"] for s in cited]
+    for url in filter(None, cited_urls):
+        assert re.sub(r"^https?://", "", url) in deck
+    assert urls, "the registry has addresses to cite"
+    assert t("pack.offline", "zh") in deck
+
+
+# --- ZIP ----------------------------------------------------------------------------------------
+
+
+def test_zip_lists_every_chart_as_png_svg_csv_with_manifest(snapshot, fake_render):
+    data = briefing.build(snapshot, view("en", "110105"), CHARTS, "zip")
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    names = set(archive.namelist())
+    for n, chart_id in enumerate(CHARTS, 1):
+        stem = f"{n:02d}_{export.file_stem(chart_id, '110105', snapshot.id)}"
+        assert {f"{stem}.png", f"{stem}.svg", f"{stem}.csv"} <= names
+        assert archive.read(f"{stem}.csv").startswith("\ufeff".encode())
+    assert {"manifest.json", "sources.csv"} <= names
+    manifest = json.loads(archive.read("manifest.json"))
+    assert manifest["snapshot"]["id"] == snapshot.id
+    assert manifest["language"] == "en"
+    assert manifest["district"]["code"] == "110105" and manifest["district"]["name"] == "Chaoyang"
+    assert [c["id"] for c in manifest["charts"]] == CHARTS
+    for name, digest in manifest["sha256"].items():
+        import hashlib
+
+        assert hashlib.sha256(archive.read(name)).hexdigest() == digest
+    sources = pd.read_csv(io.BytesIO(archive.read("sources.csv")), encoding="utf-8-sig")
+    cited = {s for c in manifest["charts"] for s in c["sources"]}
+    assert set(sources["source_id"]) == cited
+    # PNG and SVG rendered once per chart, nothing else.
+    assert sorted(fake_render) == sorted([("png", 1920, 1080), ("svg", 1920, 1080)] * len(CHARTS))
+
+
+def test_a_second_pack_reuses_the_rendered_images(snapshot, fake_render):
+    briefing.build(snapshot, view(), CHARTS[:2], "pptx")
+    first = len(fake_render)
+    briefing.build(snapshot, view(), CHARTS[:2], "zip")
+    assert len(fake_render) - first == 2, "only the SVGs are new; the PNGs come from the cache"
+    export.render_spec(snapshot, view(), CHARTS[0], "png")
+    assert len(fake_render) - first == 2, "a chart's own download reuses the pack's PNG"
+
+
+def test_unknown_charts_and_formats_are_refused(snapshot, fake_render):
+    with pytest.raises(KeyError, match="no-such-chart"):
+        briefing.build(snapshot, view(), ["no-such-chart"], "pptx")
+    with pytest.raises(ValueError, match="docx"):
+        briefing.build(snapshot, view(), CHARTS, "docx")
+    assert fake_render == []
+
+
+# --- CSV bytes ----------------------------------------------------------------------------------
+
+
+def test_csv_with_chinese_header_matches_the_expected_file_byte_for_byte():
+    frame = pd.DataFrame({
+        "指标": ["社区工作者人数", "社区工作者平均年龄", "实名注册志愿者人数"],
+        "区域": ["北京市", "朝阳区", "北京市"],
+        "时间": ["2019-01-09", "2019-01-09", ""],
+        "数值": [35000.0, 39.3, 4267000.0],
+        "单位": ["人", "岁", "人"],
+        "来源": ["北京市人民政府新闻办公室", "北京市人民政府新闻办公室, 发布会", '引述:"突破426.7万"'],
+    })  # fmt: skip
+    data = export.csv_bytes(frame)
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert data == (EXPECTED / "provenance_zh.csv").read_bytes()
+
+
+def test_formula_neutralisation_matches_the_expected_file_byte_for_byte():
+    frame = pd.DataFrame({
+        "cell": ["=1+2", "+86 10 1234", "-3", "@SUM(A1:A2)", "\tindented", "\rline", "1+2=3",
+                 "plain 文本", -3.5],
+        "kind": ["equals", "plus", "minus", "at", "tab", "carriage return", "inside only", "plain",
+                 "number"],
+    })  # fmt: skip
+    assert export.csv_bytes(frame) == (EXPECTED / "neutralised.csv").read_bytes()
+
+
+def test_cli_writes_a_pack(tmp_path, fake_render, capsys):
+    from dashboard import cli
+
+    out = tmp_path / "pack.zip"
+    code = cli.main(["export", "--snapshot", DEFAULT_SNAPSHOT, "--lang", "en", "--format", "zip",
+                     "--out", str(out), "--charts", "workforce-age,forty-years"])  # fmt: skip
+    assert code == 0, capsys.readouterr().err
+    assert "wrote" in capsys.readouterr().out
+    names = zipfile.ZipFile(out).namelist()
+    assert sum(n.endswith(".png") for n in names) == 2
+    assert cli.main(["export", "--out", str(tmp_path / "x.pptx"), "--charts", "nope"]) == 1
+    assert "unknown chart" in capsys.readouterr().err
+    assert cli.main(["export", "--out", str(tmp_path / "x.docx")]) == 1
+    assert cli.main(["export", "--out", str(tmp_path / "x.pdf"), "--district", "999"]) == 1
+    assert cli.main(["export", "--out", str(tmp_path / "x.pdf"), "--snapshot", "../etc"]) == 1

@@ -1,0 +1,196 @@
+"""Presentation mode: the scene list, type sizes readable from the back of a room, labels that do
+not need hover, speaker notes, the notes window's board, and the page driven through AppTest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dashboard import catalog, presentation
+from dashboard.charts.base import SIZES
+from dashboard.i18n import t
+from dashboard.snapshot import DEFAULT_SNAPSHOT, SAMPLE_SNAPSHOT, load_snapshot
+
+CHAOYANG = "110105"
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def reported():
+    return load_snapshot(DEFAULT_SNAPSHOT)
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return load_snapshot(SAMPLE_SNAPSHOT)
+
+
+def present_view(lang="zh", theme="dark", district="110000") -> catalog.View:
+    return catalog.View(lang=lang, district=district, theme=theme, medium="present")
+
+
+def test_the_show_covers_the_briefing_in_ten_to_twelve_scenes(reported):
+    scenes = presentation.scenes(reported)
+    assert 10 <= len(scenes) <= 12
+    keys = [s.key for s in scenes]
+    assert keys[0] == "headlines"
+    for expected in ("ten-firsts", "forty-years", "volunteers", "deliberation", "grid"):
+        assert expected in keys
+    assert sum(k.startswith("workforce") for k in keys) >= 2
+    assert len(set(keys)) == len(keys)
+    for scene in scenes:
+        if scene.kind == "chart":
+            catalog.chart(scene.chart)  # every chart scene names a catalogued chart
+        else:
+            assert scene.title_key and t(scene.title_key, "en")
+
+
+def test_scenes_without_data_are_left_out(reported, monkeypatch):
+    empty = reported.milestones.iloc[0:0]
+    from dataclasses import replace
+
+    bare = replace(reported, milestones=empty, id="no-milestones", fingerprint="x")
+    assert "ten-firsts" not in [s.key for s in presentation.scenes(bare)]
+
+
+@pytest.mark.parametrize("theme", ["dark", "light"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_chart_scenes_are_readable_from_the_back(reported, lang, theme):
+    """At the projector's 1280x720: titles >= 36 px, axis text >= 20 px, no label only on hover."""
+    for scene in presentation.scenes(reported):
+        if scene.kind != "chart":
+            continue
+        fig = scene.build(reported, present_view(lang, theme)).figure
+        assert fig.layout.title.font.size >= 36, scene.key
+        for axis in (fig.layout.xaxis, fig.layout.yaxis):
+            if axis.visible is not False and axis.showticklabels is not False:
+                assert axis.tickfont.size >= 20, (scene.key, axis.plotly_name)
+        assert fig.layout.paper_bgcolor == ("#0B1220" if theme == "dark" else "#FFFFFF")
+        labelled = False
+        for trace in fig.data:
+            if trace.type == "bar":
+                assert trace.text is not None and len(trace.text) == len(trace.x), scene.key
+                assert trace.textfont.size >= 20
+                labelled = True
+            elif trace.type == "scatter" and "markers" in (trace.mode or ""):
+                if trace.showlegend is not False or "text" in trace.mode:
+                    assert "text" in trace.mode, f"{scene.key}: points without value labels"
+                    assert trace.textfont.size >= 20
+                    labelled = True
+        assert labelled, f"{scene.key} has no value labels"
+
+
+def test_present_sizes_meet_the_projector_minimums():
+    assert SIZES["present"]["title"] >= 36
+    assert SIZES["present"]["tick"] >= 20 and SIZES["present"]["body"] >= 20
+
+
+def test_headline_scene_shows_the_district_or_says_it_is_the_city_value(reported):
+    scene = next(s for s in presentation.scenes(reported) if s.key == "headlines")
+    city = presentation.headline_figures(reported, present_view("en"), scene)
+    assert [f.value_row.geo_code for f in city] == ["110000"] * len(city)
+    drilled = presentation.headline_figures(reported, present_view("en", district=CHAOYANG), scene)
+    for figure in drilled:
+        if figure.value_row.geo_code == "110000":
+            assert t("district.city_value", "en") in figure.label
+
+
+def test_scene_notes_hold_quotes_and_sources(reported):
+    for scene in presentation.scenes(reported):
+        notes = presentation.scene_notes(reported, present_view(), scene)
+        assert notes.sources, scene.key
+        data = presentation.scene_data(reported, present_view(), scene)
+        for quote in (q for q in data.get("quote", []) if q):
+            assert any(quote in line for line in notes.quotes), scene.key
+
+
+def test_ten_firsts_scene_lists_every_milestone(reported):
+    rows = presentation.milestone_rows(reported, "en")
+    assert list(rows["rank"]) == sorted(reported.milestones["rank"])
+    assert all(rows["year_text"])
+
+
+def test_step_stops_at_both_ends_and_clamp_keeps_numbers_in_range():
+    assert presentation.step(1, 12, -1) == 1
+    assert presentation.step(12, 12, 1) == 12
+    assert presentation.step(3, 12, 1) == 4
+    assert presentation.clamp(99, 12) == 12
+    assert presentation.clamp(0, 12) == 1
+    assert presentation.clamp(5, 0) == 1
+
+
+def test_scene_board_follows_by_token_and_refuses_odd_tokens():
+    board = presentation.SceneBoard(size=2)
+    board.publish("abcdefgh12", 3, "2019-01-09", "zh", "110000")
+    assert board.read("abcdefgh12") == (3, "2019-01-09", "zh", "110000")
+    board.publish("../../etc", 1, "x", "zh", "110000")
+    assert board.read("../../etc") is None
+    assert board.read("") is None
+    board.publish("second-token", 1, "x", "zh", "110000")
+    board.publish("third-token", 1, "x", "zh", "110000")
+    assert board.read("abcdefgh12") is None, "the board is bounded"
+
+
+def test_sample_snapshot_marks_every_chart_scene(sample):
+    for scene in presentation.scenes(sample):
+        if scene.kind == "chart":
+            fig = scene.build(sample, present_view()).figure
+            names = [a.name for a in fig.layout.annotations]
+            assert "sample-watermark" in names, scene.key
+
+
+# --- the page, without a browser -----------------------------------------------------------------
+
+
+@pytest.fixture
+def app():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(REPO / "streamlit_app.py"), default_timeout=60)
+    at.query_params["present"] = "1"
+    at.query_params["lang"] = "en"
+    return at
+
+
+def _counter(at) -> str:
+    return next(m.value for m in at.markdown if "/" in m.value and m.value.split("/")[0].strip().isdigit())
+
+
+def test_page_moves_between_scenes_and_leaves(app, reported):
+    at = app.run()
+    assert not at.exception
+    total = len(presentation.scenes(reported))
+    assert _counter(at) == f"1 / {total}"
+    at.button(key="present_next").click().run()
+    assert _counter(at) == f"2 / {total}"
+    assert at.session_state["scene"] == 2
+    at.button(key="present_pgdn").click().run()
+    assert _counter(at) == f"3 / {total}"
+    at.button(key="present_pgup").click().run()
+    at.button(key="present_prev").click().run()
+    assert _counter(at) == f"1 / {total}"
+    assert at.button(key="present_prev").disabled, "nothing before the first scene"
+    at.button(key="present_pgup").click().run()
+    assert _counter(at) == f"1 / {total}", "stays on the first scene"
+    at.button(key="present_exit").click().run()
+    assert not at.exception
+    assert at.session_state["present"] is False
+
+
+def test_page_theme_toggle_switches_light_and_dark(app):
+    at = app.run()
+    assert at.session_state["theme"] == "dark"
+    at.toggle(key="present_dark").set_value(False).run()
+    assert at.session_state["theme"] == "light"
+    assert not at.exception
+
+
+def test_notes_view_shows_the_scene_notes(app, reported):
+    app.query_params["notes"] = "1"
+    app.query_params["scene"] = "3"
+    at = app.run()
+    assert not at.exception
+    text = "\n".join(m.value for m in at.markdown)
+    assert "3 / " in text
+    assert t("pack.quotes", "en") in text
