@@ -382,6 +382,7 @@ def timed(page, act: Callable[[], None], text: str, want: bool, timeout: float =
 
 def map_click(page, timeout: float = ACTION_MS) -> Callable[[], None]:
     """A click inside Fangshan on the first map of the page, once the map has loaded."""
+    mount_charts(page, timeout)
     plot = page.locator(".js-plotly-plot").filter(
         has=page.locator(".mapboxgl-canvas, .maplibregl-canvas")
     )
@@ -407,14 +408,21 @@ def map_click(page, timeout: float = ACTION_MS) -> Callable[[], None]:
 
 
 def mount_charts(page, timeout: float = ACTION_MS) -> None:
-    """Scroll every chart into view once: charts below the fold are drawn when first seen."""
+    """Until the page's charts are all drawn: Streamlit loads its Plotly component after the
+    script has finished, so wait for the number of charts to hold still for a second."""
     charts = page.get_by_test_id("stPlotlyChart")
-    count = charts.count()
-    for i in range(count):
-        charts.nth(i).scroll_into_view_if_needed(timeout=timeout)
+    deadline = time.monotonic() + timeout / 1000
+    seen, steady_since = -1, time.monotonic()
+    while time.monotonic() < deadline:
+        count = charts.count()
+        if count != seen:
+            seen, steady_since = count, time.monotonic()
+        elif count and time.monotonic() - steady_since >= 1.0:
+            break
+        page.wait_for_timeout(200)
     page.wait_for_function(
         "n => document.querySelectorAll('.js-plotly-plot .main-svg').length >= n",
-        arg=count,
+        arg=seen,
         timeout=timeout,
     )
 
@@ -488,6 +496,7 @@ class Bench:
         self.logs = RESULTS / f"logs-{stamp}"
         self.failures: list[str] = []
         self.server_errors: list[str] = []
+        self.load_start = os.getloadavg()[0]
 
     def row(self, key: str) -> Row:
         return self.rows[key]
@@ -918,6 +927,7 @@ def machine() -> dict:
         except metadata.PackageNotFoundError:
             packages[name] = "?"
     return {
+        "load_average": [round(x, 2) for x in os.getloadavg()],
         "cores": os.cpu_count(),
         "memory_gib": round(psutil.virtual_memory().total / 1024**3, 1),
         "system": system,
@@ -1051,6 +1061,10 @@ def report(bench: Bench, elapsed: float) -> None:
         f"{info['chromium']}; {packages}"
     )
     print(
+        f"Load average (1 min) at start {bench.load_start:.1f}, at end {os.getloadavg()[0]:.1f}: "
+        "anything else running on the machine shares its cores with these figures."
+    )
+    print(
         "Ratios: first chart against the bare app; packs against plain fig.to_image for the "
         "same number of charts."
     )
@@ -1066,6 +1080,7 @@ def report(bench: Bench, elapsed: float) -> None:
         "mode": mode,
         "elapsed_s": round(elapsed, 1),
         "machine": info,
+        "load_average_start": bench.load_start,
         "config": asdict(bench.cfg),
         "failures": bench.failures,
         "server_log_errors": bench.server_errors[:20],

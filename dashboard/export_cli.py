@@ -14,6 +14,7 @@ from pathlib import Path
 
 from dashboard import briefing, catalog, schema
 from dashboard.i18n import LANGS
+from dashboard.render import RenderError
 from dashboard.snapshot import DEFAULT_SNAPSHOT, SnapshotError, list_snapshots, load_snapshot
 
 DISTRICTS = (schema.CITY_CODE, *schema.DISTRICT_CODES)
@@ -85,7 +86,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:
         data = briefing.build(snapshot, view, chart_ids, fmt)
-    except Exception as exc:  # the renderer reports a missing browser in words an operator acts on
+    except (RenderError, OSError, ValueError, KeyError) as exc:
+        # The renderer says in an operator's words what is missing (e.g. no Chromium).
         return _fail(f"the pack could not be built: {exc}", 2)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(data)

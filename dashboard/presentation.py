@@ -82,6 +82,8 @@ SCENES: tuple[Scene, ...] = (
     Scene("office-space", "chart", chart="office-space"),
 )
 
+TREND_SCENES = {"workforce-pay", "office-space"}
+
 _available: dict[tuple[str, str], tuple[Scene, ...]] = {}
 _available_lock = threading.Lock()
 
@@ -91,7 +93,10 @@ def _has_content(snapshot: Snapshot, scene: Scene) -> bool:
         return any(q.latest(snapshot, i) is not None for i in scene.indicators)
     if scene.kind == "milestones":
         return len(snapshot.milestones) > 0
-    return len(scene.build(snapshot, catalog.View()).data) > 0
+    data = scene.build(snapshot, catalog.View()).data
+    if "year" in data.columns and scene.chart in TREND_SCENES:
+        return data["year"].nunique() >= 2  # a trend of one point is not worth a slide
+    return len(data) > 0
 
 
 def scenes(snapshot: Snapshot) -> list[Scene]:

@@ -5,9 +5,12 @@ the notices that say plainly when data is missing or synthetic."""
 from __future__ import annotations
 
 import logging
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner import get_script_run_ctx
@@ -292,23 +295,33 @@ def chart(
     height: int = 480,
 ) -> None:
     """A chart with its table alternative and download buttons, drill-down when selectable."""
-    result = result or spec.build(session.snapshot, session.view)
+    table = None
+    if result is None:
+        result, table = built_chart(session, spec, height)
+        fig = result.figure
+    else:
+        fig = result.figure.update_layout(height=height)
     key = f"chart_{spec.id}"
-    fig = result.figure.update_layout(height=height)
     selection = (
         {"on_select": lambda: _on_chart_select(key), "selection_mode": "points"}
         if spec.selectable
         else {}
     )
     st.plotly_chart(fig, key=key, theme=None, config=plotly_config(spec.id, session), **selection)
-    downloads(session, spec, result)
+    downloads(session, spec, result, table)
 
 
-def downloads(session: Session, spec: catalog.ChartSpec, result: catalog.ChartResult) -> None:
+def downloads(
+    session: Session,
+    spec: catalog.ChartSpec,
+    result: catalog.ChartResult,
+    table: pd.DataFrame | None = None,
+) -> None:
     """Image and data downloads in one popover, the table alternative beside it."""
     lang, snap, view = session.lang, session.snapshot, session.view
     stem = export.file_stem(spec.id, view.district, snap.id)
-    table = export.provenance_table(snap, result.data, lang)
+    if table is None:
+        table = export.provenance_table(snap, result.data, lang)
     left, right = st.columns([1, 3])
     with left.popover(t("download.button", lang), icon=":material/download:"):
         for label, fmt, aspect, suffix, mime in IMAGE_DOWNLOADS:
@@ -341,6 +354,69 @@ def downloads(session: Session, spec: catalog.ChartSpec, result: catalog.ChartRe
         )
     with right.expander(t("chart.table", lang)):
         st.dataframe(table, hide_index=True, width="stretch")
+
+
+# --- built charts, shared by every session --------------------------------------------------------
+# Building a chart (its queries, then plotly validating every property) is most of a page's script
+# time, and one chart for one snapshot, place, language and height is the same for every session.
+# So each is built once per process and kept as a plain figure dict with its table; every use gets
+# a figure of its own, made from the dict without validating it again (a few ms instead of tens).
+# The key holds the snapshot's fingerprint, so a changed snapshot is rebuilt; the boundaries file
+# and the code are taken as fixed for the life of the process. A map's dict is 0.2-0.4 MiB, so
+# the bound keeps the cache under about 100 MiB even if every entry were a map.
+CHART_CACHE_ENTRIES = 256
+
+
+@dataclass(frozen=True)
+class _Built:
+    figure: dict
+    data: pd.DataFrame  # read-only: shared by every session
+    table: pd.DataFrame  # the provenance table (also read-only)
+
+
+class _BuiltCharts:
+    def __init__(self, size: int) -> None:
+        self._items: OrderedDict[tuple, _Built] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> _Built | None:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        return None
+
+    def put(self, key: tuple, value: _Built) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+_built_charts = _BuiltCharts(CHART_CACHE_ENTRIES)
+
+
+def built_chart(
+    session: Session, spec: catalog.ChartSpec, height: int
+) -> tuple[catalog.ChartResult, pd.DataFrame]:
+    """The chart at this height (a figure the caller may change) and its provenance table."""
+    snap, view = session.snapshot, session.view
+    key = (snap.id, snap.fingerprint, spec.id, view, height)
+    built = _built_charts.get(key)
+    if built is None:
+        result = spec.build(snap, view)
+        figure = result.figure.update_layout(height=height).to_dict()
+        table = export.provenance_table(snap, result.data, view.lang)
+        built = _Built(figure, result.data, table)
+        _built_charts.put(key, built)
+    figure = go.Figure(built.figure, _validate=False)
+    return catalog.ChartResult(figure, built.data), built.table
 
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

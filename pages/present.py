@@ -6,7 +6,7 @@ started from). Speaker notes open in a popover, or in a second window that follo
 
 import secrets
 import time
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import urlencode
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
@@ -161,23 +161,13 @@ def draw_notes(session, view, scene, number: int, total: int, scene_list) -> Non
             st.markdown("\n".join(lines))
 
 
-def _sent_params() -> dict[str, str]:
-    ctx = get_script_run_ctx()
-    sent = parse_qs(ctx.query_string if ctx else "")
-    return {k: v[0] for k, v in sent.items() if len(v) == 1 and len(v[0]) <= 64}
-
-
-def notes_link(session, number: int, token: str, theme: str) -> str:
-    params = {
-        "present": "1",
-        "notes": "1",
-        "scene": str(number),
-        "follow": token,
-        "theme": theme,
-        "lang": session.lang,
-        "snapshot": session.snapshot.id,
-        "district": session.view.district,
-    }
+def notes_link(number: int, token: str, theme: str) -> str:
+    """This show's address (as the session keeps it) plus the notes switch and the follow token;
+    keeping the session's own parameters means the notes window's first run leaves them as they
+    are, so it still sees `notes` and `follow`."""
+    params = st.query_params.to_dict()
+    params.update({"present": "1", "scene": str(number), "notes": "1", "follow": token})
+    params["theme"] = theme
     return "?" + urlencode(params)
 
 
@@ -224,7 +214,7 @@ def controls(session, view, scene_list, number: int, total: int, theme: str, tok
         st.caption(t("present.keys", lang))
     cols[7].link_button(
         t("present.notes_window", lang),
-        notes_link(session, number, token, theme),
+        notes_link(number, token, theme),
         width="stretch",
     )
     cols[8].button(
@@ -280,12 +270,10 @@ snapshot = session.snapshot
 st.html(_CSS)
 _remember_return_page()
 
-# Settings read once from the link as the browser sent it (the session may already have tidied
-# the address bar): a notes window, and the show it follows.
+# Settings read once from the link: a notes window, and the show it follows.
 if "present_notes_view" not in st.session_state:
-    sent = _sent_params()
-    st.session_state["present_notes_view"] = sent.get("notes") == "1"
-    st.session_state["present_follow"] = sent.get("follow", "")
+    st.session_state["present_notes_view"] = st.query_params.get("notes") == "1"
+    st.session_state["present_follow"] = st.query_params.get("follow", "")
 st.session_state.setdefault("present_dark", st.session_state.get("theme", "dark") != "light")
 theme = "dark" if st.session_state["present_dark"] else "light"
 st.session_state["theme"] = theme

@@ -127,7 +127,9 @@ def test_escape_returns_to_the_page_and_district_the_show_started_from(projector
 def test_notes_window_follows_the_presentation(projector, app_url):
     show = projector.new_page()
     open_show(show, f"{app_url}/?present=1&scene=2")
-    link = show.locator(".st-key-present_scene ~ div a, a").filter(has_text=re.compile("备注|notes"))
+    link = show.locator(".st-key-present_scene ~ div a, a").filter(
+        has_text=re.compile("备注|notes")
+    )
     href = link.first.get_attribute("href")
     assert href and "notes=1" in href and "follow=" in href
     notes = projector.new_page()
@@ -154,7 +156,10 @@ def test_offline_html_deck_loads_nothing_from_any_host(browser, tmp_path):
     page = context.new_page()
     requests, violations = [], []
     page.on("request", lambda r: requests.append(r.url))
-    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    page.on(
+        "console",
+        lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
+    )
     page.goto(deck.as_uri())
     page.wait_for_function(
         f"() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= {len(charts)}",

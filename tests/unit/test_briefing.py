@@ -10,6 +10,7 @@ import re
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import ClassVar
 
 import pandas as pd
 import plotly
@@ -52,7 +53,9 @@ def fake_render(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int, int]]:
             return _png(width, height)
         if fmt == "pdf":
             return _pdf(width, height)
-        return f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}"/>'.encode()
+        return (
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}"/>'.encode()
+        )
 
     monkeypatch.setattr(render, "render", fake)
     monkeypatch.setattr(export, "_images", export._ImageCache(64))
@@ -107,7 +110,9 @@ def _pptx(snapshot, fake_render, lang="zh", district="110000", charts=CHARTS):
 def test_pptx_has_a_title_slide_a_slide_per_chart_and_sources(snapshot, fake_render):
     prs = _pptx(snapshot, fake_render)
     slides = list(prs.slides)
-    pack_sources = {s for c in CHARTS for s in catalog.chart(c).build(snapshot, view()).data["source_id"]}
+    pack_sources = {
+        s for c in CHARTS for s in catalog.chart(c).build(snapshot, view()).data["source_id"]
+    }
     source_slides = -(-len(pack_sources) // briefing.SOURCES_PER_SLIDE)
     assert len(slides) == 1 + len(CHARTS) + source_slides
     assert abs(prs.slide_width / prs.slide_height - 16 / 9) < 0.01
@@ -165,9 +170,11 @@ def test_pptx_text_is_set_in_microsoft_yahei_for_east_asian_script(snapshot, fak
 
 def test_pptx_in_english_for_a_district(snapshot, fake_render):
     prs = _pptx(snapshot, fake_render, lang="en", district="110105", charts=["workforce-age"])
-    title_text = "\n".join(s.text_frame.text for s in list(prs.slides)[0].shapes if s.has_text_frame)
+    title_text = "\n".join(
+        s.text_frame.text for s in next(iter(prs.slides)).shapes if s.has_text_frame
+    )
     assert "Beijing › Chaoyang" in title_text
-    assert list(prs.slides)[0].shapes.title.text == t("app.title", "en")
+    assert next(iter(prs.slides)).shapes.title.text == t("app.title", "en")
 
 
 # --- PDF ----------------------------------------------------------------------------------------
@@ -178,12 +185,16 @@ def test_pdf_has_title_chart_and_source_pages_with_bookmarks(snapshot, fake_rend
 
     data = briefing.build(snapshot, view(), CHARTS, "pdf")
     reader = PdfReader(io.BytesIO(data))
-    pack_sources = {s for c in CHARTS for s in catalog.chart(c).build(snapshot, view()).data["source_id"]}
+    pack_sources = {
+        s for c in CHARTS for s in catalog.chart(c).build(snapshot, view()).data["source_id"]
+    }
     source_pages = -(-len(pack_sources) // briefing.SOURCES_PER_PAGE)
     assert len(reader.pages) == 1 + len(CHARTS) + source_pages
     titles = [item["/Title"] for item in reader.outline]
     assert titles[0] == t("app.title", "zh")
-    assert titles[1] == briefing.plain_title(catalog.chart(CHARTS[0]).build(snapshot, view()).figure)
+    assert titles[1] == briefing.plain_title(
+        catalog.chart(CHARTS[0]).build(snapshot, view()).figure
+    )
     assert reader.metadata.title.startswith(t("app.title", "zh"))
     assert ("pdf", 1920, 1080) in fake_render and ("png", 1920, 1080) not in fake_render
 
@@ -202,7 +213,7 @@ def test_pdf_text_layer_maps_lookalike_radicals_back():
 class _References(HTMLParser):
     """Every attribute that can make a browser fetch something, and every tag name."""
 
-    FETCHING = {"src", "href", "srcset", "action", "formaction", "poster", "data", "background",
+    FETCHING: ClassVar[set[str]] = {"src", "href", "srcset", "action", "formaction", "poster", "data", "background",
                 "xlink:href", "manifest", "ping", "cite", "longdesc", "codebase"}  # fmt: skip
 
     def __init__(self) -> None:
@@ -223,7 +234,7 @@ class _References(HTMLParser):
 @pytest.fixture(scope="module")
 def deck() -> str:
     snap = load_snapshot(DEFAULT_SNAPSHOT)
-    return briefing.build(snap, view(), CHARTS + ["pay-rules-map"], "html").decode("utf-8")
+    return briefing.build(snap, view(), [*CHARTS, "pay-rules-map"], "html").decode("utf-8")
 
 
 def test_html_deck_inlines_plotly_once_and_references_nothing_outside(deck):
@@ -244,7 +255,9 @@ def test_html_deck_inlines_plotly_once_and_references_nothing_outside(deck):
 def test_html_deck_forbids_remote_fetches_by_policy(deck):
     parser = _References()
     parser.feed(deck.replace(PLOTLY_JS.read_text(encoding="utf-8"), ""))
-    policies = [m["content"] for m in parser.meta if m.get("http-equiv") == "Content-Security-Policy"]
+    policies = [
+        m["content"] for m in parser.meta if m.get("http-equiv") == "Content-Security-Policy"
+    ]
     assert policies == [briefing.CSP]
     directives = dict(d.strip().split(" ", 1) for d in briefing.CSP.split(";"))
     assert directives["default-src"] == "'none'" and directives["connect-src"] == "'none'"
@@ -271,7 +284,13 @@ def _plots(html_text: str) -> list[tuple[list, dict, dict]]:
 def test_html_deck_figures_need_no_remote_map_or_topojson(deck):
     plots = _plots(deck.replace(PLOTLY_JS.read_text(encoding="utf-8"), ""))
     assert len(plots) == len(CHARTS) + 1
-    remote_types = {"choropleth", "scattergeo", "scattermapbox", "choroplethmapbox", "densitymapbox"}
+    remote_types = {
+        "choropleth",
+        "scattergeo",
+        "scattermapbox",
+        "choroplethmapbox",
+        "densitymapbox",
+    }
     for data, layout, config in plots:
         assert not {trace.get("type") for trace in data} & remote_types
         assert "geo" not in layout and "mapbox" not in layout
@@ -285,7 +304,7 @@ def test_html_deck_figures_need_no_remote_map_or_topojson(deck):
 def test_html_deck_cites_sources_without_links(deck, snapshot):
     for chart_id in CHARTS:
         title = briefing.plain_title(catalog.chart(chart_id).build(snapshot, view()).figure)
-        assert title in deck or title.replace("\"", "&quot;") in deck
+        assert title in deck or title.replace('"', "&quot;") in deck
     urls = [u for u in snapshot.sources["url"] if u]
     cited = {s for c in CHARTS for s in catalog.chart(c).build(snapshot, view()).data["source_id"]}
     cited_urls = [snapshot.sources.set_index("source_id").at[s, "url"] for s in cited]
@@ -382,3 +401,28 @@ def test_cli_writes_a_pack(tmp_path, fake_render, capsys):
     assert cli.main(["export", "--out", str(tmp_path / "x.docx")]) == 1
     assert cli.main(["export", "--out", str(tmp_path / "x.pdf"), "--district", "999"]) == 1
     assert cli.main(["export", "--out", str(tmp_path / "x.pdf"), "--snapshot", "../etc"]) == 1
+
+
+# --- the panel in the app ------------------------------------------------------------------------
+
+
+def test_briefing_panel_builds_a_pack_and_offers_it_for_download(fake_render):
+    from streamlit.testing.v1 import AppTest
+
+    repo = Path(__file__).resolve().parents[2]
+    at = AppTest.from_file(str(repo / "streamlit_app.py"), default_timeout=120)
+    at.query_params["lang"] = "en"
+    at.run()
+    at.switch_page("pages/data_sources.py").run()
+    assert not at.exception
+    snapshot = load_snapshot(DEFAULT_SNAPSHOT)
+    select = at.multiselect(key=f"briefing_charts_{snapshot.id}_en")
+    assert select.value == catalog.briefing_charts(snapshot), "the default briefing is ticked"
+    select.set_value(["workforce-age", "forty-years"])
+    at.radio(key="briefing_format").set_value("zip")
+    at.button(key="briefing_build").click().run()
+    assert not at.exception
+    assert any(t("brief.download", "en") == b.label for b in at.get("download_button"))
+    pack = at.session_state["briefing_pack"]
+    assert pack["name"] == f"briefing_110000_{snapshot.id}_en.zip"
+    assert zipfile.ZipFile(io.BytesIO(pack["data"])).namelist()[0] == "manifest.json"

@@ -55,9 +55,12 @@ def test_svg_export_references_nothing_outside_and_names_the_cjk_font(snapshot):
 
 
 def _noto_cjk_path() -> str:
-    found = shutil.which("fc-match") and subprocess.run(
-        ["fc-match", "-f", "%{file}", "Noto Sans CJK SC"], capture_output=True, text=True
-    ).stdout
+    found = (
+        shutil.which("fc-match")
+        and subprocess.run(
+            ["fc-match", "-f", "%{file}", "Noto Sans CJK SC"], capture_output=True, text=True
+        ).stdout
+    )
     if not found or "NotoSansCJK" not in found or not Path(found).is_file():
         pytest.fail("Noto Sans CJK SC is not installed (Debian package fonts-noto-cjk)")
     return found

@@ -74,10 +74,9 @@ def test_chart_scenes_are_readable_from_the_back(reported, lang, theme):
                 assert trace.textfont.size >= 20
                 labelled = True
             elif trace.type == "scatter" and "markers" in (trace.mode or ""):
-                if trace.showlegend is not False or "text" in trace.mode:
-                    assert "text" in trace.mode, f"{scene.key}: points without value labels"
-                    assert trace.textfont.size >= 20
-                    labelled = True
+                assert "text" in trace.mode, f"{scene.key}: points without value labels"
+                assert trace.textfont.size >= 20
+                labelled = True
         assert labelled, f"{scene.key} has no value labels"
 
 
@@ -154,7 +153,9 @@ def app():
 
 
 def _counter(at) -> str:
-    return next(m.value for m in at.markdown if "/" in m.value and m.value.split("/")[0].strip().isdigit())
+    return next(
+        m.value for m in at.markdown if "/" in m.value and m.value.split("/")[0].strip().isdigit()
+    )
 
 
 def test_page_moves_between_scenes_and_leaves(app, reported):

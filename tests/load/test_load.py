@@ -1,0 +1,248 @@
+"""Twenty browser sessions at once against one server, for `--load-seconds` (20 s in `make test`,
+120 s in `make load`): every session keeps clicking through the views and drilling down (the
+sidebar's district, a district on a map, the breadcrumb's back button). No session may show an
+error, the server log may hold no traceback, and the server's memory stays within a stated bound
+once the sessions have gone.
+
+One headless Chromium drives all sessions, each in its own context and on its own clock: when its
+last action has settled it fires the next, so the server has up to twenty reruns queued at once.
+Every wait has its own limit and the loop is bounded by time and by count; no latency is asserted
+(the latencies belong to `benchmarks/run.py`). On two cores the run takes about two minutes more
+than `--load-seconds`: warming up, opening twenty sessions, and letting memory settle.
+"""
+
+from __future__ import annotations
+
+import time
+from itertools import cycle
+from pathlib import Path
+
+import psutil
+import pytest
+
+from tests.e2e.conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    free_port,
+    start_app,
+    wait_until_up,
+)
+
+pytestmark = pytest.mark.load
+
+SESSIONS = 20
+VIEWS = ("overview", "workforce", "volunteers", "deliberation", "grid_services", "trends",
+         "ten_firsts", "data_sources")  # fmt: skip
+DISTRICTS = ("朝阳区", "海淀区", "房山区", "东城区", "通州区")
+DISTRICT_LABEL, BACK = "区域", "返回全市"
+# A point inside Fangshan (lon, lat), clicked on a page's first map as the e2e test does.
+MAP_POINT = (115.85, 39.72)
+
+# The issue's budget for the server with twenty sessions: RSS of the Streamlit process, which holds
+# the snapshots, the sessions and the chart cache. No image is exported here, so kaleido's
+# Chromium never starts and the process is the whole server.
+RSS_LIMIT_MIB = 1536
+# After the sessions have closed and the server has dropped them, RSS may stay above its level
+# before the load: CPython and the allocator keep freed memory, and the chart cache (at most about
+# 100 MiB) has filled. Growth beyond this would be sessions or figures that are never released.
+RSS_GROWTH_LIMIT_MIB = 400
+# The server drops a closed session after this (production keeps Streamlit's default, 120 s), so
+# the memory after the load can be read within the test.
+SESSION_TTL_SECONDS = 5
+SETTLE_SECONDS = 10
+# Generous per-action limits for two busy cores (one Chromium draws all twenty sessions' charts
+# on the same cores as the server); the loop also stops after this many passes.
+OPEN_TIMEOUT_MS = 240_000
+ACTION_TIMEOUT_MS = 120_000
+MAX_PASSES = 100_000
+# A session looks at the result of an action at least this long before its next one.
+DWELL_SECONDS = 1.0
+# What each session does, in turn (each starts at a different place in the cycle).
+STEPS = ("view", "district", "map", "view", "map")
+
+IDLE_JS = """() => !!document.querySelector('h1')
+    && !document.querySelector('[data-testid="stStatusWidget"]')
+    && !document.querySelector('[data-stale="true"]')"""
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory):
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed")
+    port = free_port()
+    log = tmp_path_factory.mktemp("load") / "server.log"
+    process = start_app(
+        port, log, env={"STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL": str(SESSION_TTL_SECONDS)}
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(url, process)
+        yield url, process, log
+    finally:
+        process.terminate()
+        try:
+            process.wait(15)
+        except Exception:
+            process.kill()
+
+
+def rss_mib(process) -> float:
+    return psutil.Process(process.pid).memory_info().rss / 2**20
+
+
+def wait_idle(page, timeout: float = ACTION_TIMEOUT_MS) -> None:
+    page.wait_for_selector("[data-testid='stApp']", timeout=timeout)
+    page.wait_for_function(IDLE_JS, timeout=timeout)
+
+
+def errors_on(page) -> int:
+    return page.get_by_test_id("stException").count()
+
+
+def pick_district(page, name: str) -> None:
+    box = page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox")
+    box.filter(has_text=DISTRICT_LABEL).click(timeout=ACTION_TIMEOUT_MS)
+    page.get_by_role("option", name=name, exact=True).click(timeout=ACTION_TIMEOUT_MS)
+
+
+def click_map_or_back(page) -> None:
+    """Back to the city when drilled in; otherwise a district on the page's first map, if any."""
+    back = page.get_by_role("button", name=BACK)
+    if back.count():
+        back.first.click(timeout=ACTION_TIMEOUT_MS)
+        return
+    plot = page.locator(".js-plotly-plot").filter(
+        has=page.locator(".mapboxgl-canvas, .maplibregl-canvas")
+    )
+    if not plot.count():
+        return
+    plot = plot.first
+    plot.scroll_into_view_if_needed(timeout=ACTION_TIMEOUT_MS)
+    page.wait_for_function(
+        "gd => gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot"
+        " && gd._fullLayout.map._subplot.map.loaded()",
+        arg=plot.element_handle(timeout=ACTION_TIMEOUT_MS),
+        timeout=ACTION_TIMEOUT_MS,
+    )
+    point = plot.evaluate(
+        """(gd, [lon, lat]) => {
+            const sub = gd._fullLayout.map._subplot;
+            const p = sub.map.project([lon, lat]);
+            const box = sub.map.getCanvas().getBoundingClientRect();
+            return {x: box.left + p.x, y: box.top + p.y};
+        }""",
+        list(MAP_POINT),
+    )
+    page.mouse.click(point["x"], point["y"])
+
+
+def fire(page, step: str, url: str, view: str, district: str) -> None:
+    if step == "view":
+        page.goto(f"{url}/{view}", wait_until="commit", timeout=ACTION_TIMEOUT_MS)
+    elif step == "district":
+        pick_district(page, district)
+    else:
+        click_map_or_back(page)
+
+
+def test_twenty_sessions_click_through_without_errors_or_leaks(server, request) -> None:
+    """Twenty sessions at once: no error element, no traceback, memory within the stated bound."""
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
+    url, process, log = server
+    seconds = request.config.getoption("--load-seconds")
+    problems: list[str] = []
+    actions = [0] * SESSIONS
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            # One visit to every view first: imports, snapshot and caches are warm before the
+            # memory baseline is read.
+            context = browser.new_context(viewport={"width": 1280, "height": 800})
+            warm = context.new_page()
+            for view in VIEWS:
+                warm.goto(f"{url}/{view}", timeout=OPEN_TIMEOUT_MS)
+                wait_idle(warm, OPEN_TIMEOUT_MS)
+            context.close()
+            time.sleep(SESSION_TTL_SECONDS + SETTLE_SECONDS)
+            before = peak = rss_mib(process)
+
+            # Each session acts on its own clock: when its last action has settled (and a user
+            # would have looked at the result), it fires the next one. The first is opening a view.
+            pages, fired = [], []
+            for i in range(SESSIONS):
+                page = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+                page.goto(f"{url}/{VIEWS[i % len(VIEWS)]}", wait_until="commit",
+                          timeout=OPEN_TIMEOUT_MS)  # fmt: skip
+                pages.append(page)
+                fired.append(time.monotonic())
+            plans = [
+                cycle(STEPS[i % len(STEPS) :] + STEPS[: i % len(STEPS)]) for i in range(SESSIONS)
+            ]
+            views, districts = cycle(VIEWS[1:] + VIEWS[:1]), cycle(DISTRICTS)
+            started = time.monotonic()
+            deadline = started + seconds
+            passes = 0
+            while time.monotonic() < deadline and passes < MAX_PASSES:
+                passes += 1
+                for i, page in enumerate(pages):
+                    waited = time.monotonic() - fired[i]
+                    if waited < DWELL_SECONDS:
+                        continue
+                    try:
+                        idle = page.evaluate(IDLE_JS)
+                    except PlaywrightError:  # between two documents
+                        idle = False
+                    if not idle and waited * 1000 < (OPEN_TIMEOUT_MS if not actions[i]
+                                                     else ACTION_TIMEOUT_MS):  # fmt: skip
+                        continue
+                    if not idle:
+                        problems.append(f"session {i}: no answer within the limit on {page.url}")
+                    if errors_on(page):
+                        problems.append(f"session {i}: error element on {page.url}")
+                    step = next(plans[i])
+                    try:
+                        fire(page, step, url, next(views), next(districts))
+                        actions[i] += 1
+                    except PlaywrightError as exc:
+                        problems.append(f"session {i}, {step}: {str(exc).splitlines()[0]}")
+                    fired[i] = time.monotonic()
+                peak = max(peak, rss_mib(process))
+                time.sleep(0.05)
+            loaded = time.monotonic()
+            for i, page in enumerate(pages):  # the last actions finish before the check
+                try:
+                    wait_idle(page)
+                except PlaywrightError as exc:
+                    problems.append(f"session {i}, last action: {str(exc).splitlines()[0]}")
+                if errors_on(page):
+                    problems.append(f"session {i}: error element on {page.url}")
+            peak = max(peak, rss_mib(process))
+            for page in pages:
+                page.context.close()
+        finally:
+            browser.close()
+
+    time.sleep(SESSION_TTL_SECONDS + SETTLE_SECONDS)
+    after = rss_mib(process)
+    # Shown with -s: what the run did, for the record (not asserted).
+    print(
+        f"\nload: {SESSIONS} sessions, {sum(actions)} actions in {loaded - started:.0f} s "
+        f"(per session {min(actions)}-{max(actions)}); server RSS before {before:.0f} MiB, "
+        f"peak {peak:.0f} MiB, after {after:.0f} MiB"
+    )
+    text = log.read_text(encoding="utf-8", errors="replace")
+    errors = [line for line in text.splitlines() if "Traceback" in line or "Uncaught" in line]
+
+    assert not [p for p in problems if "error element" in p], problems[:10]
+    assert not errors, errors[:10]
+    assert all(actions), f"sessions without a completed action: {actions}; {problems[:10]}"
+    assert not problems, f"{len(problems)} actions failed or timed out: {problems[:10]}"
+    assert peak <= RSS_LIMIT_MIB, f"server RSS peaked at {peak:.0f} MiB with {SESSIONS} sessions"
+    assert after <= RSS_LIMIT_MIB, f"server RSS {after:.0f} MiB after the sessions closed"
+    assert after - before <= RSS_GROWTH_LIMIT_MIB, (
+        f"server RSS grew from {before:.0f} to {after:.0f} MiB across the load"
+    )
