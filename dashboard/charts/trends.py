@@ -11,6 +11,7 @@ from dashboard.charts.base import (
     OKABE_ITO,
     SAMPLE_COLOUR,
     SIZES,
+    THEMES,
     ChartContext,
     empty_figure,
     frame,
@@ -148,29 +149,37 @@ def _year_axis(fig: go.Figure, values: pd.DataFrame, events, ctx: ChartContext) 
         dtick=5 if span > 12 else 1,
         tickformat="d",
     )
-    for year, label in events:
-        if first - 1 <= year <= last + 1:
-            fig.add_vline(x=year, line={"color": "#9CA3AF", "dash": "dot", "width": 1})
-            fig.add_annotation(
-                x=year,
-                y=1,
-                yref="paper",
-                text=label,
-                showarrow=False,
-                textangle=-90,
-                xanchor="right",
-                yanchor="top",
-                font={"size": SIZES[ctx.medium]["footer"]},
-                name="event",
-            )
+    shown = [(year, label) for year, label in events if first - 1 <= year <= last + 1]
+    theme = THEMES[ctx.theme]
+    for i, (year, label) in enumerate(shown):
+        fig.add_vline(x=year, line={"color": "#9CA3AF", "dash": "dot", "width": 1})
+        # Horizontal labels along the foot of the plot, where values seldom are (the axis starts
+        # at zero), staggered so neighbours don't collide; the x axis already gives the year.
+        fig.add_annotation(
+            x=year,
+            y=0.02 + 0.08 * (i % 3),
+            yref="paper",
+            text=label.split(" ", 1)[-1],
+            showarrow=False,
+            xanchor="left",
+            yanchor="bottom",
+            xshift=3,
+            bgcolor=theme["paper"],
+            opacity=0.9,
+            font={"size": SIZES[ctx.medium]["footer"], "color": theme["muted"]},
+            name="event",
+        )
 
 
 def _value_axis(fig: go.Figure, values: pd.DataFrame, unit: str, ctx: ChartContext) -> None:
-    top = float(values["value"].max()) * 1.18
+    # Headroom above the highest point for its label.
+    top = float(values["value"].max()) * 1.25
     ticks = nice_ticks(top)
+    if unit == "percent" and ticks[-1] > 100 >= values["value"].max():
+        ticks = [t for t in nice_ticks(100) if t <= 100]
     fig.update_yaxes(
         tickvals=ticks,
         ticktext=tick_labels(ticks, unit, ctx.lang),
-        range=[0, ticks[-1]],
+        range=[0, max(ticks[-1], top)],
         rangemode="tozero",
     )
