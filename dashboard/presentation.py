@@ -21,6 +21,7 @@ from dashboard.snapshot import Snapshot
 # (The district maps are zoomed for this height: charts.districts.MAP_FIGURE_HEIGHT["present"].)
 SCENE_HEIGHT = 600
 AUTO_INTERVALS = (10, 15, 20, 30, 45, 60)
+DEFAULT_INTERVAL = 20
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ Arrow keys and Page Up / Page Down move between scenes, Esc leaves (back to the 
 started from). Speaker notes open in a popover, or in a second window that follows the scene.
 """
 
+import dataclasses
 import secrets
 import time
 from urllib.parse import urlencode
@@ -112,8 +113,11 @@ def draw_scene(session, view, scene, number: int, total: int) -> None:
     snapshot, lang = session.snapshot, view.lang
     with st.container(key="present_scene"):
         if scene.kind == "chart":
-            fig = scene.build(snapshot, view).figure
-            fig.update_layout(height=presentation.SCENE_HEIGHT)
+            # Built once per process for this view and shared by every session (ui.built_chart),
+            # so moving between scenes stays quick.
+            scene_session = dataclasses.replace(session, view=view)
+            spec = catalog.chart(scene.chart)
+            fig = ui.built_chart(scene_session, spec, presentation.SCENE_HEIGHT)[0].figure
             st.plotly_chart(
                 fig,
                 theme=None,
@@ -204,6 +208,7 @@ def controls(session, view, scene_list, number: int, total: int, theme: str, tok
     cols[5].selectbox(
         t("present.interval", lang),
         presentation.AUTO_INTERVALS,
+        index=presentation.AUTO_INTERVALS.index(presentation.DEFAULT_INTERVAL),
         key="present_interval",
         label_visibility="collapsed",
         format_func=lambda s: f"{s} s",
@@ -228,7 +233,7 @@ def controls(session, view, scene_list, number: int, total: int, theme: str, tok
 
 def autoplay(number: int, total: int) -> None:
     """Move on every chosen interval, looping at the end (a kiosk screen)."""
-    interval = int(st.session_state.get("present_interval", presentation.AUTO_INTERVALS[2]))
+    interval = int(st.session_state.get("present_interval", presentation.DEFAULT_INTERVAL))
 
     @st.fragment(run_every=interval)
     def tick() -> None:

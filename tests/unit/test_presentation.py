@@ -195,3 +195,19 @@ def test_notes_view_shows_the_scene_notes(app, reported):
     text = "\n".join(m.value for m in at.markdown)
     assert "3 / " in text
     assert t("pack.quotes", "en") in text
+
+
+def test_long_titles_and_labels_wrap_to_the_projector_width():
+    from dashboard.charts.base import text_em, wrap_text
+
+    title = "Minimum average pay of community workers relative to the city's average wage"
+    lines = wrap_text(title, 38, 1240, bold=True)
+    assert len(lines) == 2 and " ".join(lines) == title
+    assert all(text_em(line) * 38 * 1.06 <= 1240 for line in lines)
+    chinese = "来源:北京市人民政府新闻办公室 2019-01-09; 中国政府网(新华社稿) 2013-10-16 · 快照 2019-01-09"
+    lines = wrap_text(chinese, 16, 400)
+    assert "".join(lines).replace(" ", "") == chinese.replace(" ", "")
+    assert all(text_em(line) * 16 <= 400 for line in lines)
+    assert wrap_text("short", 38, 1240) == ["short"]
+    assert wrap_text("<b>bold</b> " * 40, 38, 200) == ["<b>bold</b> " * 40], "markup is left alone"
+    assert wrap_text("a<br>b", 38, 1240) == ["a", "b"]
