@@ -32,10 +32,12 @@ pages = [
     for i, (path, key, url) in enumerate(listed)
 ]
 if session.present:
-    navigation = st.navigation(
-        [st.Page("pages/present.py", title=t("page.present", session.lang), url_path="present")],
-        position="hidden",
-    )
+    # The show answers at every page's address, so /<page>?present=1 opens it too.
+    title = t("page.present", session.lang)
+    show = [
+        st.Page("pages/present.py", title=title, url_path=url, default=(i == 0))
+        for i, (_, _, url) in enumerate(listed)
+    ]
+    st.navigation(show, position="hidden").run()
 else:
-    navigation = st.navigation(pages, position="sidebar")
-navigation.run()
+    st.navigation(pages, position="sidebar").run()

@@ -21,6 +21,9 @@ from dashboard.formatting import UNIT_SUFFIX, format_value
 from dashboard.i18n import t
 from dashboard.snapshot import Snapshot, load_geojson
 
+# Rows standing for a chart that only ever shows the city (no district breakdown exists).
+CITY_LEVEL = pd.DataFrame({"geo_code": [schema.CITY_CODE]})
+
 # Key events drawn on every trend chart besides the dated ten firsts (year, translation key).
 EVENTS = ((2008, "event.olympics"), (2018, "event.pay_2018"))
 
@@ -74,13 +77,19 @@ def place_label(snapshot: Snapshot, view: View) -> str:
     return f"{city} › {q.geo_name(snapshot, view.district, view.lang)}"
 
 
-def context(snapshot: Snapshot, view: View) -> ChartContext:
+def context(snapshot: Snapshot, view: View, shown: pd.DataFrame | None = None) -> ChartContext:
+    """The chart's context; with `shown` (the rows drawn), a drilled view whose district has no
+    values there is labelled as the city figure, so a city number never passes for a district's."""
+    place = place_label(snapshot, view)
+    if view.drilled and shown is not None and view.district not in set(shown.get("geo_code", [])):
+        district = q.geo_name(snapshot, view.district, view.lang)
+        place = t("district.city_fallback", view.lang, district=district)
     return ChartContext(
         lang=view.lang,
         snapshot_id=snapshot.id,
         as_of=snapshot.as_of,
         is_sample=snapshot.is_sample,
-        place=place_label(snapshot, view),
+        place=place,
         theme=view.theme,
         medium=view.medium,
     )
@@ -124,7 +133,7 @@ def _bars(snapshot: Snapshot, view: View, ids: list[str]) -> tuple[list[Bar], pd
 
 
 def ten_firsts(snapshot: Snapshot, view: View, selected_rank: int | None = None) -> ChartResult:
-    ctx = context(snapshot, view)
+    ctx = context(snapshot, view, CITY_LEVEL)
     ms = snapshot.milestones
     sources = [q.source_label(snapshot, s, view.lang) for s in dict.fromkeys(ms["source_id"])]
     fig = milestone_timeline(
@@ -166,7 +175,7 @@ FORTY_YEAR_PAIRS = (
 
 def forty_years(snapshot: Snapshot, view: View) -> ChartResult:
     """Changes where the snapshot holds two dated, sourced values of the same indicator."""
-    ctx = context(snapshot, view)
+    ctx = context(snapshot, view, CITY_LEVEL)
     changes, used = [], []
     for indicator, _, _ in FORTY_YEAR_PAIRS:
         rows = q.series(snapshot, indicator)
@@ -206,10 +215,10 @@ def trend(indicator_id: str) -> Callable[[Snapshot, View], ChartResult]:
     def build(
         snapshot: Snapshot, view: View, year_range: tuple[int, int] | None = None
     ) -> ChartResult:
-        ctx = context(snapshot, view)
         meta = q.meta(snapshot, indicator_id)
         geos = [schema.CITY_CODE] + ([view.district] if view.drilled else [])
         rows = q.series(snapshot, indicator_id, geos)
+        ctx = context(snapshot, view, rows)
         names = dict(
             zip(
                 snapshot.geography["geo_code"], snapshot.geography[f"name_{view.lang}"], strict=True
@@ -234,14 +243,20 @@ def trend(indicator_id: str) -> Callable[[Snapshot, View], ChartResult]:
     return build
 
 
+def _year_of(rows: pd.DataFrame) -> str:
+    periods = [p for p in rows.get("period", []) if p]
+    return max(periods)[:4] if periods else "–"
+
+
 def bars_chart(ids: list[str], title_key: str, subtitle_key: str, max_value: float | None = None):
     def build(snapshot: Snapshot, view: View) -> ChartResult:
         bars, rows = _bars(snapshot, view, ids)
         fig = labelled_bars(
             bars,
-            context(snapshot, view),
+            context(snapshot, view, rows),
             title=t(title_key, view.lang),
-            subtitle=t(subtitle_key, view.lang),
+            # Subtitles may name the year the figures refer to, taken from the data.
+            subtitle=t(subtitle_key, view.lang, year=_year_of(rows)),
             sources=_sources(snapshot, rows, view.lang),
             max_value=max_value,
         )
@@ -266,7 +281,7 @@ def deliberation_coverage(snapshot: Snapshot, view: View) -> ChartResult:
     ]
     fig = labelled_bars(
         bars,
-        context(snapshot, view),
+        context(snapshot, view, rows),
         title=t("chart.deliberation.title", view.lang),
         subtitle=t("chart.deliberation.subtitle", view.lang),
         sources=_sources(snapshot, rows, view.lang),
@@ -314,7 +329,7 @@ def workforce_age(snapshot: Snapshot, view: View) -> ChartResult:
         )
     fig = labelled_bars(
         bars,
-        context(snapshot, view),
+        context(snapshot, view, rows),
         title=t("chart.workforce_age.title", view.lang),
         subtitle=t("chart.workforce_age.subtitle", view.lang),
         sources=_sources(snapshot, rows, view.lang),
@@ -331,7 +346,9 @@ def workforce_age(snapshot: Snapshot, view: View) -> ChartResult:
     return ChartResult(fig, rows)
 
 
-def district_measure(indicator_id: str, kind: str) -> Callable[[Snapshot, View], ChartResult]:
+def district_measure(
+    indicator_id: str, kind: str, title_key: str | None = None, subtitle_key: str | None = None
+) -> Callable[[Snapshot, View], ChartResult]:
     """Map or ranked bar of one indicator over the 16 districts, the selection highlighted."""
 
     def build(snapshot: Snapshot, view: View) -> ChartResult:
@@ -346,8 +363,14 @@ def district_measure(indicator_id: str, kind: str) -> Callable[[Snapshot, View],
             if len(rows)
             else []
         )
-        title = meta[f"name_{view.lang}"]
-        subtitle = t("chart.district_map.subtitle", view.lang, name=title)
+        title = t(title_key, view.lang) if title_key else meta[f"name_{view.lang}"]
+        if subtitle_key:
+            # Counted from the data, so the sentence can never disagree with the map.
+            done = int((rows["value"] == 1).sum()) if len(rows) else 0
+            date = rows["period"].max() if len(rows) else snapshot.as_of
+            subtitle = t(subtitle_key, view.lang, done=done, total=len(rows), date=date)
+        else:
+            subtitle = t("chart.district_map.subtitle", view.lang, name=title)
         sources = _sources(snapshot, rows, view.lang)
         selected = view.district if view.drilled else None
         geojson = load_geojson()
@@ -404,7 +427,7 @@ def headlines(ids: list[str], title_key: str, subtitle_key: str):
         ]
         fig = headline_board(
             items,
-            context(snapshot, view),
+            context(snapshot, view, rows),
             title=t(title_key, view.lang),
             subtitle=t(subtitle_key, view.lang),
             sources=_sources(snapshot, rows, view.lang),
@@ -453,7 +476,12 @@ CHARTS: tuple[ChartSpec, ...] = (
     ),
     ChartSpec("workforce-pay", "workforce", trend("community_worker_pay_floor_ratio")),
     ChartSpec(
-        "pay-rules-map", "workforce", district_measure("pay_rules_issued", "map"), selectable=True
+        "pay-rules-map",
+        "workforce",
+        district_measure(
+            "pay_rules_issued", "map", "chart.pay_rules.title", "chart.pay_rules.subtitle"
+        ),
+        selectable=True,
     ),
     ChartSpec(
         "volunteers-headlines",

@@ -82,6 +82,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "district.not_reported": ("该指标暂无分区数据", "Not reported by district"),
     "district.city_value": ("全市数值", "City figure"),
     "district.zone": ("功能区", "Functional zone"),
+    "district.city_fallback": (
+        "北京市全市数值({district}暂无分区数据)",
+        "Beijing, city figure (none reported for {district})",
+    ),
     "district.district_value": ("本区数值", "District figure"),
     "district.click_hint": (
         "点击地图或条形图中的区可下钻。",
@@ -101,7 +105,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "flag.no": ("尚未出台", "Pending"),
     "event.olympics": ("2008 北京奥运会", "2008 Beijing Olympics"),
     "event.ten_firsts": ("{year} 十个一({ranks})", "{year} ten firsts ({ranks})"),
-    "event.pay_2018": ("2018 社工待遇100%", "2018 pay raised to 100%"),
+    "event.pay_2018": ("2018 社区工作者待遇提高", "2018 community workers' pay raised"),
     # --- chart titles and subtitles (catalog) --------------------------------------------------
     "chart.ten_firsts.title": (
         "“十个一”:北京基层治理的十个全国率先",
@@ -125,8 +129,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "chart.workforce_age.title": ("社区工作者年轻化", "A younger community workforce"),
     "chart.workforce_age.subtitle": (
-        "以往年龄段(50—60岁)与现在平均年龄",
-        "Earlier typical age (50s–60s) against today's average",
+        "以往年龄段与现在平均年龄(岁)",
+        "Earlier typical ages against today's average (years)",
     ),
     "chart.workforce_pay.title": ("社区工作者待遇", "Community workers' pay"),
     "chart.workforce_pay.subtitle": (
@@ -138,8 +142,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "District pay rules for community workers",
     ),
     "chart.pay_rules.subtitle": (
-        "截至发布会,16个区中14个区已出台",
-        "By the press conference, 14 of 16 districts had issued theirs",
+        "截至{date},{total}个区中{done}个区已出台(绿色)",
+        "By {date}, {done} of {total} districts had issued theirs (green)",
     ),
     "chart.shares.title": ("学历与持证", "Education and certification"),
     "chart.shares.subtitle": ("百分比", "Percent"),
@@ -150,8 +154,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "chart.reporting.title": ("回社区报到", "Reporting to their communities"),
     "chart.reporting.subtitle": (
-        "2018年回社区报到参加志愿服务的人数",
-        "People who reported to their communities to volunteer in 2018",
+        "{year}年回社区报到参加志愿服务的人数",
+        "People who reported to their communities to volunteer in {year}",
     ),
     "chart.deliberation.title": ("社区议事厅覆盖", "Community deliberation halls"),
     "chart.deliberation.subtitle": (
@@ -162,16 +166,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "chart.grid.subtitle": ("基础网格与各类网格员", "Basic grids and grid workers"),
     "chart.grid_workers.title": ("网格员构成", "Grid workers"),
     "chart.grid_workers.subtitle": ("专职与兼职网格员(人)", "Full-time and part-time (people)"),
-    "chart.services.title": (
-        "一刻钟社区服务圈与社区之家",
-        "15-minute service circles and community homes",
-    ),
     "chart.services.subtitle": ("累计数量(个)", "Cumulative number"),
-    "chart.office.title": ("社区办公服务用房达标", "Community offices meeting the 350 m² standard"),
-    "chart.office.subtitle": (
-        "达到350平方米标准的社区占比",
-        "Share of communities meeting the standard",
-    ),
     "chart.headlines.title": ("基层治理主要数字", "Key figures of community governance"),
     "chart.headlines.subtitle": ("发布会公布的主要数字", "Headline figures as published"),
     "data.filter_topic": ("主题", "Topic"),
@@ -195,7 +190,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "topic.population": ("人口与面积", "Population and area"),
     "label.urban": ("城市社区", "Urban communities"),
     "label.rural": ("农村社区", "Rural communities"),
-    "label.age_earlier": ("以往(50—60岁)", "Earlier (50s–60s)"),
+    "label.age_earlier": ("以往年龄段", "Earlier typical ages"),
     "label.age_now": ("现在平均年龄", "Average age now"),
     # --- import and compare ----------------------------------------------------------------
     "import.loc.sheet": ("工作表'{sheet}'", "sheet '{sheet}'"),

@@ -26,10 +26,16 @@ DISTRICT_COLOUR = "#7FA7CC"
 CONNECTION_COLOUR = "#6B7280"
 SAMPLE_COLOUR = "#8A8A8A"
 MILESTONE_COLOURS = {
-    "legal_status": "#0072B2", "standards": "#E69F00", "grid": "#009E73",
-    "public_services": "#56B4E9", "elections": "#D55E00", "social_work": "#CC79A7",
-    "services": "#B8860B", "mobilisation": "#000000", "participation": "#8C564B",
-}  # fmt: skip
+    "legal_status": "#0072B2",
+    "standards": "#E69F00",
+    "grid": "#009E73",
+    "public_services": "#56B4E9",
+    "elections": "#D55E00",
+    "social_work": "#CC79A7",
+    "services": "#B8860B",
+    "mobilisation": "#000000",
+    "participation": "#8C564B",
+}
 
 THEMES = {
     "light": {
@@ -238,11 +244,19 @@ def frame(
     if height:
         fig.update_layout(height=height)
     fig.add_annotation(
-        text="<br>".join(footer_lines), xref="paper", yref="paper", x=0, y=0,
+        text="<br>".join(footer_lines),
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
         yshift=-footer_offset(size),
-        xanchor="left", yanchor="top", showarrow=False, align="left",
-        font={"size": size["footer"], "color": theme["muted"]}, name="footer",
-    )  # fmt: skip
+        xanchor="left",
+        yanchor="top",
+        showarrow=False,
+        align="left",
+        font={"size": size["footer"], "color": theme["muted"]},
+        name="footer",
+    )
     if ctx.is_sample:
         add_watermark(fig, ctx)
     return fig
@@ -271,10 +285,17 @@ def wrap_category_labels(fig: go.Figure, size: dict, width_px: float) -> None:
 
 def add_watermark(fig: go.Figure, ctx: ChartContext) -> None:
     fig.add_annotation(
-        text=t("sample.watermark", ctx.lang), xref="paper", yref="paper", x=0.5, y=0.5,
-        showarrow=False, textangle=-20, opacity=0.22, name="sample-watermark",
+        text=t("sample.watermark", ctx.lang),
+        xref="paper",
+        yref="paper",
+        x=0.5,
+        y=0.5,
+        showarrow=False,
+        textangle=-20,
+        opacity=0.22,
+        name="sample-watermark",
         font={"size": SIZES[ctx.medium]["watermark"], "color": "#B91C1C"},
-    )  # fmt: skip
+    )
 
 
 def empty_figure(
@@ -283,9 +304,15 @@ def empty_figure(
     """A framed figure that says plainly there is nothing to draw."""
     fig = go.Figure()
     fig.add_annotation(
-        text=message, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
-        font={"size": SIZES[ctx.medium]["title"], "color": THEMES[ctx.theme]["muted"]}, name="no-data",
-    )  # fmt: skip
+        text=message,
+        x=0.5,
+        y=0.5,
+        xref="paper",
+        yref="paper",
+        showarrow=False,
+        font={"size": SIZES[ctx.medium]["title"], "color": THEMES[ctx.theme]["muted"]},
+        name="no-data",
+    )
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     return frame(fig, ctx, title=title, subtitle=subtitle, sources=sources)

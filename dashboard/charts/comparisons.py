@@ -148,5 +148,5 @@ def then_and_now(
         showgrid=False,
         automargin=True,
     )
-    fig.update_xaxes(visible=False, range=[-0.45, 1.45])
+    fig.update_xaxes(visible=False, range=[-0.45, 1.45], zeroline=False)
     return frame(fig, ctx, title=title, subtitle=subtitle, sources=sources)

@@ -42,11 +42,14 @@ def headline_board(
         col, row = i % columns, i // columns
         x = (col + 0.5) / columns
         y = 1 - (row + 0.45) / rows
+        # The number sits on the cell's midline, its label hangs below it.
         fig.add_annotation(
             x=x,
             y=y,
             xref="paper",
             yref="paper",
+            yanchor="bottom",
+            xanchor="center",
             text=f"<b>{item.text}</b>",
             showarrow=False,
             font={
@@ -59,7 +62,9 @@ def headline_board(
         fig.add_annotation(
             x=x,
             y=y,
-            yshift=-size["title"] * 1.4,
+            yshift=-4,
+            yanchor="top",
+            xanchor="center",
             xref="paper",
             yref="paper",
             text=f"{item.label}<br><span style='font-size:{size['footer']}px'>{period}</span>",
