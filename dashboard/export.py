@@ -26,10 +26,14 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 IMAGE_CACHE_ENTRIES = 256
 
 
+def safe_name(text: str) -> str:
+    """A file name safe on any disk: letters, digits, dot, dash and underscore only."""
+    return re.sub(r"[^A-Za-z0-9._-]", "-", text)
+
+
 def file_stem(chart_id: str, district: str, snapshot_id: str) -> str:
     """`volunteers-registered_110105_2019-01-09`: chart, place and snapshot, safe on any disk."""
-    stem = f"{chart_id}_{district}_{snapshot_id}"
-    return re.sub(r"[^A-Za-z0-9._-]", "-", stem)
+    return safe_name(f"{chart_id}_{district}_{snapshot_id}")
 
 
 class _ImageCache:

@@ -420,6 +420,32 @@ def built_chart(
 
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def table_downloads(
+    frame: pd.DataFrame, stem: str, key: str, lang: str, sheet: str = "data"
+) -> None:
+    """CSV (UTF-8 with BOM) and XLSX of a table, neutralised against spreadsheet formulas."""
+    stem = export.safe_name(stem)
+    first, second, _ = st.columns([1, 1, 4])
+    first.download_button(
+        t("data.download_csv", lang),
+        lambda: export.csv_bytes(frame),
+        f"{stem}.csv",
+        "text/csv",
+        key=f"{key}_csv",
+        on_click="ignore",
+    )
+    second.download_button(
+        t("data.download_xlsx", lang),
+        lambda: export.xlsx_bytes(frame, sheet),
+        f"{stem}.xlsx",
+        XLSX_MIME,
+        key=f"{key}_xlsx",
+        on_click="ignore",
+    )
+
+
 IMAGE_DOWNLOADS = (
     ("PNG 16:9 (1920×1080)", "png", "16:9", ".png", "image/png"),
     ("PNG 4:3 (1920×1440)", "png", "4:3", "_4x3.png", "image/png"),

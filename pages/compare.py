@@ -1,11 +1,10 @@
 """快照对比 Compare snapshots: values added, removed and changed between two snapshots, by
 indicator, place and period, with CSV and XLSX downloads."""
 
-import re
 
 import streamlit as st
 
-from dashboard import compare, export, ui
+from dashboard import compare, ui
 from dashboard.i18n import t
 from dashboard.snapshot import SnapshotError, list_snapshots, load_snapshot
 
@@ -67,21 +66,4 @@ table = compare.labelled(changes, old, new, lang)
 st.dataframe(table, hide_index=True, width="stretch", height=460)
 
 # 3. Downloads (neutralised against spreadsheet formulas by export)
-stem = re.sub(r"[^A-Za-z0-9._-]", "-", f"compare_{old_id}_{new_id}_{lang}")
-c1, c2, _ = st.columns([1, 1, 4])
-c1.download_button(
-    t("compare.download_csv", lang),
-    lambda: export.csv_bytes(table),
-    f"{stem}.csv",
-    "text/csv",
-    key="compare_csv",
-    on_click="ignore",
-)
-c2.download_button(
-    t("compare.download_xlsx", lang),
-    lambda: export.xlsx_bytes(table, "compare"),
-    f"{stem}.xlsx",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    key="compare_xlsx",
-    on_click="ignore",
-)
+ui.table_downloads(table, f"compare_{old_id}_{new_id}_{lang}", "compare", lang, sheet="compare")

@@ -5,7 +5,7 @@ import importlib.util
 
 import streamlit as st
 
-from dashboard import export, queries, schema, ui
+from dashboard import queries, schema, ui
 from dashboard.i18n import t
 
 session = ui.current()
@@ -62,24 +62,7 @@ shown = table[
 ]
 st.caption(t("data.count", lang, n=len(shown)))
 st.dataframe(shown, hide_index=True, width="stretch", height=460)
-stem = f"values_{snapshot.id}_{lang}"
-c1, c2, _ = st.columns([1, 1, 4])
-c1.download_button(
-    t("data.download_csv", lang),
-    lambda: export.csv_bytes(shown),
-    f"{stem}.csv",
-    "text/csv",
-    key="data_csv",
-    on_click="ignore",
-)
-c2.download_button(
-    t("data.download_xlsx", lang),
-    lambda: export.xlsx_bytes(shown),
-    f"{stem}.xlsx",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    key="data_xlsx",
-    on_click="ignore",
-)
+ui.table_downloads(shown, f"values_{snapshot.id}_{lang}", "data", lang)
 st.caption(t("data.left_out", lang))
 
 # 3. Source registry and manifest
