@@ -1,7 +1,6 @@
 """快照对比 Compare snapshots: values added, removed and changed between two snapshots, by
 indicator, place and period, with CSV and XLSX downloads."""
 
-
 import streamlit as st
 
 from dashboard import compare, ui

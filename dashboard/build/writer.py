@@ -99,4 +99,4 @@ def _remove_stale_temporaries(root: Path) -> None:
     for p in root.iterdir():
         stale = now - p.stat().st_mtime > STALE_AFTER_SECONDS
         if p.is_dir() and p.name.startswith((".tmp-", ".old-")) and stale:
-                shutil.rmtree(p, ignore_errors=True)
+            shutil.rmtree(p, ignore_errors=True)

@@ -48,7 +48,11 @@ def test_every_view_renders_its_charts_without_error(page, app_url, name):
 def test_click_on_district_map_drills_down(page, app_url):
     """Clicking Fangshan on the pay-rules map selects it: breadcrumb and back button appear."""
     open_view(page, f"{app_url}/workforce")
-    plot = page.locator(".js-plotly-plot").filter(has=page.locator(".mapboxgl-canvas, .maplibregl-canvas")).first
+    plot = (
+        page.locator(".js-plotly-plot")
+        .filter(has=page.locator(".mapboxgl-canvas, .maplibregl-canvas"))
+        .first
+    )
     plot.scroll_into_view_if_needed()
     page.wait_for_timeout(1500)
     # Fangshan's interior, projected to screen pixels by the map itself.
@@ -77,7 +81,10 @@ def test_deep_link_opens_district_and_language(page, app_url):
 
 def test_hostile_link_is_ignored_with_notice(page, app_url):
     """A traversal snapshot id and a script tag as district are refused, with a visible notice."""
-    open_view(page, f"{app_url}/overview?snapshot=../../etc/passwd&district=%3Cscript%3Ealert(1)%3C/script%3E")
+    open_view(
+        page,
+        f"{app_url}/overview?snapshot=../../etc/passwd&district=%3Cscript%3Ealert(1)%3C/script%3E",
+    )
     assert page.locator("h1", has_text="总览").count() == 1
     notices = page.locator("[data-testid='stAlert']").all_inner_texts()
     assert any("snapshot" in n for n in notices) and any("district" in n for n in notices)
