@@ -8,8 +8,10 @@ other units vary around it; yes/no flags are the district's. Every row is status
 
 The table has about 14 million rows (≈ 400x the sample's 34,000: 7,097 communities x 2,000 district
 rows each), so it is built with numpy and written with pyarrow, the repetitive text columns
-dictionary-encoded (they load as pandas categoricals with sorted categories): about 0.45 GB in
-memory instead of several GB of Python strings. It is written to `data/snapshots/scale-community` (ignored by git) and never shipped.
+dictionary-encoded: they load as ordered pandas categoricals with sorted categories, so sorting,
+min and max behave as on text, in about 0.4 GiB instead of several GiB of Python strings. It
+goes to `data/snapshots/scale-community` (ignored by git; DASHBOARD_DATA_DIR moves it) and is
+never shipped.
 """
 
 from __future__ import annotations
@@ -52,7 +54,8 @@ RATE_SPREAD = 0.10
 SIZE_SIGMA = 0.5
 COMMUNITY_NOTE = SAMPLE_NOTE + "; community share of the sample district value"
 # Stored as plain text, not dictionary-encoded: pandas groups a categorical by every category,
-# seen or not (observed=False), so a chart grouping 2 places by geo_code would walk all 7,114.
+# seen or not (observed=False), and the trend chart groups its rows by geo_code, so it would draw
+# 7,114 empty traces. Plain text costs load time instead (pandera matches 14 million codes).
 PLAIN_TEXT_COLUMNS = ("geo_code",)
 TEXT_COLUMNS = ("indicator_id", "geo_code", "period", "unit", "qualifier", "status", "source_id",
                 "quote", "note")  # fmt: skip
@@ -60,7 +63,7 @@ TEXT_COLUMNS = ("indicator_id", "geo_code", "period", "unit", "qualifier", "stat
 
 def community_counts(weights: np.ndarray, total: int = COMMUNITIES) -> np.ndarray:
     """Communities per district: a floor each, the rest in proportion to `weights`."""
-    floor = MIN_COMMUNITIES_PER_DISTRICT
+    floor = min(MIN_COMMUNITIES_PER_DISTRICT, total // len(weights))
     rest = split_total(float(total - floor * len(weights)), np.asarray(weights, dtype=float))
     return (rest + floor).astype(int)
 
@@ -138,7 +141,8 @@ def scale_indicators(
     """The sample's rows plus a community row for every district row of the sample."""
     districts = list(schema.DISTRICT_CODES)
     rows = sample[sample["geo_code"].isin(districts)]
-    keys = rows[["indicator_id", "period", "unit", "year"]].drop_duplicates(["indicator_id", "period"])
+    keys = rows[["indicator_id", "period", "unit", "year"]]
+    keys = keys.drop_duplicates(["indicator_id", "period"])
     keys = keys.sort_values(["indicator_id", "period"]).reset_index(drop=True)
     key_index = pd.MultiIndex.from_frame(keys[["indicator_id", "period"]])
     totals = np.full((len(keys), len(districts)), np.nan)
@@ -162,11 +166,12 @@ def scale_indicators(
 
     def codes(column: str, labels: np.ndarray, picks: np.ndarray) -> pd.Categorical:
         lookup = np.searchsorted(cats[column], labels).astype(np.int32)
-        return pd.Categorical.from_codes(lookup[picks], categories=cats[column])
+        return pd.Categorical.from_codes(lookup[picks], categories=cats[column], ordered=True)
 
     def constant(column: str, label: str) -> pd.Categorical:
         code = cats[column].index(label)
-        return pd.Categorical.from_codes(np.full(n, code, dtype=np.int32), categories=cats[column])
+        filled = np.full(n, code, dtype=np.int32)
+        return pd.Categorical.from_codes(filled, categories=cats[column], ordered=True)
 
     community = pd.DataFrame(
         {
@@ -184,7 +189,9 @@ def scale_indicators(
             "preferred": np.ones(n, dtype=bool),
         }
     )
-    base = sample.assign(**{c: pd.Categorical(sample[c], categories=cats[c]) for c in TEXT_COLUMNS})
+    base = sample.assign(
+        **{c: pd.Categorical(sample[c], categories=cats[c], ordered=True) for c in TEXT_COLUMNS}
+    )
     frame = pd.concat([base, community[base.columns]], ignore_index=True)
     # The order the shipped snapshots use: indicator, place, period (codes follow sorted text).
     order = np.lexsort(
@@ -211,7 +218,11 @@ def _write(tables: dict[str, pd.DataFrame], manifest: dict, root: Path) -> Path:
                 at = table.schema.get_field_index(column)
                 table = table.set_column(at, column, table[column].cast(pa.string()))
             pq.write_table(table, file, compression="zstd", write_statistics=False)
-            entries[name] = {"file": file.name, "rows": len(tables[name]), "sha256": sha256_file(file)}
+            entries[name] = {
+                "file": file.name,
+                "rows": len(tables[name]),
+                "sha256": sha256_file(file),
+            }
         full = {**manifest, "schema_version": schema.SCHEMA_VERSION, "tables": entries}
         (tmp / "manifest.json").write_text(
             json.dumps(full, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
@@ -255,9 +266,7 @@ def build_scale_sample(
     weights = latest.set_index("geo_code")["value"].reindex(schema.DISTRICT_CODES).fillna(1.0)
     counts = community_counts(weights.to_numpy(), communities)
     sizes = rng.lognormal(0.0, SIZE_SIGMA, size=int(counts.sum()))
-    geography = pd.concat(
-        [geo, community_geography(districts, counts, sizes)], ignore_index=True
-    )
+    geography = pd.concat([geo, community_geography(districts, counts, sizes)], ignore_index=True)
     indicators = scale_indicators(base.indicators, geography, sizes, rng)
     tables = {
         "indicators": indicators,
