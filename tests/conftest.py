@@ -36,6 +36,22 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture(scope="session")
+def browser():
+    """One headless Debian Chromium for the whole run (browser, load and benchmark-smoke tests):
+    Playwright's sync API allows one running instance per thread."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
 def transcript() -> str:
     if not TRANSCRIPT.is_file():
         pytest.skip("the press-conference transcript (shared/seeds) is not beside this checkout")

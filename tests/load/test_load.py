@@ -22,7 +22,6 @@ import pytest
 
 from tests.e2e.conftest import (
     CHROMIUM,
-    CHROMIUM_ARGS,
     free_port,
     start_app,
     wait_until_up,
@@ -160,10 +159,9 @@ def fire(page, step: str, view: str, district: str) -> str:
     return drill(page)
 
 
-def test_twenty_sessions_click_through_without_errors_or_leaks(server, request) -> None:
+def test_twenty_sessions_click_through_without_errors_or_leaks(server, browser, request) -> None:
     """Twenty sessions at once: no error element, no traceback, memory within the stated bound."""
     from playwright.sync_api import Error as PlaywrightError
-    from playwright.sync_api import sync_playwright
 
     url, process, log = server
     seconds = request.config.getoption("--load-seconds")
@@ -171,10 +169,9 @@ def test_twenty_sessions_click_through_without_errors_or_leaks(server, request) 
     skipped: list[str] = []  # a click the busy browser could not place in time: counted only
     done: dict[str, int] = {}
     actions = [0] * SESSIONS
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-        )
+    # The test session's one browser (tests/conftest.py): Playwright's sync API runs one
+    # instance per thread, so the load run cannot start its own beside the browser tests'.
+    if browser is not None:
         try:
             # One visit to every view first: imports, snapshot and caches are warm before the
             # memory baseline is read.
@@ -247,7 +244,8 @@ def test_twenty_sessions_click_through_without_errors_or_leaks(server, request) 
             for page in pages:
                 page.context.close()
         finally:
-            browser.close()
+            for context in browser.contexts:
+                context.close()
 
     time.sleep(SESSION_TTL_SECONDS + SETTLE_SECONDS)
     after = rss_mib(process)

@@ -26,6 +26,8 @@ TIMEOUT_SECONDS = 600
 def bench_module():
     spec = importlib.util.spec_from_file_location("bench_run", RUN)
     module = importlib.util.module_from_spec(spec)
+    # Registered first: its dataclasses look their module up while the file executes.
+    sys.modules["bench_run"] = module
     spec.loader.exec_module(module)
     return module
 
