@@ -99,7 +99,7 @@ class Config:
 def make_config(quick: bool, runs: int | None = None) -> Config:
     if quick:
         return Config(True, runs or 1, (1, 2), 2, 1, 2, 2, False)
-    return Config(False, runs or 5, (1, 10, 20), 20, 3, 20, 20, True)
+    return Config(False, runs or 5, (1, 10, 20), 20, 2, 20, 20, True)
 
 
 @dataclass
@@ -953,51 +953,77 @@ def machine() -> dict:
     }
 
 
-def run(cfg: Config, results: Path = RESULTS) -> int:
+def run(cfg: Config, results: Path = RESULTS, only: set[str] | None = None) -> int:
+    """Every part in turn (or those of `only`: item numbers "1".."7", 5 and 6 go together)."""
     from playwright.sync_api import sync_playwright
 
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     bench = Bench(cfg, stamp, results)
+    wanted = (only or set("1234567")) | ({"5", "6"} if only and only & {"5", "6"} else set())
     started = time.perf_counter()
+
+    def part(item: str, name: str, prefixes: tuple[str, ...], work: Callable[[], None]) -> None:
+        if item in wanted:
+            bench.section(name, prefixes, work)
+            save(bench, time.perf_counter() - started, partial=True)
+        else:
+            bench.skip(prefixes, "not run (--only)")
+
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         data = data_copy(Path(tmp) / "main")
-        bench.section(
+        part(
+            "2",
             "2 warm page scripts",
             ("script.2019", "script.sample"),
             lambda: bench.script_times(data, (DEFAULT, SAMPLE)),
         )
-        bench.section("4 exports", ("png.", "pack.", "plain."), lambda: bench.exports(data))
+        part("4", "4 exports", ("png.", "pack.", "plain."), lambda: bench.exports(data))
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
                 executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
             )
             try:
-                with (
-                    Server(REPO / "streamlit_app.py", data, bench.logs / "app.log") as app,
-                    Server(BARE_APP, data, bench.logs / "bare.log") as bare,
-                ):
-                    bench.section(
-                        "1 first chart", ("first.",), lambda: bench.first_chart(browser, app, bare)
-                    )
-                    bench.section(
-                        "3 drill-down",
-                        ("drill.",),
-                        lambda: bench.drill(browser, app, "drill", DEFAULT, SAMPLE),
-                    )
-                    bench.server_errors += app.errors()
-                with Server(REPO / "streamlit_app.py", data, bench.logs / "memory.log") as app:
-                    bench.section(
-                        "5-6 memory and concurrency",
-                        ("mem.", "conc."),
-                        lambda: bench.memory(browser, app, "mem", DEFAULT, True),
-                    )
-                    bench.server_errors += app.errors()
-                if cfg.scale:
+                if wanted & {"1", "3"}:
+                    with (
+                        Server(REPO / "streamlit_app.py", data, bench.logs / "app.log") as app,
+                        Server(BARE_APP, data, bench.logs / "bare.log") as bare,
+                    ):
+                        part(
+                            "1",
+                            "1 first chart",
+                            ("first.",),
+                            lambda: bench.first_chart(browser, app, bare),
+                        )
+                        part(
+                            "3",
+                            "3 drill-down",
+                            ("drill.",),
+                            lambda: bench.drill(browser, app, "drill", DEFAULT, SAMPLE),
+                        )
+                        bench.server_errors += app.errors()
+                else:
+                    bench.skip(("first.", "drill."), "not run (--only)")
+                if wanted & {"5", "6"}:
+                    with Server(REPO / "streamlit_app.py", data, bench.logs / "memory.log") as app:
+                        part(
+                            "5",
+                            "5-6 memory and concurrency",
+                            ("mem.", "conc."),
+                            lambda: bench.memory(browser, app, "mem", DEFAULT, True),
+                        )
+                        bench.server_errors += app.errors()
+                else:
+                    bench.skip(("mem.", "conc."), "not run (--only)")
+                if cfg.scale and "7" in wanted:
                     scale_data = data_copy(Path(tmp) / "scale")
-                    bench.section(
-                        "7 scale: build", ("scale.build",), lambda: bench.build_scale(scale_data)
+                    part(
+                        "7",
+                        "7 scale: build",
+                        ("scale.build",),
+                        lambda: bench.build_scale(scale_data),
                     )
-                    bench.section(
+                    part(
+                        "7",
                         "7 scale: page scripts",
                         ("scale.load", f"script.{SCALE}"),
                         lambda: bench.script_times(scale_data, (SCALE,)),
@@ -1005,21 +1031,26 @@ def run(cfg: Config, results: Path = RESULTS) -> int:
                     with Server(
                         REPO / "streamlit_app.py", scale_data, bench.logs / "scale.log"
                     ) as app:
-                        bench.section(
+                        part(
+                            "7",
                             "7 scale: memory",
                             ("scale.mem",),
                             lambda: bench.memory(
                                 browser, app, "scale.mem", SCALE, False, SCALE_LOAD_MS
                             ),
                         )
-                        bench.section(
+                        part(
+                            "7",
                             "7 scale: drill-down",
                             ("scale.drill",),
-                            lambda: bench.drill(browser, app, "scale.drill", SCALE, SCALE),
+                            lambda: bench.drill(
+                                browser, app, "scale.drill", SCALE, SCALE, SCALE_LOAD_MS
+                            ),
                         )
                         bench.server_errors += app.errors()
                 else:
-                    bench.skip(("scale.", f"script.{SCALE}"), "skipped (--quick)")
+                    note = "skipped (--quick)" if not cfg.scale else "not run (--only)"
+                    bench.skip(("scale.", f"script.{SCALE}"), note)
             finally:
                 browser.close()
     elapsed = time.perf_counter() - started
@@ -1090,12 +1121,19 @@ def report(bench: Bench, elapsed: float) -> None:
         print(f"FAILED {failure}")
     if bench.server_errors:
         print(f"server log errors: {len(bench.server_errors)} (see {bench.logs.name}/)")
-    bench.results.mkdir(parents=True, exist_ok=True)
+    save(bench, elapsed, info=info)
+    print(f"written: {bench.results.name}/bench-{bench.stamp}.json")
+
+
+def save(bench: Bench, elapsed: float, partial: bool = False, info: dict | None = None) -> None:
+    """The figures as JSON; after each part as `partial-*.json`, so an interrupted run keeps
+    what it has measured."""
+    mode = "quick" if bench.cfg.quick else "full"
     payload = {
         "stamp": bench.stamp,
         "mode": mode,
         "elapsed_s": round(elapsed, 1),
-        "machine": info,
+        "machine": info or {},
         "load_average_start": bench.load_start,
         "config": asdict(bench.cfg),
         "failures": bench.failures,
@@ -1106,14 +1144,21 @@ def report(bench: Bench, elapsed: float) -> None:
         ],
     }
     text = json.dumps(payload, ensure_ascii=False, indent=1)
+    bench.results.mkdir(parents=True, exist_ok=True)
+    if partial:
+        (bench.results / f"partial-{bench.stamp}.json").write_text(text, encoding="utf-8")
+        return
     (bench.results / f"bench-{bench.stamp}.json").write_text(text, encoding="utf-8")
     (bench.results / f"latest-{mode}.json").write_text(text, encoding="utf-8")
-    print(f"written: {bench.results.name}/bench-{bench.stamp}.json")
+    (bench.results / f"partial-{bench.stamp}.json").unlink(missing_ok=True)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true", help="1 run each, 3 sessions, no scale")
+    parser.add_argument("--quick", action="store_true", help="1 run each, 2 sessions, no scale")
+    parser.add_argument(
+        "--only", default=None, help="only these items, e.g. 1,2 (5 and 6 run together)"
+    )
     parser.add_argument("--runs", type=int, default=None, help="runs per figure (default 5)")
     parser.add_argument(
         "--results", type=Path, default=RESULTS, help="folder for the JSON and the server logs"
@@ -1130,7 +1175,8 @@ def main(argv: list[str] | None = None) -> int:
     if not Path(CHROMIUM).exists():
         print(f"Debian chromium is needed at {CHROMIUM}", file=sys.stderr)
         return 2
-    return run(make_config(args.quick, args.runs), args.results)
+    only = set(args.only.replace(" ", "").split(",")) if args.only else None
+    return run(make_config(args.quick, args.runs), args.results, only)
 
 
 if __name__ == "__main__":
