@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
+import numpy as np
 import pandas as pd
 
 from dashboard import schema
 from dashboard.snapshot import Snapshot
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -30,9 +35,25 @@ def _as_value(row: pd.Series) -> Value:
     return Value(**{f: row[f] for f in Value.__dataclass_fields__})
 
 
-def preferred(snapshot: Snapshot, indicator_id: str) -> pd.DataFrame:
+def _memo(snapshot: Snapshot, name: str, make: Callable[[], T]) -> T:
+    """A lookup kept with the snapshot. Two sessions may both make it once; either result is
+    the same, so no lock is needed."""
+    if name not in snapshot.memo:
+        snapshot.memo[name] = make()
+    return snapshot.memo[name]
+
+
+def _preferred_rows(snapshot: Snapshot) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """The preferred values ordered by period, and where each indicator's rows are."""
     ind = snapshot.indicators
-    return ind[(ind["indicator_id"] == indicator_id) & ind["preferred"]]
+    rows = ind[ind["preferred"]].sort_values("period", kind="stable").reset_index(drop=True)
+    return rows, rows.groupby("indicator_id", observed=True, sort=False).indices
+
+
+def preferred(snapshot: Snapshot, indicator_id: str) -> pd.DataFrame:
+    """The indicator's preferred values, ordered by period (undated first)."""
+    rows, where = _memo(snapshot, "preferred", lambda: _preferred_rows(snapshot))
+    return rows.iloc[where.get(indicator_id, [])]
 
 
 def latest(snapshot: Snapshot, indicator_id: str, geo_code: str = schema.CITY_CODE) -> Value | None:
@@ -41,7 +62,7 @@ def latest(snapshot: Snapshot, indicator_id: str, geo_code: str = schema.CITY_CO
     rows = rows[rows["geo_code"] == geo_code]
     if rows.empty:
         return None
-    return _as_value(rows.sort_values("period").iloc[-1])
+    return _as_value(rows.iloc[-1])
 
 
 def series(
@@ -57,13 +78,19 @@ def district_values(snapshot: Snapshot, indicator_id: str) -> pd.DataFrame:
     """Each district's latest preferred value (districts without one are absent)."""
     rows = preferred(snapshot, indicator_id)
     rows = rows[rows["geo_code"].isin(schema.DISTRICT_CODES)]
-    rows = rows.sort_values("period").drop_duplicates("geo_code", keep="last")
+    rows = rows.drop_duplicates("geo_code", keep="last")
     names = snapshot.geography[["geo_code", "name_zh", "name_en"]]
     return rows.merge(names, on="geo_code", how="left").reset_index(drop=True)
 
 
+def _with_district_data(snapshot: Snapshot) -> frozenset[str]:
+    rows, _ = _memo(snapshot, "preferred", lambda: _preferred_rows(snapshot))
+    ids = rows.loc[rows["geo_code"].isin(schema.DISTRICT_CODES), "indicator_id"]
+    return frozenset(ids.astype(str))
+
+
 def has_district_data(snapshot: Snapshot, indicator_id: str) -> bool:
-    return not district_values(snapshot, indicator_id).empty
+    return indicator_id in _memo(snapshot, "district_ids", lambda: _with_district_data(snapshot))
 
 
 def missing_districts(snapshot: Snapshot, indicator_id: str) -> list[str]:
@@ -71,11 +98,17 @@ def missing_districts(snapshot: Snapshot, indicator_id: str) -> list[str]:
     return [c for c in schema.DISTRICT_CODES if c not in present]
 
 
+def _first_row_by(frame: pd.DataFrame, key: str) -> dict[str, pd.Series]:
+    return {
+        str(k): row for k, row in frame.drop_duplicates(key).set_index(key, drop=False).iterrows()
+    }
+
+
 def meta(snapshot: Snapshot, indicator_id: str) -> pd.Series:
-    rows = snapshot.indicator_meta[snapshot.indicator_meta["indicator_id"] == indicator_id]
-    if rows.empty:
+    rows = _memo(snapshot, "meta", lambda: _first_row_by(snapshot.indicator_meta, "indicator_id"))
+    if indicator_id not in rows:
         raise KeyError(f"no metadata for indicator '{indicator_id}'")
-    return rows.iloc[0]
+    return rows[indicator_id]
 
 
 def indicator_name(snapshot: Snapshot, indicator_id: str, lang: str) -> str:
@@ -83,23 +116,22 @@ def indicator_name(snapshot: Snapshot, indicator_id: str, lang: str) -> str:
 
 
 def geo_name(snapshot: Snapshot, geo_code: str, lang: str) -> str:
-    rows = snapshot.geography[snapshot.geography["geo_code"] == geo_code]
-    return str(rows.iloc[0][f"name_{lang}"]) if len(rows) else geo_code
+    rows = _memo(snapshot, "geo", lambda: _first_row_by(snapshot.geography, "geo_code"))
+    return str(rows[geo_code][f"name_{lang}"]) if geo_code in rows else geo_code
 
 
 def source_label(snapshot: Snapshot, source_id: str, lang: str) -> str:
-    rows = snapshot.sources[snapshot.sources["source_id"] == source_id]
-    if rows.empty:
+    row = source_row(snapshot, source_id)
+    if row is None:
         return source_id
-    row = rows.iloc[0]
     publisher = row[f"publisher_{lang}"] or row["publisher_zh"]
     date = f" {row['published']}" if row["published"] else ""
     return f"{publisher}{date}"
 
 
 def source_row(snapshot: Snapshot, source_id: str) -> pd.Series | None:
-    rows = snapshot.sources[snapshot.sources["source_id"] == source_id]
-    return rows.iloc[0] if len(rows) else None
+    rows = _memo(snapshot, "sources", lambda: _first_row_by(snapshot.sources, "source_id"))
+    return rows.get(source_id)
 
 
 def multi_period_indicators(snapshot: Snapshot, topic: str | None = None) -> list[str]:

@@ -10,7 +10,6 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner import get_script_run_ctx
@@ -291,23 +290,21 @@ def plotly_config(spec_id: str, session: Session) -> dict:
 def chart(
     session: Session,
     spec: catalog.ChartSpec,
-    result: catalog.ChartResult | None = None,
     height: int = 480,
+    **options,
 ) -> None:
-    """A chart with its table alternative and download buttons, drill-down when selectable."""
-    table = None
-    if result is None:
-        result, table = built_chart(session, spec, height)
-        fig = result.figure
-    else:
-        fig = result.figure.update_layout(height=height)
+    """A chart with its table alternative and download buttons, drill-down when selectable.
+    `options` go to the chart's builder (the trends' year range)."""
+    result, table = built_chart(session, spec, height, **options)
     key = f"chart_{spec.id}"
     selection = (
         {"on_select": lambda: _on_chart_select(key), "selection_mode": "points"}
         if spec.selectable
         else {}
     )
-    st.plotly_chart(fig, key=key, theme=None, config=plotly_config(spec.id, session), **selection)
+    st.plotly_chart(
+        result.figure, key=key, theme=None, config=plotly_config(spec.id, session), **selection
+    )
     downloads(session, spec, result, table)
 
 
@@ -358,19 +355,18 @@ def downloads(
 
 # --- built charts, shared by every session --------------------------------------------------------
 # Building a chart (its queries, then plotly validating every property) is most of a page's script
-# time, and one chart for one snapshot, place, language and height is the same for every session.
-# So each is built once per process and kept as a plain figure dict with its table; every use gets
-# a figure of its own, made from the dict without validating it again (a few ms instead of tens).
-# The key holds the snapshot's fingerprint, so a changed snapshot is rebuilt; the boundaries file
-# and the code are taken as fixed for the life of the process. A map's dict is 0.2-0.4 MiB, so
-# the bound keeps the cache under about 100 MiB even if every entry were a map.
+# time, and one chart for one snapshot, place, language, height and options is the same for every
+# session. So each is built once per process and the figure itself is shared: Streamlit only reads
+# it (to serialise it), and nothing here changes a figure after it is built. The key holds the
+# snapshot's fingerprint, so a changed snapshot is rebuilt; the boundaries file and the code are
+# taken as fixed for the life of the process. A map is 0.1-0.3 MiB, so the bound keeps the cache
+# under about 100 MiB even if every entry were a map.
 CHART_CACHE_ENTRIES = 256
 
 
 @dataclass(frozen=True)
 class _Built:
-    figure: dict
-    data: pd.DataFrame  # read-only: shared by every session
+    result: catalog.ChartResult  # read-only: shared by every session
     table: pd.DataFrame  # the provenance table (also read-only)
 
 
@@ -403,20 +399,18 @@ _built_charts = _BuiltCharts(CHART_CACHE_ENTRIES)
 
 
 def built_chart(
-    session: Session, spec: catalog.ChartSpec, height: int
+    session: Session, spec: catalog.ChartSpec, height: int, **options
 ) -> tuple[catalog.ChartResult, pd.DataFrame]:
-    """The chart at this height (a figure the caller may change) and its provenance table."""
+    """The chart at this height (shared: not to be changed) and its provenance table."""
     snap, view = session.snapshot, session.view
-    key = (snap.id, snap.fingerprint, spec.id, view, height)
+    key = (snap.id, snap.fingerprint, spec.id, view, height, tuple(sorted(options.items())))
     built = _built_charts.get(key)
     if built is None:
-        result = spec.build(snap, view)
-        figure = result.figure.update_layout(height=height).to_dict()
-        table = export.provenance_table(snap, result.data, view.lang)
-        built = _Built(figure, result.data, table)
+        result = spec.build(snap, view, **options)
+        result.figure.update_layout(height=height)
+        built = _Built(result, export.provenance_table(snap, result.data, view.lang))
         _built_charts.put(key, built)
-    figure = go.Figure(built.figure, _validate=False)
-    return catalog.ChartResult(figure, built.data), built.table
+    return built.result, built.table
 
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -43,8 +43,7 @@ columns = st.columns(2)
 for i, spec in enumerate(by_topic[topic]):
     indicator_id = spec.id.removeprefix("trend-")
     with columns[i % 2]:
-        result = catalog.trend(indicator_id)(session.snapshot, session.view, year_range=year_range)
-        ui.chart(session, spec, result, height=420)
+        ui.chart(session, spec, height=420, year_range=year_range)
         if (
             session.view.drilled
             and queries.series(session.snapshot, indicator_id, [session.view.district]).empty

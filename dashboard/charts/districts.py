@@ -55,6 +55,13 @@ def _missing_note(missing_names: list[str], ctx: ChartContext) -> str:
     )
 
 
+def boundaries_of(geojson: dict, codes) -> dict:
+    """The same collection with only these districts' features: a trace that colours a few
+    districts carries no other outlines."""
+    wanted = set(codes)
+    return {**geojson, "features": [f for f in geojson["features"] if f["id"] in wanted]}
+
+
 def district_map(
     values: pd.DataFrame,
     geojson: dict,
@@ -101,7 +108,7 @@ def district_map(
         chosen = values[values["geo_code"] == selected]
         fig.add_trace(
             go.Choroplethmap(
-                geojson=geojson,
+                geojson=boundaries_of(geojson, [selected]),
                 locations=chosen["geo_code"],
                 featureidkey="id",
                 z=[1],
@@ -204,7 +211,7 @@ def flag_map(
             continue
         fig.add_trace(
             go.Choroplethmap(
-                geojson=geojson,
+                geojson=boundaries_of(geojson, part["geo_code"]),
                 locations=part["geo_code"],
                 featureidkey="id",
                 z=[1] * len(part),
@@ -221,7 +228,7 @@ def flag_map(
     if selected:
         fig.add_trace(
             go.Choroplethmap(
-                geojson=geojson,
+                geojson=boundaries_of(geojson, [selected]),
                 locations=[selected],
                 featureidkey="id",
                 z=[1],

@@ -298,6 +298,26 @@ def test_flag_map_worded_legend_and_selection(reported, geojson, lang: str) -> N
     chosen = only([tr for tr in fig.data if tr.name == "selected"])
     assert list(chosen.customdata) == [CHAOYANG]
     assert chosen.showlegend is False
+    # Each trace carries only the outlines of the districts it colours.
+    for trace in (yes, no, chosen):
+        assert {f["id"] for f in trace.geojson["features"]} == set(trace.locations)
+
+
+def test_boundaries_are_arrays_that_serialise_as_the_file_does(geojson, repo) -> None:
+    """Rings are numpy arrays (fast to serialise) and the JSON sent to the browser holds the
+    same coordinates as the boundaries file."""
+    import json
+
+    import numpy as np
+    import plotly.io as pio
+
+    first = geojson["features"][0]["geometry"]["coordinates"]
+    ring = first[0] if geojson["features"][0]["geometry"]["type"] == "Polygon" else first[0][0]
+    assert isinstance(ring, np.ndarray) and ring.shape[1] == 2
+    fig = go.Figure(go.Choroplethmap(geojson=geojson, locations=[CHAOYANG], z=[1]))
+    sent = json.loads(pio.to_json(fig))["data"][0]["geojson"]
+    on_disk = json.loads((repo / "data" / "geo" / "beijing_districts.geojson").read_text("utf-8"))
+    assert sent == on_disk
 
 
 # --- bars and the timeline -------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from dashboard import queries as q
@@ -134,3 +135,19 @@ def test_values_table_joins_every_value_once(reported: Snapshot, lang: str) -> N
     assert len(table) == len(reported.indicators)
     assert table["indicator"].notna().all()
     assert table["grade"].notna().all()
+
+
+@pytest.mark.parametrize("name", ["reported", "sample"])
+def test_kept_lookups_answer_as_a_plain_filter_does(name: str, request) -> None:
+    """The lookups kept with a snapshot give, for every indicator, what filtering the table
+    afresh gives: the preferred rows in period order, and whether any district has a value."""
+    snapshot: Snapshot = request.getfixturevalue(name)
+    ind = snapshot.indicators
+    for indicator_id in snapshot.indicator_meta["indicator_id"]:
+        plain = ind[(ind["indicator_id"] == indicator_id) & ind["preferred"]]
+        plain = plain.sort_values("period", kind="stable").reset_index(drop=True)
+        kept = q.preferred(snapshot, indicator_id).reset_index(drop=True)
+        pd.testing.assert_frame_equal(kept, plain, check_categorical=False)
+        by_district = plain["geo_code"].isin(schema.DISTRICT_CODES).any()
+        assert q.has_district_data(snapshot, indicator_id) == by_district, indicator_id
+    assert q.preferred(snapshot, "no_such_indicator").empty
