@@ -349,7 +349,9 @@ def downloads(
             on_click="ignore",
             width="stretch",
         )
-    with right.expander(t("chart.table", lang)):
+    # The table alternative is drawn when asked for: a data grid on every chart made each view
+    # load the grid's scripts beside Plotly's and slowed the first chart for everyone.
+    if right.toggle(t("chart.table", lang), key=f"table_{spec.id}"):
         st.dataframe(table, hide_index=True, width="stretch")
 
 

@@ -205,6 +205,24 @@ def test_back_button_returns_to_the_city() -> None:
     assert _headline_tiles(at, SAMPLE, "zh") != drilled
 
 
+def test_a_charts_data_table_is_drawn_when_asked_for() -> None:
+    """Each chart's table alternative: off at first (no data grid on the page), then the chart's
+    own values with their sources once its toggle is on."""
+    at = _app("grid_services", lang="en", snapshot=REPORTED)
+    assert not at.dataframe, "tables drawn before anyone asked"
+    toggle = at.toggle(key="table_grid-workers")
+    assert toggle.label == t("chart.table", "en") and toggle.value is False
+    toggle.set_value(True).run()
+    assert not at.exception
+    table = _pick(at.dataframe, lambda _: True).value
+    snapshot = load_snapshot(REPORTED)
+    parts = [q.latest(snapshot, f"grid_workers_{kind}") for kind in ("fulltime", "parttime")]
+    assert sorted(table["value"]) == sorted(p.value for p in parts)
+    assert table["source"].str.len().gt(0).all(), "every row names its source"
+    at.toggle(key="table_grid-workers").set_value(False).run()
+    assert not at.dataframe
+
+
 # --- language and links ------------------------------------------------------------------------
 
 
