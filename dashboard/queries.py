@@ -43,17 +43,22 @@ def _memo(snapshot: Snapshot, name: str, make: Callable[[], T]) -> T:
     return snapshot.memo[name]
 
 
-def _preferred_rows(snapshot: Snapshot) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
-    """The preferred values ordered by period, and where each indicator's rows are."""
+def _preferred_positions(snapshot: Snapshot) -> dict[str, np.ndarray]:
+    """Where each indicator's preferred values are in the table, ordered by period. Positions,
+    not a sorted copy: at community scale the table has millions of rows."""
     ind = snapshot.indicators
-    rows = ind[ind["preferred"]].sort_values("period", kind="stable").reset_index(drop=True)
-    return rows, rows.groupby("indicator_id", observed=True, sort=False).indices
+    keys = pd.DataFrame(
+        {"indicator_id": ind["indicator_id"], "period": ind["period"], "pos": np.arange(len(ind))}
+    )[ind["preferred"].to_numpy()].sort_values("period", kind="stable")
+    positions = keys["pos"].to_numpy()
+    groups = keys.groupby("indicator_id", observed=True, sort=False).indices
+    return {str(k): positions[v] for k, v in groups.items()}
 
 
 def preferred(snapshot: Snapshot, indicator_id: str) -> pd.DataFrame:
     """The indicator's preferred values, ordered by period (undated first)."""
-    rows, where = _memo(snapshot, "preferred", lambda: _preferred_rows(snapshot))
-    return rows.iloc[where.get(indicator_id, [])]
+    where = _memo(snapshot, "preferred", lambda: _preferred_positions(snapshot))
+    return snapshot.indicators.iloc[where.get(indicator_id, [])]
 
 
 def latest(snapshot: Snapshot, indicator_id: str, geo_code: str = schema.CITY_CODE) -> Value | None:
@@ -84,8 +89,8 @@ def district_values(snapshot: Snapshot, indicator_id: str) -> pd.DataFrame:
 
 
 def _with_district_data(snapshot: Snapshot) -> frozenset[str]:
-    rows, _ = _memo(snapshot, "preferred", lambda: _preferred_rows(snapshot))
-    ids = rows.loc[rows["geo_code"].isin(schema.DISTRICT_CODES), "indicator_id"]
+    ind = snapshot.indicators
+    ids = ind.loc[ind["preferred"] & ind["geo_code"].isin(schema.DISTRICT_CODES), "indicator_id"]
     return frozenset(ids.astype(str))
 
 
