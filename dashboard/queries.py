@@ -35,7 +35,7 @@ def _as_value(row: pd.Series) -> Value:
     return Value(**{f: row[f] for f in Value.__dataclass_fields__})
 
 
-def _memo(snapshot: Snapshot, name: str, make: Callable[[], T]) -> T:
+def _memo(snapshot: Snapshot, name: object, make: Callable[[], T]) -> T:
     """A lookup kept with the snapshot. Two sessions may both make it once; either result is
     the same, so no lock is needed."""
     if name not in snapshot.memo:
@@ -63,11 +63,17 @@ def preferred(snapshot: Snapshot, indicator_id: str) -> pd.DataFrame:
 
 def latest(snapshot: Snapshot, indicator_id: str, geo_code: str = schema.CITY_CODE) -> Value | None:
     """The most recent preferred value; undated values count as oldest."""
+    return _memo(
+        snapshot,
+        ("latest", indicator_id, geo_code),
+        lambda: _latest(snapshot, indicator_id, geo_code),
+    )
+
+
+def _latest(snapshot: Snapshot, indicator_id: str, geo_code: str) -> Value | None:
     rows = preferred(snapshot, indicator_id)
     rows = rows[rows["geo_code"] == geo_code]
-    if rows.empty:
-        return None
-    return _as_value(rows.iloc[-1])
+    return _as_value(rows.iloc[-1]) if len(rows) else None
 
 
 def series(
@@ -139,23 +145,43 @@ def source_row(snapshot: Snapshot, source_id: str) -> pd.Series | None:
     return rows.get(source_id)
 
 
+def year_span(snapshot: Snapshot) -> tuple[int, int]:
+    """The first and last year with any dated value (the trends' year range)."""
+    return _memo(snapshot, "year_span", lambda: _year_span(snapshot))
+
+
+def _year_span(snapshot: Snapshot) -> tuple[int, int]:
+    years = snapshot.indicators["year"].dropna()
+    return int(years.min()), int(years.max())
+
+
 def multi_period_indicators(snapshot: Snapshot, topic: str | None = None) -> list[str]:
     """Indicators with values at more than one dated period in the city (the trend charts)."""
+    ids = _memo(snapshot, ("multi_period", topic), lambda: _multi_period(snapshot, topic))
+    return list(ids)
+
+
+def _multi_period(snapshot: Snapshot, topic: str | None) -> tuple[str, ...]:
     rows = snapshot.indicators[
         snapshot.indicators["preferred"]
         & snapshot.indicators["year"].notna()
         & (snapshot.indicators["geo_code"] == schema.CITY_CODE)
     ]
-    counts = rows.groupby("indicator_id")["year"].nunique()
+    counts = rows.groupby("indicator_id", observed=True)["year"].nunique()
     ids = counts[counts > 1].index.tolist()
     if topic:
         topics = snapshot.indicator_meta.set_index("indicator_id")["topic"]
         ids = [i for i in ids if topics.get(i) == topic]
-    return sorted(ids)
+    return tuple(sorted(ids))
 
 
 def values_table(snapshot: Snapshot, lang: str) -> pd.DataFrame:
-    """Every value joined with its metadata and source, for the data view and downloads."""
+    """Every value joined with its metadata and source, for the data view and downloads.
+    Shared by every caller (made once per snapshot and language): filter it, do not change it."""
+    return _memo(snapshot, ("values_table", lang), lambda: _values_table(snapshot, lang))
+
+
+def _values_table(snapshot: Snapshot, lang: str) -> pd.DataFrame:
     ind = snapshot.indicators.merge(
         snapshot.indicator_meta[["indicator_id", "topic", f"name_{lang}"]],
         on="indicator_id",

@@ -415,18 +415,32 @@ def built_chart(
     return built.result, built.table
 
 
+# A table on screen shows at most this many rows: a community-scale snapshot has millions, which
+# would take most of a minute to send and could exceed the largest message the browser accepts.
+TABLE_ROWS_SHOWN = 10_000
+
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def table_downloads(
-    frame: pd.DataFrame, stem: str, key: str, lang: str, sheet: str = "data"
+    frame: pd.DataFrame,
+    stem: str,
+    key: str,
+    lang: str,
+    sheet: str = "data",
+    columns: list[str] | None = None,
 ) -> None:
-    """CSV (UTF-8 with BOM) and XLSX of a table, neutralised against spreadsheet formulas."""
+    """CSV (UTF-8 with BOM) and XLSX of a table (these columns of it), neutralised against
+    spreadsheet formulas. Nothing is copied or encoded until a button is pressed."""
     stem = export.safe_name(stem)
+
+    def data() -> pd.DataFrame:
+        return frame[columns] if columns else frame
+
     first, second, _ = st.columns([1, 1, 4])
     first.download_button(
         t("data.download_csv", lang),
-        lambda: export.csv_bytes(frame),
+        lambda: export.csv_bytes(data()),
         f"{stem}.csv",
         "text/csv",
         key=f"{key}_csv",
@@ -434,7 +448,7 @@ def table_downloads(
     )
     second.download_button(
         t("data.download_xlsx", lang),
-        lambda: export.xlsx_bytes(frame, sheet),
+        lambda: export.xlsx_bytes(data(), sheet),
         f"{stem}.xlsx",
         XLSX_MIME,
         key=f"{key}_xlsx",

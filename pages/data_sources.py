@@ -43,26 +43,27 @@ if places:
     table = table[table["geo_code"].isin(places)]
 
 # 2. The values, with provenance, and their downloads
-shown = table[
-    [
-        "indicator",
-        "place",
-        "period",
-        "value",
-        "unit",
-        "qualifier",
-        "status",
-        "grade",
-        "source_id",
-        "quote",
-        "note",
-        "indicator_id",
-        "geo_code",
-    ]
+columns = [
+    "indicator",
+    "place",
+    "period",
+    "value",
+    "unit",
+    "qualifier",
+    "status",
+    "grade",
+    "source_id",
+    "quote",
+    "note",
+    "indicator_id",
+    "geo_code",
 ]
-st.caption(t("data.count", lang, n=len(shown)))
-st.dataframe(shown, hide_index=True, width="stretch", height=460)
-ui.table_downloads(shown, f"values_{snapshot.id}_{lang}", "data", lang)
+if len(table) > ui.TABLE_ROWS_SHOWN:
+    st.caption(t("data.count_capped", lang, n=f"{len(table):,}", shown=f"{ui.TABLE_ROWS_SHOWN:,}"))
+else:
+    st.caption(t("data.count", lang, n=len(table)))
+st.dataframe(table.head(ui.TABLE_ROWS_SHOWN)[columns], hide_index=True, width="stretch", height=460)
+ui.table_downloads(table, f"values_{snapshot.id}_{lang}", "data", lang, columns=columns)
 st.caption(t("data.left_out", lang))
 
 # 3. Source registry and manifest

@@ -30,8 +30,7 @@ topic = (
     )
     or topics[0]
 )
-years = session.snapshot.indicators["year"].dropna().astype(int)
-first, last = int(years.min()), int(years.max())
+first, last = queries.year_span(session.snapshot)
 year_range = (
     st.slider(t("chart.year", lang), first, last, (first, last), key="trends_years")
     if first < last

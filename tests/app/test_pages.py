@@ -223,6 +223,21 @@ def test_a_charts_data_table_is_drawn_when_asked_for() -> None:
     assert not at.dataframe
 
 
+def test_a_long_values_table_shows_its_first_rows_and_says_so(monkeypatch) -> None:
+    """Past the cap the data view draws the first rows and says how many there are in all."""
+    from dashboard import ui
+
+    monkeypatch.setattr(ui, "TABLE_ROWS_SHOWN", 100)
+    at = _app("data_sources", lang="en", snapshot=SAMPLE)
+    assert not at.exception, [e.value for e in at.exception]
+    total = len(load_snapshot(SAMPLE).indicators)
+    values = _pick(at.dataframe, lambda d: "indicator_id" in d.value.columns).value
+    assert len(values) == 100
+    _pick(
+        at.caption, lambda c: c.value == t("data.count_capped", "en", n=f"{total:,}", shown="100")
+    )
+
+
 # --- language and links ------------------------------------------------------------------------
 
 
