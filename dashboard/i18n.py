@@ -173,6 +173,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "data.filter_status": ("口径", "Status"),
     "data.filter_district": ("区域", "Place"),
     "data.count": ("共 {n} 条数值", "{n} values"),
+    "data.filter_all": ("全部（可多选）", "All (choose to narrow)"),
     "data.count_capped": (
         "共 {n} 条数值，表中显示前 {shown} 条；请筛选，或下载 CSV 获取全部",
         "{n} values; the table shows the first {shown}: filter, or download the CSV for all",

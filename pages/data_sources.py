@@ -20,18 +20,21 @@ topics = cols[0].multiselect(
     t("data.filter_topic", lang),
     list(schema.TOPICS),
     key="data_topics",
+    placeholder=t("data.filter_all", lang),
     format_func=lambda x: t(f"topic.{x}", lang),
 )
 statuses = cols[1].multiselect(
     t("data.filter_status", lang),
     list(schema.STATUSES),
     key="data_statuses",
+    placeholder=t("data.filter_all", lang),
     format_func=lambda x: t(f"status.{x}", lang),
 )
 places = cols[2].multiselect(
     t("data.filter_district", lang),
     list(schema.GEO_CODES),
     key="data_places",
+    placeholder=t("data.filter_all", lang),
     default=[session.view.district] if session.view.drilled else [],
     format_func=lambda c: queries.geo_name(snapshot, c, lang),
 )
