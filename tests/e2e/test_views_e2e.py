@@ -6,6 +6,7 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.e2e.conftest import SCREENSHOTS, VIEWPORTS, wait_for_app
 
@@ -31,6 +32,38 @@ def charts_drawn(page) -> int:
     return page.locator(".js-plotly-plot .main-svg").count()
 
 
+def click_map_at(page, plot, lon: float, lat: float) -> None:
+    """Click a map where a user would: once its style has loaded and it has stopped moving, after
+    hovering long enough for the hover label (which Plotly's click handler reads) to appear."""
+    plot.evaluate(
+        """gd => new Promise(resolve => {
+            const map = gd._fullLayout.map._subplot.map;
+            const ready = () => map.loaded() && !map.isMoving();
+            if (ready()) { resolve(); } else { map.once('idle', resolve); }
+        })"""
+    )
+    # Projected by the map itself, so the point is right whatever the viewport and zoom.
+    point = plot.evaluate(
+        f"""gd => {{
+            const map = gd._fullLayout.map._subplot.map;
+            const p = map.project([{lon}, {lat}]);
+            const box = map.getCanvas().getBoundingClientRect();
+            return {{x: box.left + p.x, y: box.top + p.y}};
+        }}"""
+    )
+    hovered = "gd => Boolean(gd._hoverdata && gd._hoverdata.length)"
+    for nudge in range(5):
+        page.mouse.move(point["x"] + nudge, point["y"] + nudge, steps=3)
+        try:
+            page.wait_for_function(hovered, arg=plot.element_handle(), timeout=3_000)
+            break
+        except PlaywrightTimeout:
+            continue
+    assert plot.evaluate(hovered), "no hover label on the map where the district should be"
+    page.mouse.down()
+    page.mouse.up()
+
+
 @pytest.mark.parametrize("name", list(PAGES))
 def test_every_view_renders_its_charts_without_error(page, app_url, name):
     """Each view shows its heading and at least its minimum number of charts, and no error box."""
@@ -54,17 +87,7 @@ def test_click_on_district_map_drills_down(page, app_url):
         .first
     )
     plot.scroll_into_view_if_needed()
-    page.wait_for_timeout(1500)
-    # Fangshan's interior, projected to screen pixels by the map itself.
-    point = plot.evaluate(
-        """gd => {
-            const sub = gd._fullLayout.map._subplot;
-            const p = sub.map.project([115.85, 39.72]);
-            const box = sub.map.getCanvas().getBoundingClientRect();
-            return {x: box.left + p.x, y: box.top + p.y};
-        }"""
-    )
-    page.mouse.click(point["x"], point["y"])
+    click_map_at(page, plot, lon=115.85, lat=39.72)  # inside Fangshan
     page.wait_for_selector("text=北京市 › 房山区", timeout=30_000)
     assert page.get_by_role("button", name="返回全市").count() == 1
     page.get_by_role("button", name="返回全市").click()
