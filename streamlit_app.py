@@ -26,18 +26,22 @@ UPLOAD_PAGE = ("pages/import_data.py", "page.import", "import_data")
 st.set_page_config(page_title="北京基层治理四十年 · Beijing community governance", layout="wide")
 session = ui.current()
 
+
+def routes(entries: tuple[tuple[str, str, str], ...], title_of) -> list:
+    """One st.Page per (script, title key, url path); the first is the default, served at "/".
+    Streamlit answers the default page's own name with a "Page not found" dialog, so the first
+    script is also routed, unlisted, at its name: a link to /overview opens the overview."""
+    (first, first_key, first_url), rest = entries[0], entries[1:]
+    return [
+        st.Page(first, title=title_of(first_key), url_path=f"{first_url}-root", default=True),
+        st.Page(first, title=title_of(first_key), url_path=first_url, visibility="hidden"),
+    ] + [st.Page(path, title=title_of(key), url_path=url) for path, key, url in rest]
+
+
 listed = PAGES + ((UPLOAD_PAGE,) if load_settings().allow_upload else ())
-pages = [
-    st.Page(path, title=t(key, session.lang), url_path=url, default=(i == 0))
-    for i, (path, key, url) in enumerate(listed)
-]
 if session.present:
     # The show answers at every page's address, so /<page>?present=1 opens it too.
-    title = t("page.present", session.lang)
-    show = [
-        st.Page("pages/present.py", title=title, url_path=url, default=(i == 0))
-        for i, (_, _, url) in enumerate(listed)
-    ]
-    st.navigation(show, position="hidden").run()
+    show = tuple(("pages/present.py", "page.present", url) for _, _, url in listed)
+    st.navigation(routes(show, lambda key: t(key, session.lang)), position="hidden").run()
 else:
-    st.navigation(pages, position="sidebar").run()
+    st.navigation(routes(listed, lambda key: t(key, session.lang)), position="sidebar").run()

@@ -329,8 +329,7 @@ class Server:
 
 
 def path(page: str) -> str:
-    """A view's address: the overview is the default page at "/" (a warm server answers
-    "/overview" with a "Page not found" dialog before running the main page)."""
+    """A view's address: the overview at "/", where users open the dashboard."""
     return "" if page == "overview" else page
 
 

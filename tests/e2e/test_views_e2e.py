@@ -94,6 +94,17 @@ def test_click_on_district_map_drills_down(page, app_url):
     page.wait_for_selector("text=北京市 › 房山区", state="detached", timeout=30_000)
 
 
+@pytest.mark.parametrize("address", ["", "/overview", "/overview?lang=en"])
+def test_overview_opens_at_root_and_at_its_own_name(page, app_url, address):
+    """The default page answers at "/" and at "/overview", with no "Page not found" dialog."""
+    open_view(page, f"{app_url}{address}")
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
+    heading = "Overview" if "lang=en" in address else "总览"
+    assert page.locator("h1", has_text=heading).count() == 1
+    assert page.get_by_text("Page not found").count() == 0
+    assert page.locator("[role='dialog']").count() == 0
+
+
 def test_deep_link_opens_district_and_language(page, app_url):
     """A copied link with district and lang opens that district's view in English."""
     open_view(page, f"{app_url}/deliberation?district=110105&lang=en")

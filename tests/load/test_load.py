@@ -91,12 +91,6 @@ def server(tmp_path_factory: pytest.TempPathFactory):
             process.kill()
 
 
-def path(view: str) -> str:
-    """The view's address. The overview is the default page, served at "/": a warm server
-    answers "/overview" with a "Page not found" dialog before running the main page."""
-    return "" if view == "overview" else view
-
-
 def rss_mib(process) -> float:
     return psutil.Process(process.pid).memory_info().rss / 2**20
 
@@ -178,7 +172,7 @@ def test_twenty_sessions_click_through_without_errors_or_leaks(server, browser, 
             context = browser.new_context(viewport=VIEWPORT)
             warm = context.new_page()
             for view in VIEWS:
-                warm.goto(f"{url}/{path(view)}", timeout=OPEN_TIMEOUT_MS)
+                warm.goto(f"{url}/{view}", timeout=OPEN_TIMEOUT_MS)
                 wait_idle(warm, OPEN_TIMEOUT_MS)
             context.close()
             time.sleep(SESSION_TTL_SECONDS + SETTLE_SECONDS)
@@ -187,7 +181,7 @@ def test_twenty_sessions_click_through_without_errors_or_leaks(server, browser, 
             pages = []
             for i in range(SESSIONS):  # all open at once, then each is waited for
                 page = browser.new_context(viewport=VIEWPORT).new_page()
-                page.goto(f"{url}/{path(list(VIEWS)[i % len(VIEWS)])}", wait_until="commit",
+                page.goto(f"{url}/{list(VIEWS)[i % len(VIEWS)]}", wait_until="commit",
                           timeout=OPEN_TIMEOUT_MS)  # fmt: skip
                 pages.append(page)
             for i, page in enumerate(pages):
