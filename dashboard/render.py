@@ -43,6 +43,28 @@ def chromium_path() -> str | None:
     return shutil.which("chromium")
 
 
+def _handing_back_early(kaleido_class: type) -> type:
+    """kaleido reloads a tab after every image, to start the next one clean, and makes the caller
+    wait for it: the reload parses plotly.js again, most of a warm render's time. This subclass
+    hands the image back first and reloads after; the tab rejoins the pool once it is fresh, so
+    isolation between renders is kept. (kaleido is pinned: this overrides one private method.)"""
+
+    reloading: set[asyncio.Task] = set()  # held here: the event loop keeps only weak references
+
+    class HandingBackEarly(kaleido_class):
+        async def _return_kaleido_tab(self, tab) -> None:
+            task = asyncio.get_running_loop().create_task(super()._return_kaleido_tab(tab))
+            reloading.add(task)
+            task.add_done_callback(reloaded)
+
+    def reloaded(task: asyncio.Task) -> None:
+        reloading.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("an image tab could not be reloaded: %s", task.exception())
+
+    return HandingBackEarly
+
+
 class Renderer:
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -60,7 +82,7 @@ class Renderer:
 
         loop = asyncio.new_event_loop()
         threading.Thread(target=loop.run_forever, name="kaleido-loop", daemon=True).start()
-        engine = kaleido.Kaleido(
+        engine = _handing_back_early(kaleido.Kaleido)(
             n=RENDER_TABS, timeout=RENDER_TIMEOUT_SECONDS, plotlyjs=str(PLOTLY_JS), mathjax=False
         )
         try:

@@ -160,3 +160,30 @@ def test_pptx_pack_holds_the_full_size_renders(snapshot):
     slide = list(Presentation(io.BytesIO(data)).slides)[1]
     picture = next(s for s in slide.shapes if s.shape_type == 13)
     assert Image.open(io.BytesIO(picture.image.blob)).size == (1920, 1080)
+
+
+# --- one warm browser, many callers -------------------------------------------------------------
+
+
+def _marked(n: int) -> go.Figure:
+    return go.Figure(go.Bar(x=["a", "b"], y=[n, n + 1]), layout={"title": {"text": f"chart-{n}"}})
+
+
+def test_images_rendered_back_to_back_each_show_their_own_figure():
+    """A tab is reloaded after the image is handed back; the next render on it must not see the
+    previous figure: every image carries its own title and no other."""
+    for n in range(6):
+        svg = render.render(_marked(n), "svg", 640, 360).decode()
+        titles = set(re.findall(r"chart-\d+", svg))
+        assert titles == {f"chart-{n}"}, (n, titles)
+
+
+def test_concurrent_callers_never_receive_each_others_image():
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        svgs = list(
+            pool.map(lambda n: render.render(_marked(n), "svg", 640, 360).decode(), range(12))
+        )
+    for n, svg in enumerate(svgs):
+        assert set(re.findall(r"chart-\d+", svg)) == {f"chart-{n}"}, n
