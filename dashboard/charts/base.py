@@ -86,13 +86,22 @@ NOMINAL_WIDTH = {"screen": None, "present": 1280, "export": 1920}
 AXIS_LABEL_SHARE = 0.25
 FOOTER_SHARE = 0.72
 LINE_HEIGHT = 1.3
+# A horizontal legend's row is about this many em of its font; each entry is its text plus the
+# symbol and gaps, about this many pixels.
+LEGEND_ROW_EM = 1.5
+LEGEND_ENTRY_PX = 48
+# The left and right margins around the plot when no category labels widen the left one.
+SIDE_MARGINS_PX = 90
 
 
-def top_margin(size: dict, title_lines: int = 1, subtitle_lines: int = 2) -> int:
-    """Room for a title, a subtitle of up to two lines and a one-row legend (more when wrapped)."""
+def top_margin(
+    size: dict, title_lines: int = 1, subtitle_lines: int = 2, legend_rows: int = 1
+) -> int:
+    """Room for a title, a subtitle of up to two lines and a legend of one row (more when any
+    of them wraps)."""
     extra = LINE_HEIGHT * (
         size["title"] * max(title_lines - 1, 0) + size["subtitle"] * max(subtitle_lines - 2, 0)
-    )
+    ) + LEGEND_ROW_EM * size["body"] * max(legend_rows - 1, 0)
     return int(2.2 * size["title"] + 2.6 * size["subtitle"] + 1.8 * size["body"] + 20 + extra)
 
 
@@ -190,8 +199,10 @@ def frame(
         subtitle_lines = wrap_text(subtitle, size["subtitle"], width - 40)
         footer_lines = wrap_text(footer, size["footer"], FOOTER_SHARE * width)
         wrap_category_labels(fig, size, AXIS_LABEL_SHARE * width)
+        plot_width = width - SIDE_MARGINS_PX - category_label_px(fig, size)
+        rows = legend_rows(fig, size, plot_width)
     else:
-        title_lines, subtitle_lines, footer_lines = [title], [subtitle], [footer]
+        title_lines, subtitle_lines, footer_lines, rows = [title], [subtitle], [footer], 1
     fig.update_layout(
         title={
             "text": "<br>".join(f"<b>{line}</b>" for line in title_lines),
@@ -215,7 +226,7 @@ def frame(
         margin={
             "l": 60,
             "r": 30,
-            "t": top_margin(size, len(title_lines), len(subtitle_lines)),
+            "t": top_margin(size, len(title_lines), len(subtitle_lines), rows),
             "b": footer_offset(size)
             + int(size["footer"] * (3 + LINE_HEIGHT * max(len(footer_lines) - 2, 0))),
         },
@@ -262,25 +273,62 @@ def frame(
     return fig
 
 
+def _category_labels(fig: go.Figure) -> list[str]:
+    """The y axis's category labels: horizontal bars and labelled rows of markers."""
+    labels: list[str] = []
+    for trace in fig.data:
+        if trace.type not in ("bar", "scatter"):
+            continue
+        # A numeric array holds no labels; looking at each value would be slow at scale.
+        if trace.y is None or getattr(getattr(trace.y, "dtype", None), "kind", "O") != "O":
+            continue
+        if (trace.type == "bar" and trace.orientation == "h") or trace.type == "scatter":
+            labels.extend(y for y in trace.y if isinstance(y, str))
+    return list(dict.fromkeys(labels))
+
+
+def _tick_px(fig: go.Figure, size: dict) -> float:
+    axis = fig.layout.yaxis
+    return (axis.tickfont.size if axis.tickfont and axis.tickfont.size else None) or size["tick"]
+
+
 def wrap_category_labels(fig: go.Figure, size: dict, width_px: float) -> None:
     """Wrap long category labels on the y axis (horizontal bars, labelled rows) so the plot keeps
     most of the width; the categories themselves, and so selections, are unchanged."""
-    axis = fig.layout.yaxis
-    font_px = (axis.tickfont.size if axis.tickfont and axis.tickfont.size else None) or size["tick"]
+    axis, font_px = fig.layout.yaxis, _tick_px(fig, size)
     if axis.ticktext is not None:
         texts = [str(x) for x in axis.ticktext]
         wrapped = ["<br>".join(wrap_text(x, font_px, width_px)) for x in texts]
         if wrapped != texts:
             fig.update_yaxes(ticktext=wrapped)
         return
-    labels: list[str] = []
-    for trace in fig.data:
-        if trace.type == "bar" and trace.orientation == "h" and trace.y is not None:
-            labels.extend(str(y) for y in trace.y if isinstance(y, str))
-    labels = list(dict.fromkeys(labels))
+    labels = _category_labels(fig)
     wrapped = ["<br>".join(wrap_text(x, font_px, width_px)) for x in labels]
     if labels and wrapped != labels:
         fig.update_yaxes(tickmode="array", tickvals=labels, ticktext=wrapped)
+
+
+def category_label_px(fig: go.Figure, size: dict) -> float:
+    """About how wide the y axis's category labels are drawn (their longest line)."""
+    texts = fig.layout.yaxis.ticktext
+    texts = [str(x) for x in texts] if texts is not None else _category_labels(fig)
+    lines = [line for text in texts for line in re.split(r"<br\s*/?>", text)]
+    return max((text_em(line) for line in lines), default=0.0) * _tick_px(fig, size)
+
+
+def legend_rows(fig: go.Figure, size: dict, width_px: float) -> int:
+    """Rows a horizontal legend takes across `width_px`; plotly gives each entry the width of
+    the widest once the legend wraps."""
+    names = [
+        str(trace.name)
+        for trace in fig.data
+        if trace.name and trace.showlegend is not False and trace.type in ("scatter", "bar")
+    ]
+    if fig.layout.showlegend is False or len(names) < 2:
+        return 1
+    entry = LEGEND_ENTRY_PX + max(text_em(name) for name in names) * size["body"]
+    per_row = max(1, int(width_px // entry))
+    return -(-len(names) // per_row)
 
 
 def add_watermark(fig: go.Figure, ctx: ChartContext) -> None:

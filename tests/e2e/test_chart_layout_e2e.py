@@ -1,0 +1,108 @@
+"""Every chart laid out by plotly.js in Chromium (the engine that draws the exported images) at the
+sizes whose width is known: exports at 1920 px (16:9 and 4:3) and the projector's 1280 px. Titles,
+subtitle, legend and the source line must stay inside the image and clear of each other, in both
+languages, on the sample snapshot (the longest source line: its mark comes first) drilled to a
+district and at city level."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from plotly.io.json import to_json_plotly
+
+from dashboard import catalog, export, presentation
+from dashboard.render import PLOTLY_JS
+from dashboard.snapshot import load_snapshot
+
+pytestmark = pytest.mark.e2e
+
+# Boxes of the parts that must not collide, in page pixels (the plot's div sits at 0,0).
+BOXES_JS = """async ([figure, width, height]) => {
+    const gd = document.getElementById('plot');
+    await Plotly.newPlot(gd, figure.data, {...figure.layout, width, height}, {staticPlot: true});
+    const box = el => {
+        if (!el) return null;
+        const r = el.getBoundingClientRect();
+        return r.width && r.height ? {l: r.left, r: r.right, t: r.top, b: r.bottom} : null;
+    };
+    const union = els => {
+        const boxes = [...els].map(box).filter(Boolean);
+        if (!boxes.length) return null;
+        return {l: Math.min(...boxes.map(b => b.l)), r: Math.max(...boxes.map(b => b.r)),
+                t: Math.min(...boxes.map(b => b.t)), b: Math.max(...boxes.map(b => b.b))};
+    };
+    const names = (figure.layout.annotations || []).map(a => a.name);
+    const footer = gd.querySelector(`.annotation[data-index="${names.indexOf('footer')}"] text`);
+    return {
+        title: box(gd.querySelector('.gtitle')),
+        subtitle: box(gd.querySelector('.gtitle-subtitle')),
+        legend: box(gd.querySelector('.legend .scrollbox')) ,
+        footer: box(footer),
+        xticks: union(gd.querySelectorAll('.xtick text')),
+    };
+}"""
+
+
+def _overlap(a: dict | None, b: dict | None) -> bool:
+    if not a or not b:
+        return False
+    return a["l"] < b["r"] and b["l"] < a["r"] and a["t"] < b["b"] and b["t"] < a["b"]
+
+
+def _inside(a: dict | None, width: int, height: int) -> bool:
+    return a is None or (
+        a["l"] >= -1 and a["t"] >= -1 and a["r"] <= width + 1 and a["b"] <= height + 1
+    )
+
+
+def _is_map(fig) -> bool:
+    # A map's frame is the same code as every other chart's, and it has no legend or ticks; it is
+    # left out because a software-rendered WebGL map takes seconds to draw.
+    return any(trace.type.endswith("map") for trace in fig.data)
+
+
+def _cases():
+    sample = load_snapshot("sample")
+    for lang in ("zh", "en"):
+        for district in ("110000", "110111"):
+            view = catalog.View(lang=lang, district=district)
+            for spec in catalog.CHARTS:
+                for aspect, (width, height) in export.ASPECTS.items():
+                    fig = export.export_figure(sample, view, spec.id, aspect)
+                    if not _is_map(fig):
+                        yield f"export {aspect} {lang} {district} {spec.id}", fig, width, height
+            present = catalog.View(lang=lang, district=district, medium="present", theme="dark")
+            for scene in presentation.scenes(sample):
+                if scene.kind == "chart":
+                    fig = scene.build(sample, present).figure
+                    if not _is_map(fig):
+                        yield (
+                            f"present {lang} {district} {scene.chart}",
+                            fig,
+                            1280,
+                            presentation.SCENE_HEIGHT,
+                        )
+
+
+def test_titles_legend_and_source_line_stay_inside_and_apart(browser):
+    page = browser.new_page()
+    page.set_content("<html><body style='margin:0'><div id='plot'></div></body></html>")
+    page.add_script_tag(path=str(PLOTLY_JS))
+    problems = []
+    checked = 0
+    for name, fig, width, height in _cases():
+        figure = json.loads(to_json_plotly(fig))
+        boxes = page.evaluate(BOXES_JS, [figure, width, height])
+        checked += 1
+        assert boxes["title"] and boxes["footer"], (name, boxes)
+        for part in ("title", "subtitle", "legend", "footer"):
+            if not _inside(boxes[part], width, height):
+                problems.append(f"{name}: {part} runs outside the image {boxes[part]}")
+        for a, b in (("legend", "subtitle"), ("legend", "title"), ("footer", "xticks"),
+                     ("footer", "legend")):  # fmt: skip
+            if _overlap(boxes[a], boxes[b]):
+                problems.append(f"{name}: {a} overlaps {b}")
+    page.close()
+    assert checked > 100
+    assert not problems, "\n".join(problems)
