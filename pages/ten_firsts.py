@@ -27,7 +27,7 @@ def _on_timeline_select() -> None:
 
 result = catalog.ten_firsts(session.snapshot, session.view, selected_rank=selected)
 st.plotly_chart(
-    result.figure.update_layout(height=520),
+    result.figure,  # its height follows its wrapped row labels
     key="chart_ten-firsts",
     theme=None,
     on_select=_on_timeline_select,

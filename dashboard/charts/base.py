@@ -166,6 +166,11 @@ def footer_offset(size: dict) -> int:
     return int(3.4 * size["tick"] + 16)
 
 
+def bottom_margin(size: dict, footer_lines: int) -> int:
+    """Room below the plot for tick labels and a source line of `footer_lines` lines."""
+    return footer_offset(size) + int(size["footer"] * (3 + LINE_HEIGHT * max(footer_lines - 2, 0)))
+
+
 def footer_text(ctx: ChartContext, sources: list[str]) -> str:
     unique = list(dict.fromkeys(s for s in sources if s))
     return t(
@@ -227,8 +232,7 @@ def frame(
             "l": 60,
             "r": 30,
             "t": top_margin(size, len(title_lines), len(subtitle_lines), rows),
-            "b": footer_offset(size)
-            + int(size["footer"] * (3 + LINE_HEIGHT * max(len(footer_lines) - 2, 0))),
+            "b": bottom_margin(size, len(footer_lines)),
         },
         colorway=list(OKABE_ITO),
         separators=".,",

@@ -9,10 +9,17 @@ import plotly.graph_objects as go
 from dashboard.charts.base import (
     MILESTONE_COLOURS,
     SELECTED_COLOUR,
+    SIDE_MARGINS_PX,
     SIZES,
     THEMES,
     ChartContext,
+    bottom_margin,
+    category_label_px,
     frame,
+    legend_rows,
+    top_margin,
+    wrap_category_labels,
+    wrap_text,
 )
 from dashboard.i18n import t
 
@@ -29,6 +36,13 @@ CATEGORY_NAMES = {
 }
 # Years to the right of the last dated milestone where the undated column stands.
 UNDATED_GAP = 4
+# On screen the chart is as wide as the page, which the figure cannot know. Its rows and legend are
+# laid out for the narrowest wide screen it is shown on, a projector's 1280 px less the sidebar, so
+# they fit wider ones too: labels wrap, and each label line gets its height.
+SCREEN_WIDTH_PX = 820
+SCREEN_LABEL_PX = 260
+SCREEN_LINE_PX = 19
+SCREEN_ROW_GAP_PX = 14
 
 
 def category_name(category: str, lang: str) -> str:
@@ -103,4 +117,25 @@ def milestone_timeline(
         autorange="reversed", showgrid=True, automargin=True, tickfont={"size": size["body"]}
     )
     fig.update_layout(clickmode="event+select")
-    return frame(fig, ctx, title=title, subtitle=subtitle, sources=sources)
+    frame(fig, ctx, title=title, subtitle=subtitle, sources=sources)
+    if ctx.medium == "screen":
+        fit_screen(fig, size)
+    return fig
+
+
+def fit_screen(fig: go.Figure, size: dict) -> None:
+    """Wrapped row labels and source line, room above the plot for every row the legend wraps
+    into, and a height that gives every label line its room."""
+    wrap_category_labels(fig, size, SCREEN_LABEL_PX)
+    plot_width = SCREEN_WIDTH_PX - SIDE_MARGINS_PX - category_label_px(fig, size)
+    top = top_margin(size, legend_rows=legend_rows(fig, size, plot_width))
+    footer = next(a for a in fig.layout.annotations if a.name == "footer")
+    footer_lines = wrap_text(footer.text, size["footer"], plot_width)
+    footer.text = "<br>".join(footer_lines)
+    bottom = bottom_margin(size, len(footer_lines))
+    labels = [str(text) for text in fig.layout.yaxis.ticktext or ()] or list(
+        dict.fromkeys(str(y) for trace in fig.data for y in trace.y)
+    )
+    lines = sum(label.count("<br>") + 1 for label in labels)
+    plot = lines * SCREEN_LINE_PX + len(labels) * SCREEN_ROW_GAP_PX
+    fig.update_layout(margin={"t": top, "b": bottom}, height=top + bottom + plot)

@@ -1,5 +1,6 @@
 """Every chart laid out by plotly.js in Chromium (the engine that draws the exported images) at the
-sizes whose width is known: exports at 1920 px (16:9 and 4:3) and the projector's 1280 px. Titles,
+sizes whose width is known: exports at 1920 px (16:9 and 4:3) and the projector's 1280 px; and
+the ten firsts on screen at three page widths. Titles,
 subtitle, legend and the source line must stay inside the image and clear of each other, in both
 languages, on the sample snapshot (the longest source line: its mark comes first) drilled to a
 district and at city level."""
@@ -72,6 +73,11 @@ def _cases():
                     fig = export.export_figure(sample, view, spec.id, aspect)
                     if not _is_map(fig):
                         yield f"export {aspect} {lang} {district} {spec.id}", fig, width, height
+            # On screen the width follows the page: the ten firsts, the one chart laid out for
+            # it, at a projector's, a laptop's and a desktop's main column.
+            fig = catalog.ten_firsts(sample, view).figure
+            for width in (820, 1150, 1500):
+                yield f"screen {width} {lang} {district} ten-firsts", fig, width, fig.layout.height
             present = catalog.View(lang=lang, district=district, medium="present", theme="dark")
             for scene in presentation.scenes(sample):
                 if scene.kind == "chart":
