@@ -281,13 +281,12 @@ def _category_labels(fig: go.Figure) -> list[str]:
     """The y axis's category labels: horizontal bars and labelled rows of markers."""
     labels: list[str] = []
     for trace in fig.data:
-        if trace.type not in ("bar", "scatter"):
+        if not (trace.type == "scatter" or (trace.type == "bar" and trace.orientation == "h")):
             continue
         # A numeric array holds no labels; looking at each value would be slow at scale.
         if trace.y is None or getattr(getattr(trace.y, "dtype", None), "kind", "O") != "O":
             continue
-        if (trace.type == "bar" and trace.orientation == "h") or trace.type == "scatter":
-            labels.extend(y for y in trace.y if isinstance(y, str))
+        labels.extend(y for y in trace.y if isinstance(y, str))
     return list(dict.fromkeys(labels))
 
 
@@ -312,11 +311,16 @@ def wrap_category_labels(fig: go.Figure, size: dict, width_px: float) -> None:
         fig.update_yaxes(tickmode="array", tickvals=labels, ticktext=wrapped)
 
 
+def category_texts(fig: go.Figure) -> list[str]:
+    """The y axis's category labels as drawn: their tick texts where set (wrapped lines joined
+    by <br>), else the categories themselves."""
+    texts = fig.layout.yaxis.ticktext
+    return [str(x) for x in texts] if texts is not None else _category_labels(fig)
+
+
 def category_label_px(fig: go.Figure, size: dict) -> float:
     """About how wide the y axis's category labels are drawn (their longest line)."""
-    texts = fig.layout.yaxis.ticktext
-    texts = [str(x) for x in texts] if texts is not None else _category_labels(fig)
-    lines = [line for text in texts for line in re.split(r"<br\s*/?>", text)]
+    lines = [line for text in category_texts(fig) for line in re.split(r"<br\s*/?>", text)]
     return max((text_em(line) for line in lines), default=0.0) * _tick_px(fig, size)
 
 

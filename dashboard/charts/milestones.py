@@ -15,6 +15,7 @@ from dashboard.charts.base import (
     ChartContext,
     bottom_margin,
     category_label_px,
+    category_texts,
     frame,
     legend_rows,
     top_margin,
@@ -133,9 +134,7 @@ def fit_screen(fig: go.Figure, size: dict) -> None:
     footer_lines = wrap_text(footer.text, size["footer"], plot_width)
     footer.text = "<br>".join(footer_lines)
     bottom = bottom_margin(size, len(footer_lines))
-    labels = [str(text) for text in fig.layout.yaxis.ticktext or ()] or list(
-        dict.fromkeys(str(y) for trace in fig.data for y in trace.y)
-    )
+    labels = category_texts(fig)
     lines = sum(label.count("<br>") + 1 for label in labels)
     plot = lines * SCREEN_LINE_PX + len(labels) * SCREEN_ROW_GAP_PX
     fig.update_layout(margin={"t": top, "b": bottom}, height=top + bottom + plot)

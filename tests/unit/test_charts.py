@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
@@ -479,3 +480,23 @@ def test_every_district_chart_builds_and_keeps_codes(snapshot_id: str) -> None:
 def test_unknown_chart_id_is_refused() -> None:
     with pytest.raises(KeyError, match="unknown chart 'nope'"):
         catalog.chart("nope")
+
+
+def test_legend_rows_and_label_width_follow_the_text():
+    """The estimates that size margins: more legend rows as the width shrinks, label width from
+    category labels only (a numeric series has none)."""
+    from dashboard.charts.base import SIZES, category_label_px, legend_rows
+
+    size = SIZES["export"]
+    names = ["Responsive government", "Legal status", "Standards", "Elections"]
+    fig = go.Figure([go.Scatter(x=[1], y=["a"], name=n) for n in names])
+    assert legend_rows(fig, size, 2000) == 1
+    assert legend_rows(fig, size, 700) == 2
+    assert legend_rows(fig, size, 200) == 4
+    assert legend_rows(go.Figure(go.Scatter(x=[1], y=[1], name="only")), size, 100) == 1
+    rows = go.Figure(go.Bar(x=[1, 2], y=["short", "a much longer label"], orientation="h"))
+    series = go.Figure(go.Scatter(x=np.arange(3), y=np.array([1.0, 2.0, 3.0])))
+    assert category_label_px(series, size) == 0
+    assert category_label_px(rows, size) > 2 * category_label_px(
+        go.Figure(go.Bar(x=[1], y=["short"], orientation="h")), size
+    )
