@@ -10,8 +10,8 @@ from dashboard.snapshot import DEFAULT_SNAPSHOT, SAMPLE_SNAPSHOT, list_snapshots
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from dashboard.build.snapshot_build import build_all
-    from dashboard.build.sources import SourceError
+    from dashboard.pipeline.snapshot_build import build_all
+    from dashboard.pipeline.sources import SourceError
 
     try:
         paths = build_all()
@@ -26,11 +26,11 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
-    from dashboard.build import sample
+    from dashboard.pipeline import sample
 
     seed = args.seed if args.seed is not None else sample.SEED
     if args.scale == "community":
-        from dashboard.build.scale import build_scale_sample
+        from dashboard.pipeline.scale import build_scale_sample
 
         path = build_scale_sample(seed=seed)
     else:
@@ -86,7 +86,7 @@ def add_export_command(sub) -> None:
 
 def add_import_command(sub) -> None:
     try:
-        from dashboard.build.importer_cli import register
+        from dashboard.pipeline.importer_cli import register
     except ImportError:
         return
     register(sub)

@@ -10,8 +10,8 @@ import datetime as dt
 import streamlit as st
 
 from dashboard import settings, ui
-from dashboard.build import importer
 from dashboard.i18n import t
+from dashboard.pipeline import importer
 from dashboard.snapshot import SnapshotError, list_snapshots, load_snapshot
 
 session = ui.current()

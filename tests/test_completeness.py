@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from dashboard import catalog, schema
-from dashboard.build.sources import read_sources
 from dashboard.i18n import LANGS, TEXTS
+from dashboard.pipeline.sources import read_sources
 from dashboard.snapshot import list_snapshots, load_snapshot, validate_snapshot
 
 REPO = Path(__file__).resolve().parent.parent

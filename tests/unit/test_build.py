@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from dashboard import schema
-from dashboard.build.snapshot_build import build_all
-from dashboard.build.sources import SourceError, published_date, read_sources
+from dashboard.pipeline.snapshot_build import build_all
+from dashboard.pipeline.sources import SourceError, published_date, read_sources
 from dashboard.snapshot import Snapshot, load_snapshot
 
 REPORTED = ("2019-01-09", "2026-11-27")

@@ -12,8 +12,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import compare, export, snapshot
-from dashboard.build.importer import import_file
 from dashboard.i18n import t
+from dashboard.pipeline.importer import import_file
 from dashboard.snapshot import load_snapshot
 
 REPO = Path(__file__).resolve().parents[2]

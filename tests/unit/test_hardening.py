@@ -22,9 +22,9 @@ from openpyxl import Workbook
 from streamlit.testing.v1 import AppTest
 
 from dashboard import export, schema, settings, snapshot
-from dashboard.build import importer
-from dashboard.build.importer import ImportFailed, import_file
 from dashboard.i18n import t
+from dashboard.pipeline import importer
+from dashboard.pipeline.importer import ImportFailed, import_file
 from dashboard.snapshot import load_snapshot, validate_snapshot
 
 REPO = Path(__file__).resolve().parents[2]

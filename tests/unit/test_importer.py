@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from dashboard import cli, schema, snapshot
-from dashboard.build import importer, writer
-from dashboard.build.importer import ImportFailed, import_file
+from dashboard.pipeline import importer, writer
+from dashboard.pipeline.importer import ImportFailed, import_file
 from dashboard.snapshot import load_snapshot, validate_snapshot
 
 REPO = Path(__file__).resolve().parents[2]

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from dashboard import schema
-from dashboard.build.sample import ADDITIVE_UNITS, build_sample
-from dashboard.build.sources import SourceError
+from dashboard.pipeline.sample import ADDITIVE_UNITS, build_sample
+from dashboard.pipeline.sources import SourceError
 from dashboard.snapshot import Snapshot, load_snapshot, validate_snapshot
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from dashboard.build.writer import _write_parquet
+from dashboard.pipeline.writer import _write_parquet
 from dashboard.snapshot import (
     SnapshotError,
     list_snapshots,

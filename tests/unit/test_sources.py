@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from dashboard import schema
-from dashboard.build.sources import Curated, read_sources
+from dashboard.pipeline.sources import Curated, read_sources
 
 PRESS = "bj-press-2019-01-09"
 

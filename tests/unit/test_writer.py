@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-import dashboard.build.writer as writer
+import dashboard.pipeline.writer as writer
 from dashboard import schema
-from dashboard.build.writer import SnapshotExistsError, write_snapshot
+from dashboard.pipeline.writer import SnapshotExistsError, write_snapshot
 from dashboard.snapshot import load_snapshot, validate_snapshot
 
 SID = "2019-01-09"

@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard import schema
-from dashboard.build.sources import Curated, SourceError, published_date, read_sources
-from dashboard.build.writer import write_snapshot
+from dashboard.pipeline.sources import Curated, SourceError, published_date, read_sources
+from dashboard.pipeline.writer import write_snapshot
 from dashboard.snapshot import snapshots_dir
 
 INDICATOR_COLUMNS = list(schema.INDICATORS.columns)

@@ -11,8 +11,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from dashboard.build import importer
 from dashboard.i18n import LANGS, t
+from dashboard.pipeline import importer
 from dashboard.snapshot import DEFAULT_SNAPSHOT, SnapshotError, load_snapshot
 
 

@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 
 from dashboard import schema
-from dashboard.build.snapshot_build import derive, finish_indicators, sources_root
-from dashboard.build.sources import read_sources
-from dashboard.build.writer import write_snapshot
+from dashboard.pipeline.snapshot_build import derive, finish_indicators, sources_root
+from dashboard.pipeline.sources import read_sources
+from dashboard.pipeline.writer import write_snapshot
 from dashboard.snapshot import load_snapshot, snapshots_dir
 
 SEED = 42

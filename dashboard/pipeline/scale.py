@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from dashboard import schema
-from dashboard.build.sample import (
+from dashboard.pipeline.sample import (
     ADDITIVE_UNITS,
     BOUNDED_UNITS,
     SAMPLE_NOTE,

@@ -39,9 +39,9 @@ import pandas as pd
 import pandera.errors
 
 from dashboard import schema
-from dashboard.build.snapshot_build import INDICATOR_COLUMNS, finish_indicators
-from dashboard.build.writer import SnapshotExistsError, write_snapshot
 from dashboard.i18n import LANGS, t
+from dashboard.pipeline.snapshot_build import INDICATOR_COLUMNS, finish_indicators
+from dashboard.pipeline.writer import SnapshotExistsError, write_snapshot
 
 try:
     import fcntl
