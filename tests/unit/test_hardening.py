@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import io
+import json
 import logging
 import shutil
 import struct
@@ -514,14 +515,13 @@ def _broken_copy(data_dir: Path, name: str, *, fix_checksum: bool) -> None:
     target = data_dir / "snapshots" / name
     shutil.copytree(data_dir / "snapshots" / BASE, target)
     parquet = target / "indicators.parquet"
+    manifest = (target / "manifest.json").read_text(encoding="utf-8")
+    old = json.loads(manifest)["tables"]["indicators"]["sha256"]
     parquet.write_bytes(parquet.read_bytes()[:200])  # truncated
+    manifest = manifest.replace(f'"id": "{BASE}"', f'"id": "{name}"')
     if fix_checksum:
-        manifest = (target / "manifest.json").read_text(encoding="utf-8")
-        old = snapshot.read_manifest(target)["tables"]["indicators"]["sha256"]
-        manifest = manifest.replace(old, snapshot.sha256_file(parquet)).replace(
-            f'"id": "{BASE}"', f'"id": "{name}"'
-        )
-        (target / "manifest.json").write_text(manifest, encoding="utf-8")
+        manifest = manifest.replace(old, snapshot.sha256_file(parquet))
+    (target / "manifest.json").write_text(manifest, encoding="utf-8")
 
 
 @pytest.mark.parametrize(

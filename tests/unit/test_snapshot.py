@@ -16,6 +16,7 @@ from dashboard.snapshot import (
     SnapshotError,
     list_snapshots,
     load_snapshot,
+    scan_snapshots,
     sha256_file,
     snapshot_path,
     validate_snapshot,
@@ -34,6 +35,15 @@ def _recompute_checksum(data_dir: Path, table: str, sid: str = SID) -> None:
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     manifest["tables"][table]["sha256"] = sha256_file(folder / f"{table}.parquet")
     (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def copy_as(root: Path, source: str, new_id: str) -> Path:
+    """A copy of a snapshot under another id, its manifest saying so."""
+    shutil.copytree(root / source, root / new_id)
+    manifest_file = root / new_id / "manifest.json"
+    manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+    manifest_file.write_text(json.dumps({**manifest, "id": new_id}), encoding="utf-8")
+    return root / new_id
 
 
 def _refusal(sid: str = SID) -> str:
@@ -192,9 +202,10 @@ def test_damage_after_caching_is_noticed(data_dir: Path) -> None:
 def test_list_snapshots_default_first_sample_last(data_dir: Path) -> None:
     root = data_dir / "snapshots"
     for extra in ("0000-early", "2020-05-01", "zz-late"):
-        shutil.copytree(root / "2026-11-27", root / extra)
+        copy_as(root, "2026-11-27", extra)
     (root / "no-manifest").mkdir()
     (root / ".tmp-2030-abc").mkdir()
+    assert scan_snapshots().problems == ["no-manifest/manifest.json is missing"]
     assert list_snapshots() == [
         "2019-01-09",
         "0000-early",
