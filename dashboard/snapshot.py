@@ -182,7 +182,7 @@ TABLE_FILE = re.compile(r"^[A-Za-z0-9_.-]{1,64}\.parquet$")
 def manifest_problems(manifest: object, folder: str) -> list[str]:
     """What is wrong with a manifest's fields, each as a short phrase; empty when it is sound."""
     if not isinstance(manifest, dict):
-        return [f"is a JSON {type(manifest).__name__}, not an object"]
+        return [f"is {_json_type(manifest)}, not a JSON object"]
     missing = [k for k in (*MANIFEST_TEXT_FIELDS, "schema_version", "tables") if k not in manifest]
     if missing:
         return [f"lacks {', '.join(missing)}"]
