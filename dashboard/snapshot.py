@@ -29,7 +29,8 @@ log = logging.getLogger(__name__)
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # Tests and imports point this elsewhere; the app never takes it from a user.
 DATA_DIR = Path(os.environ.get("DASHBOARD_DATA_DIR", REPO_ROOT / "data"))
-DEFAULT_SNAPSHOT = "2019-01-09"
+# The newest reported snapshot opens by default; the press-conference record is one click away.
+DEFAULT_SNAPSHOT = "2026-11-27"
 SAMPLE_SNAPSHOT = "sample"
 
 # Snapshot ids are dates or short slugs; anything else never reaches the file system.
