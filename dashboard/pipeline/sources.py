@@ -9,7 +9,7 @@ import yaml
 
 from dashboard import schema
 
-LIST_KEYS = ("sources", "indicators", "facts", "milestones", "geography", "snapshots")
+LIST_KEYS = ("sources", "indicators", "facts", "milestones", "geography", "snapshots", "story")
 
 
 class SourceError(Exception):
@@ -24,6 +24,7 @@ class Curated:
     milestones: list[dict] = field(default_factory=list)
     geography: list[dict] = field(default_factory=list)
     snapshots: list[dict] = field(default_factory=list)
+    story: list[dict] = field(default_factory=list)
 
 
 def read_sources(root: Path) -> Curated:
@@ -100,6 +101,17 @@ def check(c: Curated) -> list[str]:
             problems.append(f"{m['_file']}: milestone {m.get('rank')}: unknown category")
         if m.get("source") not in source_by_id:
             problems.append(f"{m['_file']}: milestone {m.get('rank')}: unknown source")
+    problems += _duplicates(c.story, "key")
+    for s in c.story:
+        where = f"{s['_file']}: story '{s.get('key')}'"
+        if s.get("kind") not in schema.STORY_KINDS:
+            problems.append(f"{where}: unknown kind '{s.get('kind')}'")
+        if s.get("year_basis") not in schema.YEAR_BASES:
+            problems.append(f"{where}: unknown year_basis '{s.get('year_basis')}'")
+        if s.get("source") not in source_by_id:
+            problems.append(f"{where}: unknown source")
+        if s.get("year_basis") == "event" and not s.get("year_note_en"):
+            problems.append(f"{where}: a year taken from a named event needs a year_note")
     return problems
 
 
