@@ -46,7 +46,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     # --- pages -----------------------------------------------------------------------------
     "page.overview": ("总览", "Overview"),
     "page.ten_firsts": ("十个一", "Ten firsts"),
-    "page.trends": ("四十年", "Forty-year trends"),
+    "page.forty_years": ("四十年的故事", "The forty-year story"),
+    "page.trends": ("数字走势", "Figures over time"),
     "page.workforce": ("社区工作者", "Community workforce"),
     "page.volunteers": ("志愿服务", "Volunteers"),
     "page.deliberation": ("议事协商", "Deliberation"),
@@ -116,6 +117,51 @@ TEXTS: dict[str, tuple[str, str]] = {
         "By year, coloured by category; years only where a source gives one, the rest on the right",
     ),
     "chart.forty_years.title": ("四十年之变", "Forty years in numbers"),
+    "chart.story.title": (
+        "四十年:从单位制到社区治理({start}—{end})",
+        "Forty years: from work units to community governance ({start}–{end})",
+    ),
+    "chart.story.title_short": ("四十年({start}—{end})", "Forty years ({start}–{end})"),
+    "story.no_yearly": (
+        "{start}—{end}年没有公布逐年数据:本快照{values}个有日期的全市数值分布在{years}个年份,"
+        "任何一项指标最多只有{most}个年份的数值",
+        "No yearly series for {start}–{end} was ever published: this snapshot's {values} dated "
+        "city figures fall in {years} years, and no indicator has values for more than {most}.",
+    ),
+    "story.sample_yearly": (
+        "示例快照中的逐年序列是合成的;真实来源没有公布{start}—{end}年的逐年数据。",
+        "The yearly series of this sample are synthetic; the real sources published no yearly "
+        "series for {start}–{end}.",
+    ),
+    "story.undated_firsts": (
+        "另有{n}项“十个一”来源未注明年份,不在时间轴上。",
+        "{n} of the ten firsts have no year in the source and are not on the axis.",
+    ),
+    "story.turning_points": ("转折点(发言人所述)", "Turning points, as the speaker put them"),
+    "story.firsts": ("十个一(有年份的)", "Ten firsts with a year"),
+    "story.figures_legend": ("有日期的公开数字(方块内为个数)", "Dated published figures (count)"),
+    "story.eras_row": ("发言人讲的时期", "Eras, as the speaker tells them"),
+    "story.figures_row": ("有日期的公开数字", "Dated published figures"),
+    "story.first_label": ("十个一 · {title}", "{title} (ten firsts)"),
+    "story.more_figures": ("……另有{n}个", "… and {n} more"),
+    "story.to_date": ("至今", "to date"),
+    "story.kind.era": ("时期", "Era"),
+    "story.kind.turning_point": ("转折点", "Turning point"),
+    "story.kind.first": ("十个一", "Ten firsts"),
+    "story.kind.figure": ("公开数字", "Published figure"),
+    "story.eras_heading": ("发言人讲的四个时期", "The four eras in the speaker's words"),
+    "story.points_heading": ("转折点与原话", "Turning points in the speaker's words"),
+    "story.figures_heading": ("时间轴上的数字", "The figures on the axis"),
+    "story.year_basis.stated": ("年份为发言人所说", "Year as the speaker gives it"),
+    "story.year_basis.event": (
+        "发言人提到事件,年份为该事件的年份",
+        "The speaker names the event; the year is the event's",
+    ),
+    "story.year_basis.span": (
+        "时期的起止取自发言人所说的转折年份",
+        "Bounds taken from the turning points the speaker dates",
+    ),
+    "story.source": ("来源:{source}《{title}》", "Source: {source}, “{title}”"),
     "chart.forty_years.subtitle": ("两端均有公开来源的变化", "Changes where both ends are sourced"),
     "chart.trend.subtitle": (
         "{unit};圆点为公开发布值,虚线只把两次发布连起来,中间年份没有数据",
