@@ -12,7 +12,14 @@ import plotly.graph_objects as go
 from dashboard import queries as q
 from dashboard import schema
 from dashboard.charts.base import ChartContext
-from dashboard.charts.comparisons import Bar, Change, labelled_bars, then_and_now
+from dashboard.charts.comparisons import (
+    Bar,
+    Change,
+    Panel,
+    labelled_bars,
+    separate_panels,
+    then_and_now,
+)
 from dashboard.charts.districts import district_bar, district_map, flag_map
 from dashboard.charts.headlines import Headline, headline_board
 from dashboard.charts.milestones import milestone_timeline
@@ -457,6 +464,41 @@ def bars_chart(ids: list[str], title_key: str, subtitle_key: str, max_value: flo
     return build
 
 
+def group_panels(
+    panels: tuple[tuple[str, str, tuple[str, ...], float | None], ...],
+    title_key: str,
+    subtitle_key: str,
+) -> Callable[[Snapshot, View], ChartResult]:
+    """Figures of different groups or bases, each group in its own panel with its own axis named
+    by its base: (panel title key, base key, indicator ids, axis maximum) per panel."""
+
+    def build(snapshot: Snapshot, view: View) -> ChartResult:
+        shown, drawn = [], []
+        for (panel_key, base_key, ids, top), colour in zip(
+            panels, (CITY_COLOUR_PANELS), strict=False
+        ):
+            bars, rows = _bars(snapshot, view, list(ids))
+            shown.append(
+                Panel(t(panel_key, view.lang), t(base_key, view.lang), tuple(bars), top, colour)
+            )
+            drawn.append(rows)
+        rows = pd.concat([r for r in drawn if len(r)]) if any(len(r) for r in drawn) else drawn[0]
+        fig = separate_panels(
+            shown,
+            context(snapshot, view, rows),
+            title=t(title_key, view.lang),
+            subtitle=t(subtitle_key, view.lang),
+            sources=_sources(snapshot, rows, view.lang),
+        )
+        return ChartResult(fig, rows.reset_index(drop=True))
+
+    return build
+
+
+# One colour per group, so a group keeps its colour wherever it is drawn.
+CITY_COLOUR_PANELS = ("#0072B2", "#CC79A7")
+
+
 def deliberation_coverage(snapshot: Snapshot, view: View) -> ChartResult:
     """Urban and rural coverage side by side; a rural 'over 70%' stays a hatched lower bound."""
     geo = view.district if view.drilled else schema.CITY_CODE
@@ -650,8 +692,21 @@ CHARTS: tuple[ChartSpec, ...] = (
     ChartSpec(
         "workforce-profile",
         "workforce",
-        bars_chart(
-            ["community_workers", "social_work_professionals", "certified_social_workers"],
+        group_panels(
+            (
+                (
+                    "panel.community_workers",
+                    "base.community_workers",
+                    ("community_workers",),
+                    None,
+                ),
+                (
+                    "panel.social_workers",
+                    "base.social_workers",
+                    ("social_work_professionals", "certified_social_workers"),
+                    None,
+                ),
+            ),
             "chart.workforce_profile.title",
             "chart.workforce_profile.subtitle",
         ),
@@ -660,11 +715,23 @@ CHARTS: tuple[ChartSpec, ...] = (
     ChartSpec(
         "workforce-shares",
         "workforce",
-        bars_chart(
-            ["community_workers_college_share", "certified_social_workers_national_share"],
+        group_panels(
+            (
+                (
+                    "panel.college",
+                    "base.college",
+                    ("community_workers_college_share",),
+                    125,
+                ),
+                (
+                    "panel.national_share",
+                    "base.national_share",
+                    ("certified_social_workers_national_share",),
+                    125,
+                ),
+            ),
             "chart.shares.title",
             "chart.shares.subtitle",
-            max_value=125,
         ),
     ),
     ChartSpec("workforce-pay", "workforce", trend("community_worker_pay_floor_ratio")),

@@ -168,11 +168,26 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{unit}; dots are published values; a dashed line only joins them (no data between)",
     ),
     "chart.district_map.subtitle": ("{name},各区最新值", "{name}, latest value per district"),
-    "chart.workforce_profile.title": ("社区工作者队伍", "The community workforce"),
-    "chart.workforce_profile.subtitle": (
-        "人数;斜线表示来源只给出“以上/近”",
-        "People; hatching marks figures given as 'over' or 'nearly'",
+    "chart.workforce_profile.title": (
+        "社区工作者与社会工作者:两个不同的群体",
+        "Community workers and social workers: two different groups",
     ),
+    "chart.workforce_profile.subtitle": (
+        "人数,各用各的刻度;发言人提醒:“社会工作者不一定是社区工作者”。斜线:来源只给出“以上/近”",
+        "People, each group on its own scale; the speaker warns that social workers are not "
+        "necessarily community workers. Hatching: given as 'over' or 'nearly'",
+    ),
+    "panel.community_workers": ("社区工作者", "Community workers"),
+    "base.community_workers": ("人数:全市社区工作者", "People: the city's community workers"),
+    "panel.social_workers": ("社会工作者", "Social workers"),
+    "base.social_workers": (
+        "人数:社会工作者(不一定在社区工作)",
+        "People: social workers (not necessarily in communities)",
+    ),
+    "panel.college": ("大专以上学历", "College education or above"),
+    "base.college": ("占全市社区工作者的百分比", "% of the city's community workers"),
+    "panel.national_share": ("北京持证社工占全国", "Beijing's share of certified social workers"),
+    "base.national_share": ("占全国持证社工的百分比", "% of all certified social workers in China"),
     "chart.workforce_age.title": ("社区工作者年轻化", "A younger community workforce"),
     "chart.workforce_age.subtitle": (
         "以往年龄段与现在平均年龄(岁)",
@@ -191,8 +206,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "截至{date},{total}个区中{done}个区已出台(绿色)",
         "By {date}, {done} of {total} districts had issued theirs (green)",
     ),
-    "chart.shares.title": ("学历与持证", "Education and certification"),
-    "chart.shares.subtitle": ("百分比", "Percent"),
+    "chart.shares.title": (
+        "学历与持证:两个不同的基数",
+        "Education and certification: two different bases",
+    ),
+    "chart.shares.subtitle": (
+        "两个百分比的分母不同,不能相互比较",
+        "The two percentages are shares of different wholes and cannot be compared",
+    ),
     "chart.volunteers.title": ("志愿服务规模", "Volunteering in Beijing"),
     "chart.volunteers.subtitle": (
         "实名注册志愿者、团体与服务时长",
