@@ -50,6 +50,7 @@ class Snapshot:
     milestones: pd.DataFrame
     geography: pd.DataFrame
     sources: pd.DataFrame
+    story: pd.DataFrame
     fingerprint: str = field(repr=False, default="")
     # Lookups derived from the tables on first use and kept with them (see `queries`): a page
     # asks the same questions on every rerun, and the tables never change once loaded.
@@ -371,7 +372,11 @@ def cross_table_problems(manifest: dict, tables: dict[str, pd.DataFrame]) -> lis
     unknown = sorted(set(ind["indicator_id"].unique()) - set(meta["indicator_id"]))
     if unknown:
         problems.append(f"indicators without metadata: {', '.join(unknown[:5])}")
-    cited = set(ind["source_id"].unique()) | set(tables["milestones"]["source_id"])
+    cited = (
+        set(ind["source_id"].unique())
+        | set(tables["milestones"]["source_id"])
+        | set(tables["story"]["source_id"])
+    )
     unregistered = sorted(cited - set(src["source_id"]))
     if unregistered:
         problems.append(f"sources not in the registry: {', '.join(unregistered[:5])}")
