@@ -1,6 +1,7 @@
 """Entrypoint: page config, session (link + sidebar), and the st.navigation router."""
 
 import streamlit as st
+from streamlit import config as streamlit_config
 
 from dashboard import ui
 from dashboard.i18n import t
@@ -38,7 +39,13 @@ def routes(entries: tuple[tuple[str, str, str], ...], title_of) -> list:
     ] + [st.Page(path, title=title_of(key), url_path=url) for path, key, url in rest]
 
 
-listed = PAGES + ((UPLOAD_PAGE,) if load_settings().allow_upload else ())
+settings = load_settings()
+# The server's upload route obeys this one process-wide limit: 0 (every file refused) unless uploads
+# are on. Streamlit reads it on every upload, so a changed setting holds from the next page run.
+streamlit_config.set_option(
+    "server.maxUploadSize", settings.max_upload_mb if settings.allow_upload else 0
+)
+listed = PAGES + ((UPLOAD_PAGE,) if settings.allow_upload else ())
 if session.present:
     # The show answers at every page's address, so /<page>?present=1 opens it too.
     show = tuple(("pages/present.py", "page.present", url) for _, _, url in listed)

@@ -5,6 +5,7 @@ while the app keeps serving, production settings, and the upload switch."""
 from __future__ import annotations
 
 import ast
+import asyncio
 import io
 import json
 import logging
@@ -20,6 +21,8 @@ import openpyxl
 import pandas as pd
 import pytest
 from openpyxl import Workbook
+from streamlit import config as streamlit_config
+from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
 from streamlit.testing.v1 import AppTest
 
 from dashboard import export, schema, settings, snapshot, ui
@@ -297,7 +300,7 @@ def test_cells_far_to_the_right_are_ignored_in_bounded_time(data):
     buffer = io.BytesIO()
     workbook.save(buffer)
     start = time.perf_counter()
-    outcome = import_file(buffer.getvalue(), "wide.xlsx", "new", data_dir=data)
+    outcome = import_file(buffer.getvalue(), "wide.xlsx", "new", data_dir=data, as_of="2100-12-31")
     assert outcome.rows == 2000 and time.perf_counter() - start < 20
 
 
@@ -615,9 +618,74 @@ def test_streamlit_production_config():
     assert config["server"]["fileWatcherType"] == "none"
     assert config["server"]["runOnSave"] is False
     assert config["server"]["headless"] is True
-    assert 1 <= config["server"]["maxUploadSize"] <= settings.MAX_UPLOAD_MB_CEILING
+    assert config["server"]["maxUploadSize"] == 0  # raised by the app only when uploads are on
+    assert config["client"]["showErrorLinks"] == "false"
     assert config["browser"]["gatherUsageStats"] is False
     assert config["client"]["toolbarMode"] == "viewer"
+
+
+def _put_upload(size: int, *, declared: bool) -> tuple[int, MemoryUploadedFileManager]:
+    """A PUT to the upload route as a viewer's browser (or a script with the viewer's own session)
+    sends it, through Streamlit's own route handler; returns the status and what was stored."""
+    from starlette.applications import Starlette
+    from streamlit.web.server.starlette.starlette_routes import create_upload_routes
+
+    class Runtime:
+        def is_active_session(self, session_id: str) -> bool:
+            return True
+
+    manager = MemoryUploadedFileManager("/_stcore/upload_file")
+    app = Starlette(routes=create_upload_routes(Runtime(), manager, None))
+    body = (
+        b'--X\r\nContent-Disposition: form-data; name="file"; filename="a.bin"\r\n'
+        b"Content-Type: application/octet-stream\r\n\r\n" + b"x" * size + b"\r\n--X--\r\n"
+    )
+    headers = [(b"content-type", b"multipart/form-data; boundary=X")]
+    if declared:
+        headers.append((b"content-length", str(len(body)).encode()))
+    chunks = [body[i : i + 65536] for i in range(0, len(body), 65536)]
+    scope = {"type": "http", "method": "PUT", "path": "/_stcore/upload_file/s/f", "headers": headers,
+             "query_string": b"", "http_version": "1.1", "scheme": "http", "server": ("t", 80),
+             "root_path": ""}  # fmt: skip
+    sent: list[dict] = []
+
+    async def receive() -> dict:
+        return {"type": "http.request", "body": chunks.pop(0) if chunks else b"",
+                "more_body": bool(chunks)}  # fmt: skip
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    asyncio.run(app(scope, receive, send))
+    status = next(m["status"] for m in sent if m["type"] == "http.response.start")
+    return status, manager
+
+
+@pytest.mark.parametrize("declared", [True, False])
+def test_with_uploads_off_the_upload_route_stores_nothing(data, monkeypatch, declared):
+    """Found: with uploads off, 30 PUTs of 9.5 MiB with the viewer's own session and XSRF cookie
+    all answered 204, and the server grew from 278 to 565 MiB and stayed there."""
+    monkeypatch.delenv("DASHBOARD_ALLOW_UPLOAD", raising=False)
+    monkeypatch.setattr(settings, "SETTINGS_FILE", data / "absent.toml")
+    xsrf = streamlit_config.get_option("server.enableXsrfProtection")
+    streamlit_config.set_option("server.enableXsrfProtection", False)  # as if the token were valid
+    try:
+        at = AppTest.from_file(str(REPO / "streamlit_app.py"), default_timeout=60).run()
+        assert not at.exception
+        assert streamlit_config.get_option("server.maxUploadSize") == 0
+        status, manager = _put_upload(int(9.5 * 1024 * 1024), declared=declared)
+        assert status == 413 and manager.get_files("s", ["f"]) == []
+        status, manager = _put_upload(1000, declared=declared)
+        assert status == 413 and manager.get_files("s", ["f"]) == []
+        # Turned on, the limit is the administrator's, and a file within it is stored.
+        monkeypatch.setenv("DASHBOARD_ALLOW_UPLOAD", "1")
+        AppTest.from_file(str(REPO / "streamlit_app.py"), default_timeout=60).run()
+        assert streamlit_config.get_option("server.maxUploadSize") == 5
+        status, manager = _put_upload(1000, declared=declared)
+        assert status == 204 and len(manager.get_files("s", ["f"])) == 1
+    finally:
+        streamlit_config.set_option("server.enableXsrfProtection", xsrf)
+        streamlit_config.set_option("server.maxUploadSize", 0)
 
 
 def test_upload_is_off_by_default(tmp_path):
