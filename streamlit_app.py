@@ -1,7 +1,6 @@
 """Entrypoint: page config, session (link + sidebar), and the st.navigation router."""
 
 import streamlit as st
-from streamlit import config as streamlit_config
 
 from dashboard import ui
 from dashboard.i18n import t
@@ -40,11 +39,7 @@ def routes(entries: tuple[tuple[str, str, str], ...], title_of) -> list:
 
 
 settings = load_settings()
-# The server's upload route obeys this one process-wide limit: 0 (every file refused) unless uploads
-# are on. Streamlit reads it on every upload, so a changed setting holds from the next page run.
-streamlit_config.set_option(
-    "server.maxUploadSize", settings.max_upload_mb if settings.allow_upload else 0
-)
+ui.apply_upload_limit(settings)
 listed = PAGES + ((UPLOAD_PAGE,) if settings.allow_upload else ())
 if session.present:
     # The show answers at every page's address, so /<page>?present=1 opens it too.

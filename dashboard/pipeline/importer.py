@@ -54,6 +54,8 @@ from dashboard.snapshot import (
     SnapshotError,
     cross_table_problems,
     is_valid_snapshot_id,
+    list_snapshots,
+    listed_manifest,
     load_snapshot,
     snapshots_dir,
 )
@@ -178,6 +180,18 @@ PERIOD_FORMS = (
     (re.compile(r"^(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*月?$"), 2),
     (re.compile(r"^(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?$"), 3),
 )
+
+
+# With uploads on, anyone who can open the dashboard can add snapshots: their number and the room
+# they take are capped (the command line, run by an operator, is not). A snapshot of the shipped
+# size is well under 1 MB, so the caps are far above a district's real use.
+@dataclass(frozen=True)
+class ImportLimits:
+    snapshots: int
+    total_mb: int
+
+
+UPLOAD_LIMITS = ImportLimits(snapshots=20, total_mb=100)
 
 
 # --- problems -----------------------------------------------------------------------------------
@@ -1250,6 +1264,7 @@ def import_file(
     max_bytes: int | None = None,
     data_dir: Path | None = None,
     today: dt.date | None = None,
+    limits: ImportLimits | None = None,
 ) -> ImportOutcome:
     """Read, check and write a district table as snapshot `snapshot_id`; ImportFailed otherwise.
 
@@ -1309,7 +1324,7 @@ def import_file(
         raise ImportFailed([Problem("write_failed", {"error": shown("; ".join(check), 200)})])
     path = None
     if not dry_run:
-        path = _write(tables, manifest, data_dir)
+        path = _write(tables, manifest, data_dir, limits)
     return ImportOutcome(
         snapshot_id, base.id, path, len(result.rows), skipped, len(result.bad_rows), replaced,
         warnings, sha256, manifest,
@@ -1338,13 +1353,43 @@ def _import_lock(root: Path) -> Iterator[None]:
             os.close(fd)
 
 
-def _write(tables: dict, manifest: dict, data_dir: Path | None) -> Path:
+def imported_usage(root: Path) -> tuple[int, int]:
+    """How many imported snapshots there are and the bytes they take (their manifests say they
+    were imported); unreadable folders are not counted."""
+    count = size = 0
+    for snapshot_id in list_snapshots(root.parent):
+        manifest = listed_manifest(snapshot_id, root.parent)
+        if manifest is None or "import" not in manifest:
+            continue
+        count += 1
+        with contextlib.suppress(OSError):
+            size += sum(p.stat().st_size for p in (root / snapshot_id).iterdir())
+    return count, size
+
+
+def _check_limits(root: Path, limits: ImportLimits) -> None:
+    count, size = imported_usage(root)
+    if count >= limits.snapshots:
+        raise ImportFailed(
+            [Problem("too_many_imports", {"count": count, "limit": limits.snapshots})]
+        )
+    if size >= limits.total_mb * 1024 * 1024:
+        raise ImportFailed(
+            [Problem("imports_too_large", {"size": _mb(size, up=True), "limit": limits.total_mb})]
+        )
+
+
+def _write(
+    tables: dict, manifest: dict, data_dir: Path | None, limits: ImportLimits | None = None
+) -> Path:
     snapshot_id = manifest["id"]
     root = snapshots_dir(data_dir)
     try:
         with _import_lock(root):
             if (root / snapshot_id).exists():
                 raise SnapshotExistsError(snapshot_id)
+            if limits is not None:
+                _check_limits(root, limits)
             return write_snapshot(tables, manifest, root, replace=False)
     except SnapshotExistsError as exc:
         raise ImportFailed([Problem("snapshot_exists", {"snapshot": snapshot_id})]) from exc
