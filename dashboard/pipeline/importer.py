@@ -497,7 +497,20 @@ def _read_xlsx(data: bytes) -> tuple[list[Sheet], list[Problem]]:
         workbook.close()
     if not sheets:
         raise ImportFailed([Problem("no_sheets")])
-    return sheets, warnings
+    return sheets, [*_workbook_warnings(data), *warnings]
+
+
+def _workbook_warnings(data: bytes) -> list[Problem]:
+    """What the workbook holds beyond cells that the reader leaves alone, said to the importer:
+    macros (a .xlsm renamed .xlsx) and links to other files, whose values may be stale."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = [n.lower() for n in archive.namelist()]
+    found = []
+    if any(n.endswith("vbaproject.bin") or n.startswith("xl/macrosheets/") for n in names):
+        found.append(Problem("macro_workbook"))
+    if any(n.startswith("xl/externallinks/") for n in names):
+        found.append(Problem("external_links"))
+    return found
 
 
 def _unreadable(exc: BaseException) -> ImportFailed:

@@ -843,3 +843,22 @@ def test_snapshots_are_loaded_when_chosen_not_all_at_the_first_view(data, monkey
     assert len(at.sidebar.selectbox(key="snapshot").options) == 11
     at.sidebar.selectbox(key="snapshot").select_index(3).run()
     assert not at.exception and loaded == [BASE, "up-2"]
+
+
+# --- what a workbook holds beyond its cells -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("member", "key", "words"),
+    [
+        ("xl/vbaProject.bin", "macro_workbook", "macros are never read or run"),
+        ("xl/externalLinks/externalLink1.xml", "external_links", "links are never updated"),
+    ],
+)
+def test_macros_and_external_links_are_named_in_a_warning(data, member, key, words):
+    """Found: a renamed .xlsm and a workbook with external links imported without a word."""
+    content = with_member(workbook_bytes(), member, b"<x/>")
+    outcome = import_file(content, "renamed.xlsx", "new", data_dir=data)
+    assert [w.key for w in outcome.warnings] == [key]
+    assert words in outcome.warnings[0].message("en")
+    assert outcome.rows == 1
