@@ -88,8 +88,24 @@ def plain(text: object) -> str:
     out = str(text).replace("\n", " ").replace("\r", " ")
     for ch in MARKDOWN_SPECIALS:
         out = out.replace(ch, "\\" + ch)
-    out = BARE_WWW.sub(lambda m: m.group(0)[:-1] + "\\.", out)
+    # Escapes do not stop GitHub-style autolinks (found in the text after parsing): a zero-width
+    # space inside "://", "www." and before "@" does, and shows nothing.
+    out = AUTOLINK.sub(_break_autolink, out)
     return LINE_START.sub(_escape_marker, out, count=1)
+
+
+# CommonMark lets any ASCII punctuation be escaped; these start links, images, emphasis, code,
+# HTML and entities, LaTeX, tables, headings, autolinks (: @) and Streamlit's directives
+# (:red[...], :material/icon:, :emoji:). A list marker is escaped only at the start, so dates and
+# decimals stay as they are written.
+MARKDOWN_SPECIALS = "\\`*_{}[]()#+!|<>~$:&@"
+AUTOLINK = re.compile(r"\\:/|www\.|\\@", re.IGNORECASE)
+LINE_START = re.compile(r"^(\s*)([-=])|^(\s*\d{1,9})([.])(?=\s|$)")
+
+
+def _break_autolink(match: re.Match) -> str:
+    found = match.group(0)
+    return "\u200b" + found if found.startswith("\\@") else found[:-1] + "\u200b" + found[-1]
 
 
 def _escape_marker(match: re.Match) -> str:

@@ -176,7 +176,14 @@ def _rendered_texts(at: AppTest) -> list[str]:
 
 
 def _is_plain(text: str) -> bool:
-    return not ("](" in text or "![" in text or re.search(r"(?<!\\)(<[A-Za-z/]|://)", text))
+    """No Markdown link or image, no unescaped tag, and nothing GitHub-style autolinking turns into
+    a link (it works on the text after escapes are read, so "http\\://" still links)."""
+    return not (
+        "](" in text
+        or "![" in text
+        or re.search(r"(?<!\\)<[A-Za-z/]", text)
+        or re.search(r"://|www\.|[\w.-]\\?@\w", text, re.IGNORECASE)
+    )
 
 
 @pytest.mark.parametrize("page", PAGES)
