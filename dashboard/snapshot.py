@@ -30,7 +30,8 @@ log = logging.getLogger(__name__)
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # Tests and imports point this elsewhere; the app never takes it from a user.
 DATA_DIR = Path(os.environ.get("DASHBOARD_DATA_DIR", REPO_ROOT / "data"))
-DEFAULT_SNAPSHOT = "2019-01-09"
+# The newest reported snapshot opens by default; the press-conference record is one click away.
+DEFAULT_SNAPSHOT = "2026-11-27"
 SAMPLE_SNAPSHOT = "sample"
 
 # Snapshot ids are dates or short slugs; anything else never reaches the file system.
@@ -50,6 +51,7 @@ class Snapshot:
     milestones: pd.DataFrame
     geography: pd.DataFrame
     sources: pd.DataFrame
+    story: pd.DataFrame
     fingerprint: str = field(repr=False, default="")
     # Lookups derived from the tables on first use and kept with them (see `queries`): a page
     # asks the same questions on every rerun, and the tables never change once loaded.
@@ -377,7 +379,11 @@ def cross_table_problems(manifest: dict, tables: dict[str, pd.DataFrame]) -> lis
     unknown = sorted(set(ind["indicator_id"].unique()) - set(meta["indicator_id"]))
     if unknown:
         problems.append(f"indicators without metadata: {', '.join(unknown[:5])}")
-    cited = set(ind["source_id"].unique()) | set(tables["milestones"]["source_id"])
+    cited = (
+        set(ind["source_id"].unique())
+        | set(tables["milestones"]["source_id"])
+        | set(tables["story"]["source_id"])
+    )
     unregistered = sorted(cited - set(src["source_id"]))
     if unregistered:
         problems.append(f"sources not in the registry: {', '.join(unregistered[:5])}")

@@ -269,8 +269,21 @@ def current() -> Session:
     else:
         sidebar(session, scan_snapshots().ids)
     sync_link(session)
+    rerun_after_reconnect()
     st.session_state["_session_run"] = run_marker
     return session
+
+
+# Streamlit's browser side asks for a new run after its websocket reconnects only when the page
+# holds a fragment that reruns on a timer. Behind nginx with several workers, a viewer whose
+# worker died is reconnected to another one, which knows nothing of the page until it runs it;
+# this (hourly, empty) fragment makes the page run there at once, rebuilt from its link.
+RECONNECT_RERUN_EVERY_S = 3600
+
+
+@st.fragment(run_every=RECONNECT_RERUN_EVERY_S)
+def rerun_after_reconnect() -> None:
+    pass
 
 
 # --- on every page --------------------------------------------------------------------------------

@@ -1228,6 +1228,7 @@ def build_tables(
         "indicators": indicators,
         "indicator_meta": base.indicator_meta.copy(),
         "milestones": base.milestones.copy(),
+        "story": base.story.copy(),
         "geography": base.geography.copy(),
         "sources": sources.sort_values("source_id").reset_index(drop=True),
     }
