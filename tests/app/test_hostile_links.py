@@ -13,9 +13,10 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import schema, snapshot
 from dashboard.i18n import t
+from dashboard.snapshot import DEFAULT_SNAPSHOT
 
 REPO = Path(__file__).resolve().parents[2]
-BASE = "2019-01-09"
+BASE = DEFAULT_SNAPSHOT
 DEFAULTS = {
     "lang": "zh",
     "district": schema.CITY_CODE,
@@ -139,7 +140,7 @@ def _hostile_import(data_dir: Path) -> None:
     from dashboard.pipeline.importer import ImportFailed, import_file
 
     header = "区 district,指标 indicator,时间 period,数值 value,单位 unit,限定 qualifier,说明 note"
-    row = f'朝阳区,resident_population,2018,3600000,人,,"{LINK} {IMAGE} {TAG}"'
+    row = f'朝阳区,resident_population,2025,3600000,人,,"{LINK} {IMAGE} {TAG}"'
     content = f"{header}\r\n{row}\r\n".encode()
     name = f"{LINK} {IMAGE} {TAG}.csv"
     with pytest.raises(ImportFailed, match="without control characters or < >"):
