@@ -470,6 +470,57 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "import.err.file_missing": ("找不到文件 {file}", "no such file: {file}"),
     "import.err.file_unreadable": ("无法读取文件 {file}:{error}", "cannot read {file}: {error}"),
+    "import.err.value_scaled_twice": (
+        "数值'{value}'带万/亿,而表头或单位已写万/亿:单位被放大了两次。请只在一处写万",
+        "'{value}' carries 万/亿 while the header or unit already says 万/亿: the unit would be "
+        "scaled twice. Write 万 in one place only",
+    ),
+    "import.err.value_percent_range": (
+        "百分比'{value}'不在 0–100 之间",
+        "the percentage '{value}' is not between 0 and 100",
+    ),
+    "import.err.value_percent_fraction": (
+        "百分比'{value}'含义不明(是 {value}% 还是 {value}×100%?):请写成带 % 的数,如 92%",
+        "the percentage '{value}' is ambiguous ({value}% or {value} × 100%?): write it with a % "
+        "sign, e.g. 92%",
+    ),
+    "import.err.period_after_as_of": (
+        "时间 {period} 晚于快照的截至日期 {as_of}",
+        "the period {period} is after the snapshot's as-of date {as_of}",
+    ),
+    "import.err.district_above_city": (
+        "区的数值 {value} 大于全市合计 {city}({period}):请检查单位和行",
+        "the district's value {value} is above the city total {city} ({period}): check the unit "
+        "and the row",
+    ),
+    "import.err.invisible_removed": (
+        "已删除不可见字符或改变文字方向的字符",
+        "invisible or text-direction characters were removed",
+    ),
+    "import.err.invisible_removed_source": (
+        "来源名称中的不可见字符或改变文字方向的字符已删除",
+        "invisible or text-direction characters were removed from the source name",
+    ),
+    "import.err.too_many_imports": (
+        "已有 {count} 个导入的快照,达到上限 {limit}:请管理员先删除不再需要的快照",
+        "there are already {count} imported snapshots, the limit is {limit}: ask an administrator "
+        "to remove those no longer needed",
+    ),
+    "import.err.imports_too_large": (
+        "导入的快照共占 {size} MB,达到上限 {limit} MB:请管理员先删除不再需要的快照",
+        "imported snapshots take {size} MB, the limit is {limit} MB: ask an administrator to "
+        "remove those no longer needed",
+    ),
+    "import.err.macro_workbook": (
+        "文件内含宏(可能是改名的 .xlsm):宏不会被读取或运行,只导入单元格中的值",
+        "the file holds macros (perhaps a renamed .xlsm): macros are never read or run; only the "
+        "cells' values are imported",
+    ),
+    "import.err.external_links": (
+        "工作簿引用了其他文件(外部链接):只导入保存的值,不会更新链接",
+        "the workbook links to other files (external links): only the saved values are imported; "
+        "links are never updated",
+    ),
     "import.title": ("{base} + 导入:{source}", "{base} + imported: {source}"),
     "import.template_title": (
         "北京社区治理分区数据报送表",
