@@ -341,9 +341,7 @@ def workforce_age(snapshot: Snapshot, view: View) -> ChartResult:
         # The earlier figure is a range, so its bar shows the span rather than a single age.
         # A band of decades as the speaker said it (五六十岁: in their 50s and 60s), not ages.
         high = values["community_worker_age_earlier_high"]
-        band = (
-            f"{label_low:g}–{high:g}多岁" if view.lang == "zh" else f"{label_low:g}s–{high:g}s"
-        )
+        band = f"{label_low:g}–{high:g}多岁" if view.lang == "zh" else f"{label_low:g}s–{high:g}s"
         fig.data[0].text = (band, *fig.data[0].text[1:])
     return ChartResult(fig, rows)
 

@@ -59,6 +59,8 @@ def sample_source_row() -> dict:
         "accessed": "",
         "terms": "Synthetic; for demonstration only, never to be quoted",
         "note": "Generated with a fixed seed from the reported snapshot's city values.",
+        "note_zh": "本看板生成的合成示例数据,仅供演示,不得引用。",
+        "note_en": "Synthetic data made by this dashboard for demonstration; never to be quoted.",
     }
 
 
