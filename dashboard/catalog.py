@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 
 from dashboard import queries as q
 from dashboard import schema
+from dashboard.charts import divisions
 from dashboard.charts.base import ChartContext
 from dashboard.charts.comparisons import Bar, Change, labelled_bars, then_and_now
 from dashboard.charts.districts import district_bar, district_map, flag_map
@@ -528,6 +529,82 @@ CHARTS: tuple[ChartSpec, ...] = (
         ),
     ),
     ChartSpec("office-space", "grid_services", trend("office_space_compliance")),
+)
+
+
+# --- committees and townships in the statistical division codes -------------------------------
+
+DIVISION_SHIFT = (
+    "division_residents_committees",
+    "division_villagers_committees",
+    "division_other_village_units",
+)
+DIVISION_MEASURES = (
+    "division_residents_committees",
+    "division_villagers_committees",
+    "division_subdistricts",
+    "division_towns",
+    "division_townships",
+    "division_area_offices",
+    "division_other_village_units",
+    "division_other_township_units",
+)
+
+
+def division_lines(indicator_id: str) -> Callable[[Snapshot, View], ChartResult]:
+    """Every district's count of one kind of unit by edition, the selected district named."""
+
+    def build(snapshot: Snapshot, view: View) -> ChartResult:
+        rows = q.series(snapshot, indicator_id, list(schema.DISTRICT_CODES))
+        names = {c: q.geo_name(snapshot, c, view.lang) for c in schema.DISTRICT_CODES}
+        title = q.indicator_name(snapshot, indicator_id, view.lang)
+        fig = divisions.district_lines(
+            rows,
+            names,
+            context(snapshot, view),
+            title=title,
+            subtitle=t("chart.division_lines.subtitle", view.lang),
+            sources=_sources(snapshot, rows, view.lang),
+            selected=view.district if view.drilled else None,
+        )
+        return ChartResult(fig, rows)
+
+    return build
+
+
+def division_shift(snapshot: Snapshot, view: View) -> ChartResult:
+    """The place's residents' against villagers' committees by edition (the district's when
+    drilled, which every district has)."""
+    geo = view.district if view.drilled else schema.CITY_CODE
+    rows = pd.concat([q.series(snapshot, i, [geo]) for i in DIVISION_SHIFT], ignore_index=True)
+    labels = {i: q.indicator_name(snapshot, i, view.lang) for i in DIVISION_SHIFT}
+    fig = divisions.villages_to_communities(
+        rows,
+        labels,
+        context(snapshot, view, rows),
+        title=t(
+            "chart.division_shift.title", view.lang, place=q.geo_name(snapshot, geo, view.lang)
+        ),
+        subtitle=t("chart.division_shift.subtitle", view.lang),
+        sources=_sources(snapshot, rows, view.lang),
+    )
+    return ChartResult(fig, rows)
+
+
+CHARTS += (
+    ChartSpec("communities-shift", "communities", division_shift),
+    ChartSpec(
+        "communities-lines-residents",
+        "communities",
+        division_lines("division_residents_committees"),
+        selectable=True,
+    ),
+    ChartSpec(
+        "communities-lines-villagers",
+        "communities",
+        division_lines("division_villagers_committees"),
+        selectable=True,
+    ),
 )
 
 

@@ -210,8 +210,10 @@ def source_entry(
 ) -> dict:
     return {
         "id": f"nbs-division-codes-{edition}",
-        "publisher_zh": "国家统计局",
-        "publisher_en": "National Bureau of Statistics of China",
+        # The edition and the package it came in are part of the name every chart's source
+        # line prints, so an exported image says where its counts come from.
+        "publisher_zh": f"国家统计局 统计用区划代码{edition}年版(npm {PACKAGE}@{version})",
+        "publisher_en": f"NBS division codes, {edition} ed. (npm {PACKAGE}@{version})",
         "title": f"{edition}年统计用区划代码和城乡划分代码(截止时间:{cutoff})",
         "published": published,
         "url": f"http://www.stats.gov.cn/tjsj/tjbz/tjyqhdmhcxhfdm/{edition}/index.html",

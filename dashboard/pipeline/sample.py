@@ -42,6 +42,9 @@ CITY_ONLY = (
     "community_worker_age_now_high",
 )
 SAMPLE_NOTE = "synthetic sample value, not a published figure"
+# Counts in the statistical division codes: one edition a year at its cut-off date, not a
+# yearly path from 1978.
+DIVISION_PREFIX = "division_"
 # Units whose values are named points, not quantities that grow or split over districts.
 POINT_ONLY_UNITS = ("age_decade",)
 
@@ -193,7 +196,28 @@ def sample_rows(
                 rows.append((ind.indicator_id, code, period, v, ind.unit))
     frame = pd.DataFrame(rows, columns=["indicator_id", "geo_code", "period", "value", "unit"])
     flags = sample_flags(reported, meta, rng, frame, rules or [])
-    return pd.concat([frame, flags], ignore_index=True)
+    return pd.concat([frame, flags, sample_divisions(reported, rng)], ignore_index=True)
+
+
+def sample_divisions(reported: pd.DataFrame, rng: random.Random) -> pd.DataFrame:
+    """Division-code counts for the editions the base holds, at their cut-off dates: each city
+    count kept, its districts' shares shuffled a little and adding up to it exactly."""
+    counts = reported[reported["indicator_id"].str.startswith(DIVISION_PREFIX)]
+    rows = []
+    for (indicator_id, period), group in counts.groupby(["indicator_id", "period"]):
+        city = group.loc[group["geo_code"] == schema.CITY_CODE, "value"]
+        by_code = group.set_index("geo_code")["value"]
+        if city.empty:
+            continue
+        base = np.array([by_code.get(c, 0.0) for c in schema.DISTRICT_CODES], dtype=float)
+        weights = base * np.array([rng.uniform(0.85, 1.15) for _ in schema.DISTRICT_CODES])
+        shares = split_total(city.iloc[0], weights) if weights.sum() else base
+        rows.append((indicator_id, schema.CITY_CODE, period, float(city.iloc[0]), "count"))
+        rows += [
+            (indicator_id, code, period, float(v), "count")
+            for code, v in zip(schema.DISTRICT_CODES, shares, strict=True)
+        ]
+    return pd.DataFrame(rows, columns=["indicator_id", "geo_code", "period", "value", "unit"])
 
 
 def districts(value: float, unit: str, weights: np.ndarray, rng: random.Random) -> list[float]:
