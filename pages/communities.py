@@ -4,6 +4,7 @@ of the statistics bureau's division codes, 2016-2023."""
 import streamlit as st
 
 from dashboard import catalog, queries, ui
+from dashboard.formatting import format_value
 from dashboard.i18n import t
 
 session = ui.current()
@@ -27,8 +28,12 @@ if in_2018 in set(villagers["period"]) and in_2018 in set(residents["period"]):
         t(
             "divisions.check_2018",
             lang,
-            villagers=int(villagers.loc[villagers["period"] == in_2018, "value"].iloc[0]),
-            residents=int(residents.loc[residents["period"] == in_2018, "value"].iloc[0]),
+            villagers=format_value(
+                villagers.loc[villagers["period"] == in_2018, "value"].iloc[0], "count", lang
+            ),
+            residents=format_value(
+                residents.loc[residents["period"] == in_2018, "value"].iloc[0], "count", lang
+            ),
         )
     )
 

@@ -131,12 +131,19 @@ def villages_to_communities(
                 line={"color": OKABE_ITO[i % len(OKABE_ITO)], "width": 3},
                 marker={"size": 8},
                 text=[format_value(v, "count", ctx.lang) for v in rows["value"]],
-                textposition="top center",
+                # The first kind's labels below its line, the others' above, so two lines
+                # that meet (as in 2023) do not print their numbers over each other.
+                textposition="bottom center" if i == 0 else "top center",
                 textfont={"size": size["tick"]},
                 hovertext=_hover(label, rows, ctx.lang),
                 hoverinfo="text",
             )
         )
     fig.update_xaxes(type="category", title=None, tickfont={"size": size["tick"]})
-    fig.update_yaxes(rangemode="tozero", title=None, tickfont={"size": size["tick"]})
+    # Headroom above the highest label, so it stays clear of the legend.
+    fig.update_yaxes(
+        range=[0, float(values["value"].max()) * 1.18],
+        title=None,
+        tickfont={"size": size["tick"]},
+    )
     return frame(fig, ctx, title=title, subtitle=subtitle, sources=sources)
