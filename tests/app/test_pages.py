@@ -28,6 +28,7 @@ PAGES = {
     "volunteers": 2,
     "deliberation": 1,
     "grid_services": 2,
+    "communities": 5,
     "data_sources": 0,
 }
 
