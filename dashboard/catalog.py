@@ -32,21 +32,16 @@ from dashboard.snapshot import Snapshot, load_geojson
 # Rows standing for a chart that only ever shows the city (no district breakdown exists).
 CITY_LEVEL = pd.DataFrame({"geo_code": [schema.CITY_CODE]})
 
-# Key events drawn on every trend chart besides the dated ten firsts (year, translation key).
-EVENTS = ((2008, "event.olympics"), (2018, "event.pay_2018"))
 
-
-def key_events(snapshot: Snapshot, lang: str) -> list[tuple[int, str]]:
-    """The Olympics, the 2018 pay reform, and each year in which one of the ten firsts happened."""
-    events = [(year, t(key, lang)) for year, key in EVENTS]
-    dated = snapshot.milestones[snapshot.milestones["year"].notna()]
-    for year, rows in dated.groupby("year"):
-        ranks = ("、" if lang == "zh" else ", ").join(str(int(r)) for r in rows["rank"])
-        events.append((int(year), t("event.ten_firsts", lang, year=int(year), ranks=ranks)))
-    merged: dict[int, list[str]] = {}
-    for year, label in sorted(events):
-        merged.setdefault(year, []).append(label.removeprefix(f"{year} "))
-    return [(year, f"{year} " + " · ".join(labels)) for year, labels in merged.items()]
+def key_events(snapshot: Snapshot, lang: str, indicator_id: str) -> list[tuple[int, str]]:
+    """The turning points of the forty-year story that concern this indicator, each named in
+    words (volunteers are marked with the 2008 Olympics; committees with none)."""
+    story = snapshot.story
+    related = story["indicators"].str.split().map(lambda ids: indicator_id in ids)
+    rows = story[(story["kind"] == "turning_point") & related]
+    return [
+        (int(r.year), f"{int(r.year)} {getattr(r, f'title_{lang}')}") for r in rows.itertuples()
+    ]
 
 
 @dataclass(frozen=True)
@@ -167,56 +162,91 @@ def ten_firsts(snapshot: Snapshot, view: View, selected_rank: int | None = None)
     return ChartResult(fig, data)
 
 
-# Then-and-now pairs shown in "forty years in numbers": (label indicator, before, after).
-FORTY_YEAR_PAIRS = (
-    ("office_space_compliance", "office_space_compliance", "office_space_compliance"),
-    (
-        "community_worker_pay_floor_ratio",
-        "community_worker_pay_floor_ratio",
-        "community_worker_pay_floor_ratio",
-    ),
-    ("fifteen_minute_circles", "fifteen_minute_circles", "fifteen_minute_circles"),
-    ("residents_committees", "residents_committees", "residents_committees"),
-    ("volunteers_registered", "volunteers_registered", "volunteers_registered"),
+# Then-and-now pairs shown in "forty years in numbers". Where the later source gives words, not a
+# number ("全面实现"), the pair names the indicator that carries those words: the chart writes them
+# and never turns them into a number the source does not give.
+FORTY_YEAR_PAIRS: tuple[tuple[str, str | None], ...] = (
+    ("office_space_compliance", "urban_communities_office_standard"),
+    ("community_worker_pay_floor_ratio", None),
+    ("fifteen_minute_circles", None),
+    ("residents_committees", None),
+    ("volunteers_registered", None),
 )
+# Words the sources use for an end reached, by the indicator that carries them.
+STATED_ENDS = {"urban_communities_office_standard": "label.fully_met"}
+
+
+def _shown_series(snapshot: Snapshot, indicator_id: str) -> pd.DataFrame:
+    rows = q.series(snapshot, indicator_id)
+    return rows[
+        rows["status"].isin(["reported", "sample"])
+        if snapshot.is_sample
+        else rows["status"] == "reported"
+    ]
+
+
+def stated_end(
+    snapshot: Snapshot, indicator_id: str, lang: str
+) -> tuple[pd.Series, str, str] | None:
+    """The later row that states an end in words: the row, the words, and the figure it gives."""
+    rows = _shown_series(snapshot, indicator_id)
+    if rows.empty or indicator_id not in STATED_ENDS:
+        return None
+    row = rows.iloc[-1]
+    figure = format_value(row.value, row.unit, lang, row.qualifier)
+    name = q.indicator_name(snapshot, indicator_id, lang)
+    return (
+        row,
+        t(STATED_ENDS[indicator_id], lang),
+        t("label.stated_figure", lang, figure=figure, name=name),
+    )
 
 
 def forty_years(snapshot: Snapshot, view: View) -> ChartResult:
-    """Changes where the snapshot holds two dated, sourced values of the same indicator."""
+    """Changes where the snapshot holds two dated, sourced ends of the same measure; the title
+    gives the years the changes really span."""
     ctx = context(snapshot, view, CITY_LEVEL)
     changes, used = [], []
-    for indicator, _, _ in FORTY_YEAR_PAIRS:
-        rows = q.series(snapshot, indicator)
-        rows = rows[
-            rows["status"].isin(["reported", "sample"])
-            if snapshot.is_sample
-            else rows["status"] == "reported"
-        ]
-        if len(rows) < 2:
+    for indicator, words_from in FORTY_YEAR_PAIRS:
+        rows = _shown_series(snapshot, indicator)
+        words = stated_end(snapshot, words_from, view.lang) if words_from else None
+        if len(rows) >= 2:
+            first, last = rows.iloc[0], rows.iloc[-1]
+            after_text, after_row = "", last
+        elif len(rows) == 1 and words and words[0].period > rows.iloc[0].period:
+            first, (after_row, after_text, _) = rows.iloc[0], words
+            last = first
+        else:
             continue
-        first, last = rows.iloc[0], rows.iloc[-1]
         changes.append(
             Change(
                 q.indicator_name(snapshot, indicator, view.lang),
                 first.value,
                 last.value,
                 first.period,
-                last.period,
+                after_row.period,
                 first.unit,
                 first.qualifier,
                 last.qualifier,
+                after_text=after_text,
             )
         )
-        used.append(rows.iloc[[0, -1]])
+        used.append(pd.DataFrame([first, after_row]))
     data = pd.concat(used) if used else pd.DataFrame(columns=snapshot.indicators.columns)
+    years = [int(p[:4]) for c in changes for p in (c.before_period, c.after_period) if p]
+    title = (
+        t("chart.forty_years.title_span", view.lang, start=min(years), end=max(years))
+        if years
+        else t("chart.forty_years.title", view.lang)
+    )
     fig = then_and_now(
         changes,
         ctx,
-        title=t("chart.forty_years.title", view.lang),
+        title=title,
         subtitle=t("chart.forty_years.subtitle", view.lang),
         sources=_sources(snapshot, data, view.lang),
     )
-    return ChartResult(fig, data)
+    return ChartResult(fig, data.reset_index(drop=True))
 
 
 # The story starts with reform and opening; the press conference marks its fortieth anniversary.
@@ -410,13 +440,22 @@ def forty_year_story(snapshot: Snapshot, view: View) -> ChartResult:
     return ChartResult(fig, rows)
 
 
-def trend(indicator_id: str) -> Callable[[Snapshot, View], ChartResult]:
+def trend(
+    indicator_id: str, stated_by: str | None = None
+) -> Callable[[Snapshot, View], ChartResult]:
+    """One indicator over time; `stated_by` names an indicator whose later row states the end in
+    words (drawn as those words at its year, never as a number)."""
+
     def build(
         snapshot: Snapshot, view: View, year_range: tuple[int, int] | None = None
     ) -> ChartResult:
         meta = q.meta(snapshot, indicator_id)
         geos = [schema.CITY_CODE] + ([view.district] if view.drilled else [])
         rows = q.series(snapshot, indicator_id, geos)
+        words = stated_end(snapshot, stated_by, view.lang) if stated_by else None
+        if words and len(rows) and words[0].period <= rows["period"].max():
+            words = None
+        stated = [(int(words[0].year), f"{words[1]}<br>{words[2]}")] if words else []
         ctx = context(snapshot, view, rows)
         names = dict(
             zip(
@@ -433,11 +472,13 @@ def trend(indicator_id: str) -> Callable[[Snapshot, View], ChartResult]:
             unit=meta.unit,
             place_names=names,
             sources=sources,
-            events=key_events(snapshot, view.lang),
+            events=key_events(snapshot, view.lang, indicator_id),
             year_range=year_range,
             highlight=view.district if view.drilled else None,
+            stated=stated,
         )
-        return ChartResult(fig, rows)
+        data = pd.concat([rows, pd.DataFrame([words[0]])]) if words else rows
+        return ChartResult(fig, data.reset_index(drop=True))
 
     return build
 
@@ -787,7 +828,11 @@ CHARTS: tuple[ChartSpec, ...] = (
             "chart.grid_workers.subtitle",
         ),
     ),
-    ChartSpec("office-space", "grid_services", trend("office_space_compliance")),
+    ChartSpec(
+        "office-space",
+        "grid_services",
+        trend("office_space_compliance", stated_by="urban_communities_office_standard"),
+    ),
 )
 
 

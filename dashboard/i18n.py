@@ -104,9 +104,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "chart.undated_column": ("未注明年份", "Year not stated"),
     "flag.yes": ("已出台", "Issued"),
     "flag.no": ("尚未出台", "Pending"),
-    "event.olympics": ("2008 北京奥运会", "2008 Beijing Olympics"),
-    "event.ten_firsts": ("{year} 十个一({ranks})", "{year} ten firsts ({ranks})"),
-    "event.pay_2018": ("2018 社区工作者待遇提高", "2018 community workers' pay raised"),
     # --- chart titles and subtitles (catalog) --------------------------------------------------
     "chart.ten_firsts.title": (
         "“十个一”:北京基层治理的十个全国率先",
@@ -117,6 +114,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "By year, coloured by category; years only where a source gives one, the rest on the right",
     ),
     "chart.forty_years.title": ("四十年之变", "Forty years in numbers"),
+    "chart.forty_years.title_span": ("{start}—{end}年之变", "Changes {start}–{end}"),
+    "label.fully_met": (
+        "全面实现(原话,未给百分比)",
+        "Met everywhere (as stated; no percentage given)",
+    ),
+    "label.stated_figure": ("{name}:{figure}", "{name}: {figure}"),
     "chart.story.title": (
         "四十年:从单位制到社区治理({start}—{end})",
         "Forty years: from work units to community governance ({start}–{end})",

@@ -15,6 +15,7 @@ from dashboard.charts.base import (
     ChartContext,
     empty_figure,
     frame,
+    wrap_text,
 )
 from dashboard.formatting import QUALIFIER_PREFIX, format_value, nice_ticks, tick_labels
 from dashboard.i18n import t
@@ -55,6 +56,7 @@ def trend_chart(
     events: list[tuple[int, str]] = (),
     year_range: tuple[int, int] | None = None,
     highlight: str | None = None,
+    stated: list[tuple[int, str]] = (),
 ) -> go.Figure:
     """One indicator over time, one trace per place.
 
@@ -136,13 +138,43 @@ def trend_chart(
                 showlegend=not sample,
             )
         )
-    _year_axis(fig, values, events, ctx)
+    _year_axis(fig, values, events, ctx, [year for year, _ in stated])
     _value_axis(fig, values, unit, ctx)
+    for year, words in stated:
+        _stated_end(fig, year, words, ctx)
     return frame(fig, ctx, title=title, subtitle=subtitle, sources=used_sources)
 
 
-def _year_axis(fig: go.Figure, values: pd.DataFrame, events, ctx: ChartContext) -> None:
-    first, last = int(values["year"].min()), int(values["year"].max())
+def _stated_end(fig: go.Figure, year: int, words: str, ctx: ChartContext) -> None:
+    """A later state the source gives in words: a line at its year and the words, no point on
+    the value axis (the source gives no number to put there)."""
+    size = SIZES[ctx.medium]
+    fig.add_vline(x=year, line={"color": CITY_COLOUR, "dash": "dot", "width": 2})
+    fig.add_annotation(
+        x=year,
+        y=0.98,
+        yref="paper",
+        xanchor="right",
+        yanchor="top",
+        xshift=-6,
+        align="right",
+        text="<br>".join(
+            line
+            for part in words.split("<br>")
+            for line in wrap_text(part, size["tick"], 260 if ctx.medium == "screen" else 420)
+        ),
+        showarrow=False,
+        bgcolor=THEMES[ctx.theme]["paper"],
+        font={"size": size["tick"], "color": CITY_COLOUR},
+        name="stated-end",
+    )
+
+
+def _year_axis(
+    fig: go.Figure, values: pd.DataFrame, events, ctx: ChartContext, more_years=()
+) -> None:
+    years = [*values["year"].dropna().astype(int), *more_years]
+    first, last = min(years), max(years)
     span = max(last - first, 1)
     fig.update_xaxes(
         range=[first - 0.06 * span - 1, last + 0.06 * span + 1],
