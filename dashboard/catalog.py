@@ -468,7 +468,13 @@ def trend(
             rows,
             ctx,
             title=meta[f"name_{view.lang}"],
-            subtitle=t("chart.trend.subtitle", view.lang, unit=unit_name),
+            subtitle=t(
+                "chart.trend.subtitle_sources"
+                if rows.groupby("geo_code")["source_id"].nunique().gt(1).any()
+                else "chart.trend.subtitle",
+                view.lang,
+                unit=unit_name,
+            ),
             unit=meta.unit,
             place_names=names,
             sources=sources,

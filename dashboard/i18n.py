@@ -96,6 +96,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "chart.connection": ("虚线仅作连接,非数据", "Dashed: a connection, not data"),
     "chart.reported_points": ("公开发布值", "Published values"),
     "chart.sample_series": ("示例序列", "Sample series"),
+    "chart.source_series": ("来源:{source}", "Source: {source}"),
     "chart.no_data": ("暂无数据", "No data"),
     "chart.table": ("数据表", "Data table"),
     "download.button": ("下载", "Download"),
@@ -166,6 +167,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "story.source": ("来源:{source}《{title}》", "Source: {source}, “{title}”"),
     "chart.forty_years.subtitle": ("两端均有公开来源的变化", "Changes where both ends are sourced"),
+    "chart.trend.subtitle_sources": (
+        "{unit};来源不同的点不连线:不同来源的口径可能不同,差值不一定是增长",
+        "{unit}; points from different sources are not joined: they may count differently, so "
+        "the gap is not necessarily growth",
+    ),
     "chart.trend.subtitle": (
         "{unit};圆点为公开发布值,虚线只把两次发布连起来,中间年份没有数据",
         "{unit}; dots are published values; a dashed line only joins them (no data between)",
