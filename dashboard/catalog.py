@@ -635,12 +635,10 @@ def district_measure(
     def build(snapshot: Snapshot, view: View) -> ChartResult:
         ctx = context(snapshot, view)
         meta = q.meta(snapshot, indicator_id)
-        rows = q.district_values(snapshot, indicator_id)
+        rows = q.comparable_district_values(snapshot, indicator_id)
+        present = set(rows["geo_code"])
         missing = (
-            [
-                q.geo_name(snapshot, c, view.lang)
-                for c in q.missing_districts(snapshot, indicator_id)
-            ]
+            [q.geo_name(snapshot, c, view.lang) for c in schema.DISTRICT_CODES if c not in present]
             if len(rows)
             else []
         )
@@ -651,7 +649,13 @@ def district_measure(
             date = rows["period"].max() if len(rows) else snapshot.as_of
             subtitle = t(subtitle_key, view.lang, done=done, total=len(rows), date=date)
         else:
-            subtitle = t("chart.district_map.subtitle", view.lang, name=title)
+            period = rows["period"].iloc[0] if len(rows) else ""
+            subtitle = t(
+                "chart.district_map.subtitle",
+                view.lang,
+                name=title,
+                period=period or t("prov.period_unstated", view.lang),
+            )
         sources = _sources(snapshot, rows, view.lang)
         selected = view.district if view.drilled else None
         geojson = load_geojson()
@@ -868,10 +872,16 @@ def trend_charts(snapshot: Snapshot, topic: str | None = None) -> list[ChartSpec
 
 
 def district_indicators(snapshot: Snapshot, topics: tuple[str, ...]) -> list[str]:
-    """Indicators of these topics that have at least one district value in this snapshot."""
+    """Indicators of these topics that districts can be compared on: at least
+    q.MIN_DISTRICTS_TO_COMPARE districts with a value of the same period."""
     meta = snapshot.indicator_meta
-    ids = meta.loc[meta["topic"].isin(topics), "indicator_id"]
-    return [i for i in ids if q.has_district_data(snapshot, i)]
+    # Yes/no flags (the pay rules) have a map of their own; ranked bars of 0 and 1 say nothing.
+    ids = meta.loc[meta["topic"].isin(topics) & (meta["unit"] != "flag"), "indicator_id"]
+    return [
+        i
+        for i in ids
+        if q.has_district_data(snapshot, i) and q.has_comparable_districts(snapshot, i)
+    ]
 
 
 def briefing_charts(snapshot: Snapshot) -> list[str]:

@@ -176,7 +176,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{unit};圆点为公开发布值,虚线只把两次发布连起来,中间年份没有数据",
         "{unit}; dots are published values; a dashed line only joins them (no data between)",
     ),
-    "chart.district_map.subtitle": ("{name},各区最新值", "{name}, latest value per district"),
+    "chart.district_map.subtitle": (
+        "{name},{period}(至少8个区有同期数值才比较各区)",
+        "{name}, {period} (districts are compared only where at least 8 have a value for the "
+        "same period)",
+    ),
     "chart.workforce_profile.title": (
         "社区工作者与社会工作者:两个不同的群体",
         "Community workers and social workers: two different groups",
