@@ -578,6 +578,27 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Each snapshot's preferred value by indicator, place and period; a different value, unit "
         "or qualifier counts as changed.",
     ),
+    "compare.col.change": ("变化", "Change"),
+    "compare.col.indicator": ("指标", "Indicator"),
+    "compare.col.place": ("地区", "Place"),
+    "compare.col.period": ("时期", "Period"),
+    "compare.col.old_value": ("原值", "Earlier value"),
+    "compare.col.new_value": ("新值", "Later value"),
+    "compare.col.old_status": ("原状态", "Earlier status"),
+    "compare.col.new_status": ("新状态", "Later status"),
+    "compare.col.old_source": ("原来源", "Earlier source"),
+    "compare.col.new_source": ("新来源", "Later source"),
+    "compare.summary": (
+        "与{old}(截至{old_date})相比,{new}(截至{new_date})新增{added}个数值,删除{removed}个,"
+        "变化{changed}个。",
+        "Against {old} (as of {old_date}), {new} (as of {new_date}) adds {added} values, "
+        "removes {removed} and changes {changed}.",
+    ),
+    "compare.named": ("{name}({n}个)", "{name} ({n})"),
+    "compare.more": ("等,另有{n}项指标", ", and {n} more indicators"),
+    "compare.added_line": ("新增:{items}。", "Added: {items}."),
+    "compare.removed_line": ("删除:{items}。", "Removed: {items}."),
+    "compare.changed_line": ("变化:{items}。", "Changed: {items}."),
     "compare.added": ("新增", "Added"),
     "compare.removed": ("删除", "Removed"),
     "compare.changed": ("变化", "Changed"),
