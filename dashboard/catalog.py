@@ -72,6 +72,57 @@ class ChartSpec:
     briefing: bool = True
     selectable: bool = False
 
+    def __post_init__(self) -> None:
+        # Every chart, wherever it is drawn (view, scene, pack), says in its title whose
+        # numbers it shows once a district is chosen.
+        object.__setattr__(self, "build", _titled_by_place(self.build))
+
+
+def _titled_by_place(build: Callable[..., ChartResult]) -> Callable[..., ChartResult]:
+    def titled(snapshot: Snapshot, view: View, *args, **kwargs) -> ChartResult:
+        result = build(snapshot, view, *args, **kwargs)
+        if view.drilled:
+            mark_place(result, snapshot, view)
+        return result
+
+    titled.__wrapped__ = build
+    return titled
+
+
+def whose_numbers(snapshot: Snapshot, view: View, data: pd.DataFrame) -> str:
+    """'district' when the chart draws the chosen district's own figures, 'districts' when it
+    compares districts, 'city' when it shows only the city's."""
+    codes = set(data["geo_code"]) if "geo_code" in data.columns else set()
+    if len(codes & set(schema.DISTRICT_CODES)) > 1:
+        return "districts"
+    return "district" if view.district in codes else "city"
+
+
+def mark_place(result: ChartResult, snapshot: Snapshot, view: View) -> None:
+    """Put whose numbers these are at the head of the title, in the title's own type."""
+    district = q.geo_name(snapshot, view.district, view.lang)
+    whose = whose_numbers(snapshot, view, result.data)
+    prefix = t(f"drill.title_{whose}", view.lang, district=district)
+    title = result.figure.layout.title.text or ""
+    # Inside the bold of the first title line, so the prefix is as large and as bold as the title.
+    head, body = ("<b>", title[3:]) if title.startswith("<b>") else ("", title)
+    result.figure.update_layout(title_text=f"{head}{prefix}{body}")
+
+
+def drill_summary(snapshot: Snapshot, view: View) -> tuple[str, str]:
+    """For a view drilled to a district: which figures are the district's own (named), and that
+    every other figure is the city's."""
+    district = q.geo_name(snapshot, view.district, view.lang)
+    ind = snapshot.indicators
+    own = ind.loc[ind["preferred"] & (ind["geo_code"] == view.district), "indicator_id"]
+    names = [q.indicator_name(snapshot, i, view.lang) for i in dict.fromkeys(own)]
+    joiner = "、" if view.lang == "zh" else ", "
+    if names:
+        first = t("drill.own", view.lang, district=district, names=joiner.join(names))
+    else:
+        first = t("drill.own_none", view.lang, district=district)
+    return first, t("drill.rest_city", view.lang, district=district)
+
 
 def place_label(snapshot: Snapshot, view: View) -> str:
     city = t("geo.beijing", view.lang)

@@ -81,6 +81,18 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     # --- drill-down and gaps ---------------------------------------------------------------
     "district.not_reported": ("该指标暂无分区数据", "Not reported by district"),
+    "drill.title_district": ("{district}数字 · ", "{district} figures · "),
+    "drill.title_districts": ("各区对比 · ", "All districts · "),
+    "drill.title_city": ("全市数字(非{district}) · ", "City figures (not {district}) · "),
+    "drill.own": ("{district}自己的数字:{names}", "{district}'s own figures: {names}"),
+    "drill.own_none": (
+        "本快照没有{district}自己的数字",
+        "This snapshot has no figures of {district}'s own",
+    ),
+    "drill.rest_city": (
+        "其余数字均为全市数字,不是{district}的",
+        "Every other figure is the whole city's, not {district}'s",
+    ),
     "district.city_value": ("全市数值", "City figure"),
     "district.zone": ("功能区", "Functional zone"),
     "district.city_fallback": (

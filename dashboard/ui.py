@@ -227,6 +227,11 @@ def breadcrumb(session: Session) -> None:
         return
     cols = st.columns([4, 1])
     cols[0].markdown(f"**{catalog.place_label(session.snapshot, session.view)}**")
+    # Whose numbers these are, in type as large as the figures themselves.
+    own, rest = catalog.drill_summary(session.snapshot, session.view)
+    with st.container(key="drill_summary"):
+        st.markdown(f"## {own}")
+        st.markdown(f"## {rest}")
     cols[1].button(
         t("breadcrumb.back", session.lang),
         key="back_to_city",
