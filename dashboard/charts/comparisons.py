@@ -158,7 +158,7 @@ def then_and_now(
                     marker={"size": 18, "color": colour},
                     text=[f"{format_value(value, c.unit, ctx.lang, q)} ({period[:4] or '—'})"],
                     textposition=position,
-                    textfont={"size": label_px},
+                    textfont={"size": size["tick"]},
                     hoverinfo="skip",
                     showlegend=False,
                 )

@@ -87,8 +87,9 @@ def _trend(rows: pd.DataFrame, lang: str = "zh", *, sample: bool = False) -> go.
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_reported_points_are_labelled_markers_joined_by_a_named_dashed_line(lang: str) -> None:
-    fig = _trend(points(REPORTED_POINTS), lang)
+def test_points_of_one_source_are_labelled_markers_joined_by_a_named_dashed_line(lang: str) -> None:
+    same_source = points([(*r[:-1], "src-press") for r in REPORTED_POINTS])
+    fig = _trend(same_source, lang)
     connection = only([tr for tr in fig.data if tr.mode == "lines"])
     assert connection.line.dash == "dash"
     assert t("chart.connection", lang) in connection.name
@@ -102,8 +103,20 @@ def test_reported_points_are_labelled_markers_joined_by_a_named_dashed_line(lang
     assert tuple(markers.text) == expected
     assert t("chart.reported_points", lang) in markers.name
     assert list(markers.customdata) == ["110000", "110000"]
-    assert SOURCE_LABELS["src-2012"] in markers.hovertext[0]
+    assert SOURCE_LABELS["src-press"] in markers.hovertext[0]
     assert t("status.reported", lang) in markers.hovertext[1]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_points_of_different_sources_are_never_joined(lang: str) -> None:
+    """Two sources may count differently (towns in 2012 counted the area offices apart), so a
+    gap between them is drawn as two series, never as a line that reads as growth."""
+    fig = _trend(points(REPORTED_POINTS), lang)
+    assert not [tr for tr in fig.data if tr.mode == "lines"]
+    series = [tr for tr in fig.data if tr.mode == "markers+text"]
+    assert [list(tr.x) for tr in series] == [[2012], [2019]]
+    assert series[0].marker.color != series[1].marker.color
+    assert all(t("chart.source_series", lang, source="")[:3] in tr.name for tr in series)
 
 
 def test_a_single_reported_point_has_no_connection() -> None:
