@@ -593,6 +593,29 @@ def group_panels(
     return build
 
 
+# What each figure drawn as a bar measures, where several figures measure the same thing of
+# parts of one whole (full-time and part-time grid workers) or of like groups (urban and rural
+# coverage). Bars on one axis must measure one thing; any other figure measures only itself, so
+# community workers never share an axis with social workers, nor a share of community workers
+# with a share of China's certified social workers.
+BAR_MEASURES = {
+    "social_work_professionals": "social_workers",
+    "certified_social_workers": "social_workers",
+    "grid_workers_fulltime": "grid_workers",
+    "grid_workers_parttime": "grid_workers",
+    "party_members_reporting": "people_reporting",
+    "youth_league_members_reporting": "people_reporting",
+    "deliberation_coverage_urban": "deliberation_coverage",
+    "deliberation_coverage_rural": "deliberation_coverage",
+    "earlier": "community_worker_age",
+    "now": "community_worker_age",
+}
+
+
+def bar_measure(key: str) -> str:
+    return BAR_MEASURES.get(key, key)
+
+
 # One colour per group, so a group keeps its colour wherever it is drawn.
 CITY_COLOUR_PANELS = ("#0072B2", "#CC79A7")
 
