@@ -81,6 +81,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     # --- drill-down and gaps ---------------------------------------------------------------
     "district.not_reported": ("该指标暂无分区数据", "Not reported by district"),
+    "district.none_comparable": (
+        "本页没有可比较各区的指标:只有至少{n}个区有同期数值时才画分区地图和排名",
+        "Nothing here to compare districts on: a district map and ranking are drawn only where at "
+        "least {n} districts have a value for the same period",
+    ),
     "drill.title_district": ("{district}数字 · ", "{district} figures · "),
     "drill.title_districts": ("各区对比 · ", "All districts · "),
     "drill.title_city": ("全市数字(非{district}) · ", "City figures (not {district}) · "),

@@ -526,7 +526,10 @@ def district_panel(session: Session, topics: tuple[str, ...], key: str) -> None:
     lang = session.lang
     ids = catalog.district_indicators(session.snapshot, topics)
     if not ids:
-        st.info(t("district.not_reported", lang), icon=":material/info:")
+        st.info(
+            t("district.none_comparable", lang, n=queries.MIN_DISTRICTS_TO_COMPARE),
+            icon=":material/info:",
+        )
         return
     chosen = st.selectbox(
         t("chart.value", lang),
