@@ -623,9 +623,10 @@ CITY_COLOUR_PANELS = ("#0072B2", "#CC79A7")
 def deliberation_coverage(snapshot: Snapshot, view: View) -> ChartResult:
     """Urban and rural coverage side by side; a rural 'over 70%' stays a hatched lower bound."""
     geo = view.district if view.drilled else schema.CITY_CODE
-    rows = _rows(snapshot, ["deliberation_coverage_urban", "deliberation_coverage_rural"], geo)
+    # Urban coverage has no percentage in the sources (全面建立 is shown as said on its tile).
+    rows = _rows(snapshot, ["deliberation_coverage_rural"], geo)
     if view.drilled and rows.empty:
-        rows = _rows(snapshot, ["deliberation_coverage_urban", "deliberation_coverage_rural"])
+        rows = _rows(snapshot, ["deliberation_coverage_rural"])
     labels = {
         "deliberation_coverage_urban": t("label.urban", view.lang),
         "deliberation_coverage_rural": t("label.rural", view.lang),

@@ -33,6 +33,15 @@ TEXTS: dict[str, tuple[str, str]] = {
         "数据快照 {snapshot} 无法使用:{error}。现显示 {fallback}。",
         "Snapshot {snapshot} cannot be used: {error}. Showing {fallback} instead.",
     ),
+    "notice.snapshot_left_out": (
+        "有一个数据快照无法读取,未列入:{problem}",
+        "A snapshot cannot be read and is left out: {problem}",
+    ),
+    "notice.default_missing": (
+        "默认数据快照 {snapshot} 缺失,现显示其他快照。请运行 python -m dashboard validate。",
+        "The default snapshot {snapshot} is missing; another is shown. Run: python -m dashboard "
+        "validate",
+    ),
     "notice.no_snapshot": (
         "没有可用的数据快照。请运行 python -m dashboard build。",
         "No usable snapshot. Run: python -m dashboard build",

@@ -37,7 +37,22 @@ GEO_CODE_PATTERN = r"^(100000|110000|1101\d{2}(\d{6})?)$"
 
 STATUSES = ("reported", "derived", "estimated", "sample")
 QUALIFIERS = ("", "over", "nearly", "about")
-UNITS = ("persons", "count", "percent", "years", "yuan", "sq_m", "sq_km", "hours", "ratio", "flag")
+# years: an age; term_years: a length of time in years; age_decade: a ten-year age band named by
+# its first year, as a speaker says 五六十岁 (in their 50s and 60s), never an exact age.
+UNITS = (
+    "persons",
+    "count",
+    "percent",
+    "years",
+    "term_years",
+    "age_decade",
+    "yuan",
+    "sq_m",
+    "sq_km",
+    "hours",
+    "ratio",
+    "flag",
+)
 TOPICS = (
     "trends",
     "milestones",
