@@ -91,6 +91,23 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     # --- drill-down and gaps ---------------------------------------------------------------
     "district.not_reported": ("该指标暂无分区数据", "Not reported by district"),
+    "district.none_comparable": (
+        "本页没有可比较各区的指标:只有至少{n}个区有同期数值时才画分区地图和排名",
+        "Nothing here to compare districts on: a district map and ranking are drawn only where at "
+        "least {n} districts have a value for the same period",
+    ),
+    "drill.title_district": ("{district}数字 · ", "{district} figures · "),
+    "drill.title_districts": ("各区对比 · ", "All districts · "),
+    "drill.title_city": ("全市数字(非{district}) · ", "City figures (not {district}) · "),
+    "drill.own": ("{district}自己的数字:{names}", "{district}'s own figures: {names}"),
+    "drill.own_none": (
+        "本快照没有{district}自己的数字",
+        "This snapshot has no figures of {district}'s own",
+    ),
+    "drill.rest_city": (
+        "其余数字均为全市数字,不是{district}的",
+        "Every other figure is the whole city's, not {district}'s",
+    ),
     "district.city_value": ("全市数值", "City figure"),
     "district.zone": ("功能区", "Functional zone"),
     "district.city_fallback": (
@@ -106,6 +123,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "chart.connection": ("虚线仅作连接,非数据", "Dashed: a connection, not data"),
     "chart.reported_points": ("公开发布值", "Published values"),
     "chart.sample_series": ("示例序列", "Sample series"),
+    "chart.source_series": ("来源:{source}", "Source: {source}"),
     "chart.no_data": ("暂无数据", "No data"),
     "chart.table": ("数据表", "Data table"),
     "download.button": ("下载", "Download"),
@@ -114,9 +132,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "chart.undated_column": ("未注明年份", "Year not stated"),
     "flag.yes": ("已出台", "Issued"),
     "flag.no": ("尚未出台", "Pending"),
-    "event.olympics": ("2008 北京奥运会", "2008 Beijing Olympics"),
-    "event.ten_firsts": ("{year} 十个一({ranks})", "{year} ten firsts ({ranks})"),
-    "event.pay_2018": ("2018 社区工作者待遇提高", "2018 community workers' pay raised"),
     # --- chart titles and subtitles (catalog) --------------------------------------------------
     "chart.ten_firsts.title": (
         "“十个一”:北京基层治理的十个全国率先",
@@ -127,6 +142,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "By year, coloured by category; years only where a source gives one, the rest on the right",
     ),
     "chart.forty_years.title": ("四十年之变", "Forty years in numbers"),
+    "chart.forty_years.title_span": ("{start}—{end}年之变", "Changes {start}–{end}"),
+    "label.fully_met": (
+        "全面实现(原话,未给百分比)",
+        "Met everywhere (as stated; no percentage given)",
+    ),
+    "label.stated_figure": ("{name}:{figure}", "{name}: {figure}"),
     "chart.story.title": (
         "四十年:从单位制到社区治理({start}—{end})",
         "Forty years: from work units to community governance ({start}–{end})",
@@ -173,11 +194,20 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "story.source": ("来源:{source}《{title}》", "Source: {source}, “{title}”"),
     "chart.forty_years.subtitle": ("两端均有公开来源的变化", "Changes where both ends are sourced"),
+    "chart.trend.subtitle_sources": (
+        "{unit};来源不同的点不连线:不同来源的口径可能不同,差值不一定是增长",
+        "{unit}; points from different sources are not joined: they may count differently, so "
+        "the gap is not necessarily growth",
+    ),
     "chart.trend.subtitle": (
         "{unit};圆点为公开发布值,虚线只把两次发布连起来,中间年份没有数据",
         "{unit}; dots are published values; a dashed line only joins them (no data between)",
     ),
-    "chart.district_map.subtitle": ("{name},各区最新值", "{name}, latest value per district"),
+    "chart.district_map.subtitle": (
+        "{name},{period}(至少8个区有同期数值才比较各区)",
+        "{name}, {period} (districts are compared only where at least 8 have a value for the "
+        "same period)",
+    ),
     "chart.division_lines.subtitle": (
         "各区逐版数量(国家统计局统计用区划代码,按截止日期计;不是民政部门统计数)",
         "Each district, edition by edition (statistics bureau's division codes, at each cut-off "
@@ -665,6 +695,27 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Each snapshot's preferred value by indicator, place and period; a different value, unit "
         "or qualifier counts as changed.",
     ),
+    "compare.col.change": ("变化", "Change"),
+    "compare.col.indicator": ("指标", "Indicator"),
+    "compare.col.place": ("地区", "Place"),
+    "compare.col.period": ("时期", "Period"),
+    "compare.col.old_value": ("原值", "Earlier value"),
+    "compare.col.new_value": ("新值", "Later value"),
+    "compare.col.old_status": ("原状态", "Earlier status"),
+    "compare.col.new_status": ("新状态", "Later status"),
+    "compare.col.old_source": ("原来源", "Earlier source"),
+    "compare.col.new_source": ("新来源", "Later source"),
+    "compare.summary": (
+        "与{old}(截至{old_date})相比,{new}(截至{new_date})新增{added}个数值,删除{removed}个,"
+        "变化{changed}个。",
+        "Against {old} (as of {old_date}), {new} (as of {new_date}) adds {added} values, "
+        "removes {removed} and changes {changed}.",
+    ),
+    "compare.named": ("{name}({n}个)", "{name} ({n})"),
+    "compare.more": ("等,另有{n}项指标", ", and {n} more indicators"),
+    "compare.added_line": ("新增:{items}。", "Added: {items}."),
+    "compare.removed_line": ("删除:{items}。", "Removed: {items}."),
+    "compare.changed_line": ("变化:{items}。", "Changed: {items}."),
     "compare.added": ("新增", "Added"),
     "compare.removed": ("删除", "Removed"),
     "compare.changed": ("变化", "Changed"),

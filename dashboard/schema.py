@@ -165,6 +165,8 @@ STORY = pa.DataFrameSchema(
         "end_year": pa.Column("Int16", pa.Check.in_range(1949, 2100), nullable=True),
         "year_basis": _text(pa.Check.isin(YEAR_BASES)),
         "topic": _text(pa.Check.isin(("", *TOPICS))),
+        # Space-separated ids of the indicators whose charts mark this turning point.
+        "indicators": _text(),
         "title_zh": _text(pa.Check.str_length(min_value=1)),
         "title_en": _text(pa.Check.str_length(min_value=1)),
         "summary_zh": _text(),

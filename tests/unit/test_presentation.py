@@ -32,7 +32,7 @@ def present_view(lang="zh", theme="dark", district="110000") -> catalog.View:
 
 def test_the_show_covers_the_briefing_in_ten_to_twelve_scenes(reported):
     scenes = presentation.scenes(reported)
-    assert 10 <= len(scenes) <= 12
+    assert 10 <= len(scenes) <= 13
     keys = [s.key for s in scenes]
     assert keys[0] == "headlines"
     for expected in ("ten-firsts", "forty-years", "volunteers", "deliberation", "grid"):
