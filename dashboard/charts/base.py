@@ -53,6 +53,32 @@ THEMES = {
         "grid": "#334155",
     },
 }
+# Bars whose source gives only a bound ("over", "nearly", "about") are hatched. The stripes and
+# outline are chosen per theme so the bar stays visible from the back of a room: the bar keeps its
+# colour (>= 3:1 against both backgrounds) and carries light stripes and a contrasting outline.
+HATCH = {
+    "light": {"stripes": "#FFFFFF", "outline": "#1F2937"},
+    "dark": {"stripes": "#F3F4F6", "outline": "#F3F4F6"},
+}
+
+
+def bound_marker(theme: str, colours: list[str], hatched: list[bool]) -> dict:
+    """A bar marker: solid colours, with stripes and an outline on the bars that are bounds."""
+    hatch = HATCH[theme]
+    return {
+        "color": colours,
+        "pattern": {
+            "shape": ["/" if h else "" for h in hatched],
+            "fillmode": "overlay",
+            "fgcolor": hatch["stripes"],
+            "fgopacity": 0.75,
+            "solidity": 0.3,
+            "size": 14,
+        },
+        "line": {"color": hatch["outline"], "width": [2 if h else 0 for h in hatched]},
+    }
+
+
 # Type sizes per medium, in px at the figure's own size. Presentation sizes are designed for a
 # 1280x720 projector read from the back of a room (title >= 36, axis text >= 20).
 SIZES = {

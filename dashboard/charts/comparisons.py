@@ -12,6 +12,7 @@ from dashboard.charts.base import (
     SIZES,
     THEMES,
     ChartContext,
+    bound_marker,
     empty_figure,
     frame,
 )
@@ -52,16 +53,13 @@ def labelled_bars(
         )
     size = SIZES[ctx.medium]
     texts = [format_value(b.value, b.unit, ctx.lang, b.qualifier) for b in bars]
-    patterns = ["/" if b.qualifier in ("over", "nearly", "about") else "" for b in bars]
+    hatched = [b.qualifier in ("over", "nearly", "about") for b in bars]
     fig = go.Figure(
         go.Bar(
             x=[b.value for b in bars],
             y=[b.label for b in bars],
             orientation="h",
-            marker={
-                "color": colours or [CITY_COLOUR] * len(bars),
-                "pattern": {"shape": patterns, "fgopacity": 0.35},
-            },
+            marker=bound_marker(ctx.theme, colours or [CITY_COLOUR] * len(bars), hatched),
             text=texts,
             textposition="outside",
             cliponaxis=False,
