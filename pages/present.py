@@ -63,7 +63,8 @@ html, body, .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] {
 .st-key-present_milestones {margin-top: 12px;}
 .st-key-present_milestones p {font-size: 27px !important; line-height: 1.35; margin: 0 0 26px 0;}
 .st-key-present_undated p {font-size: 18px !important; color: {muted} !important;}
-.st-key-present_source {position: fixed !important; left: 44px; right: 44px; bottom: 22px;}
+.st-key-present_source {position: fixed !important; left: 44px; bottom: 22px;
+  width: 1192px !important;}
 .st-key-present_source p {font-size: 16px !important; line-height: 1.35;
   color: {muted} !important; margin: 0;}
 .st-key-present_counter {position: fixed !important; width: 1px; height: 1px; overflow: hidden;
