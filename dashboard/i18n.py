@@ -538,6 +538,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "pack.place": ("区域:{place}", "Area: {place}"),
     "pack.generated": ("生成日期:{date}", "Generated: {date}"),
     "pack.contents": ("目录", "Contents"),
+    "pack.contents_line": ("{title} …… {page}", "{title} … {page}"),
+    "pack.page_number": ("第 {page} 页 / 共 {total} 页", "Page {page} of {total}"),
     "pack.sources": ("数据来源", "Sources"),
     "pack.sources_more": ("数据来源(续)", "Sources (continued)"),
     "pack.figures": ("图中数字", "Figures shown"),

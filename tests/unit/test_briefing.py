@@ -401,6 +401,16 @@ def test_cli_writes_a_pack(tmp_path, fake_render, capsys):
     assert cli.main(["export", "--out", str(tmp_path / "x.docx")]) == 1
     assert cli.main(["export", "--out", str(tmp_path / "x.pdf"), "--district", "999"]) == 1
     assert cli.main(["export", "--out", str(tmp_path / "x.pdf"), "--snapshot", "../etc"]) == 1
+    assert cli.main(["export"]) == 1, "no --out and no --charts list"
+    assert "--out" in capsys.readouterr().err
+
+
+def test_cli_lists_the_chart_ids_without_an_output_file(capsys):
+    from dashboard import cli
+
+    assert cli.main(["export", "--charts", "list"]) == 0
+    listed = capsys.readouterr().out.split()
+    assert "forty-years" in listed and "ten-firsts" in listed
 
 
 # --- the panel in the app ------------------------------------------------------------------------
