@@ -34,14 +34,17 @@ format:
 	$(VENV)/bin/ruff format . && $(VENV)/bin/ruff check --fix .
 
 # Debian's Chromium renders exported images (kaleido) and drives the browser tests (Playwright);
-# Noto CJK draws Chinese in both. No browser is ever downloaded.
+# Noto CJK draws Chinese in both; LibreOffice Impress checks that the PPTX opens as an office
+# would open it. No browser is ever downloaded.
+SYSTEM_PACKAGES := chromium fonts-noto-cjk libreoffice-impress
 system-deps:
-	@if [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then :; \
+	@if [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -qi "Noto Sans CJK" \
+		&& command -v soffice >/dev/null; then :; \
 	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
 	elif command -v sudo >/dev/null; then \
-		sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
-	else echo "Please install the Debian packages chromium and fonts-noto-cjk (needed for image export)."; fi
+		sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
+	else echo "Please install the Debian packages $(SYSTEM_PACKAGES) (image export and tests)."; fi
 
 install: $(STAMP)
 

@@ -357,11 +357,15 @@ def footer_line(fig: go.Figure) -> str:
     return ""
 
 
-def _render_pictures(charts: list[PackChart]) -> dict[str, bytes]:
-    """PNGs of the charts without their titles, a few at a time."""
+def _render_pictures(pack: Pack, charts: list[PackChart]) -> dict[str, bytes]:
+    """PNGs of the charts without their titles, a few at a time, through the image cache."""
 
     def one(chart: PackChart) -> bytes:
-        return render.render(bare_figure(chart.result.figure), "png", *PICTURE_SIZE)
+        return export.cached_image(
+            (pack.snapshot.id, pack.snapshot.fingerprint, chart.id, pack.view.district, pack.lang),
+            "slide-png",
+            lambda: render.render(bare_figure(chart.result.figure), "png", *PICTURE_SIZE),
+        )
 
     with ThreadPoolExecutor(max_workers=render.RENDER_TABS) as pool:
         return dict(zip([c.id for c in charts], pool.map(one, charts), strict=True))
@@ -446,7 +450,9 @@ def to_pptx(pack: Pack) -> bytes:
     # One slide per chart: its title and subtitle as slide text, then a native chart (data
     # inside, editable) where the kind allows or the picture without its title, the source line,
     # and notes with figures, quotes and sources.
-    pictures = _render_pictures([c for c in pack.charts if native_chart(c.result.figure) is None])
+    pictures = _render_pictures(
+        pack, [c for c in pack.charts if native_chart(c.result.figure) is None]
+    )
     for chart in pack.charts:
         slide = prs.slides.add_slide(title_only)
         _chart_slide_text(slide, chart, width)
@@ -701,8 +707,8 @@ def is_small(chart: PackChart) -> bool:
     fig = chart.result.figure
     if not fig.data or any(tr.type not in ("bar", "scatter") for tr in fig.data):
         return False
-    if any(tr.name and tr.showlegend is not False and tr.mode != "lines" for tr in fig.data[1:]):
-        return False  # a legend of several series needs the room
+    if legend_rows(fig, SIZES["export"], PAGE_SIZE[0] - SIDE_MARGINS_PX) > 1:
+        return False  # a legend of several rows needs the room
     points = max(len(tr.x) if tr.x is not None else 0 for tr in fig.data)
     return 0 < points <= SMALL_CHART_POINTS
 

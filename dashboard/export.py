@@ -96,6 +96,16 @@ def render_spec(snapshot: Snapshot, view: catalog.View, chart_id: str, fmt: str 
     return data
 
 
+def cached_image(place: tuple, kind: str, draw) -> bytes:
+    """An image drawn once per place (snapshot, chart, district, language) and kind."""
+    key = (*place, kind)
+    data = _images.get(key)
+    if data is None:
+        data = draw()
+        _images.put(key, data)
+    return data
+
+
 def scene_image(
     snapshot: Snapshot, view: catalog.View, chart_id: str, width: int, height: int
 ) -> str:
