@@ -10,6 +10,7 @@ from dashboard.settings import load_settings
 # No page icons: Streamlit turns the active page's icon into a favicon fetched from a CDN.
 PAGES = (
     ("pages/overview.py", "page.overview", "overview"),
+    ("pages/forty_years.py", "page.forty_years", "forty_years"),
     ("pages/ten_firsts.py", "page.ten_firsts", "ten_firsts"),
     ("pages/trends.py", "page.trends", "trends"),
     ("pages/workforce.py", "page.workforce", "workforce"),

@@ -12,10 +12,18 @@ import plotly.graph_objects as go
 from dashboard import queries as q
 from dashboard import schema
 from dashboard.charts.base import ChartContext
-from dashboard.charts.comparisons import Bar, Change, labelled_bars, then_and_now
+from dashboard.charts.comparisons import (
+    Bar,
+    Change,
+    Panel,
+    labelled_bars,
+    separate_panels,
+    then_and_now,
+)
 from dashboard.charts.districts import district_bar, district_map, flag_map
 from dashboard.charts.headlines import Headline, headline_board
 from dashboard.charts.milestones import milestone_timeline
+from dashboard.charts.story import Era, FigureYear, StoryPoint, story_timeline
 from dashboard.charts.trends import trend_chart
 from dashboard.formatting import UNIT_SUFFIX, format_value
 from dashboard.i18n import t
@@ -211,6 +219,197 @@ def forty_years(snapshot: Snapshot, view: View) -> ChartResult:
     return ChartResult(fig, data)
 
 
+# The story starts with reform and opening; the press conference marks its fortieth anniversary.
+STORY_START = 1978
+# A year's hover lists at most this many of its dated figures, then says how many more.
+FIGURES_LISTED = 12
+
+
+def story_span(snapshot: Snapshot) -> tuple[int, int]:
+    """From the first year the story or a figure names to the snapshot's date."""
+    years = [STORY_START, *snapshot.story["year"].dropna().astype(int)]
+    return min(years), int(snapshot.as_of[:4])
+
+
+def yearly_statement(snapshot: Snapshot, lang: str) -> str:
+    """What was never published as a yearly series, said from what the snapshot holds."""
+    start = story_span(snapshot)[0]
+    if snapshot.is_sample:
+        return t("story.sample_yearly", lang, start=start, end=STORY_START + 40)
+    cover = q.series_coverage(snapshot)
+    return t(
+        "story.no_yearly",
+        lang,
+        start=start,
+        end=STORY_START + 40,
+        values=cover.values,
+        years=len(cover.years),
+        most=cover.most_points,
+    )
+
+
+def _quote_lines(text: str, lang: str) -> str:
+    from dashboard.charts.base import wrap_text
+
+    return "<br>".join(wrap_text(text, 13, 13 * (26 if lang == "zh" else 40)))
+
+
+def _story_hover(title: str, when: str, quote: str, source: str, lang: str) -> str:
+    return f"<b>{title}</b><br>{when}<br>“{_quote_lines(quote, lang)}”<br>{source}"
+
+
+def story_rows(snapshot: Snapshot, lang: str) -> pd.DataFrame:
+    """Every point of the story with its quote and source, in time order: eras, turning points,
+    dated ten firsts, dated figures. The table behind the chart and the speaker's notes."""
+    rows = []
+    for r in snapshot.story.itertuples():
+        rows.append(
+            {
+                "kind": r.kind,
+                "year": int(r.year),
+                "end_year": None if pd.isna(r.end_year) else int(r.end_year),
+                "title_zh": r.title_zh,
+                "title_en": r.title_en,
+                "year_note": getattr(r, f"year_note_{lang}"),
+                "quote": r.quote,
+                "source_id": r.source_id,
+            }
+        )
+    for r in snapshot.milestones[snapshot.milestones["year"].notna()].itertuples():
+        rows.append(
+            {
+                "kind": "first",
+                "year": int(r.year),
+                "end_year": None,
+                "title_zh": r.title_zh,
+                "title_en": r.title_en,
+                "year_note": "",
+                "quote": r.quote,
+                "source_id": r.source_id,
+            }
+        )
+    for r in q.dated_city_values(snapshot).itertuples():
+        text = {
+            code: f"{q.indicator_name(snapshot, r.indicator_id, code)} "
+            f"{format_value(r.value, r.unit, code, r.qualifier)}"
+            for code in ("zh", "en")
+        }
+        rows.append(
+            {
+                "kind": "figure",
+                "year": int(r.year),
+                "end_year": None,
+                "title_zh": text["zh"],
+                "title_en": text["en"],
+                "year_note": r.period,
+                "quote": r.quote,
+                "source_id": r.source_id,
+            }
+        )
+    order = {"era": 0, "turning_point": 1, "first": 2, "figure": 3}
+    frame = pd.DataFrame(rows, columns=list(STORY_COLUMNS))
+    frame["end_year"] = pd.array(frame["end_year"].tolist(), dtype="Int16")
+    frame = frame.sort_values(
+        ["year", "kind"], key=lambda c: c.map(order) if c.name == "kind" else c
+    )
+    frame = frame.reset_index(drop=True)
+    # A running number, so the notes list the story in order (the notes read a `rank` column).
+    frame.insert(0, "rank", range(1, len(frame) + 1))
+    return frame
+
+
+STORY_COLUMNS = (
+    "kind",
+    "year",
+    "end_year",
+    "title_zh",
+    "title_en",
+    "year_note",
+    "quote",
+    "source_id",
+)
+
+
+def forty_year_story(snapshot: Snapshot, view: View) -> ChartResult:
+    """The story as the speaker told it, on one axis from 1978 to the snapshot's date."""
+    lang = view.lang
+    ctx = context(snapshot, view, CITY_LEVEL)
+    span = story_span(snapshot)
+    rows = story_rows(snapshot, lang)
+    now = t("story.to_date", lang)
+
+    def until(r) -> int | None:
+        return None if pd.isna(r.end_year) else int(r.end_year)
+
+    def when(r) -> str:
+        years = f"{r.year}" + (f"—{until(r)}" if until(r) else "")
+        return f"{years} · {r.year_note}" if r.year_note else years
+
+    def source(r) -> str:
+        return q.source_label(snapshot, r.source_id, lang)
+
+    title_col = f"title_{lang}"
+    eras = [
+        Era(
+            getattr(r, title_col),
+            r.year,
+            until(r) or span[1],
+            _story_hover(
+                getattr(r, title_col),
+                f"{r.year}—{until(r) or now}",
+                r.quote,
+                source(r),
+                lang,
+            ),
+        )
+        for r in rows[rows["kind"] == "era"].itertuples()
+    ]
+    points = [
+        StoryPoint(
+            t("story.first_label", lang, title=getattr(r, title_col))
+            if r.kind == "first"
+            else getattr(r, title_col),
+            r.year,
+            until(r),
+            r.kind,
+            _story_hover(getattr(r, title_col), when(r), r.quote, source(r), lang),
+        )
+        for r in rows[rows["kind"].isin(["turning_point", "first"])].itertuples()
+    ]
+    figures = []
+    for year, group in rows[rows["kind"] == "figure"].groupby("year"):
+        listed = [f"{r.year_note}: {getattr(r, title_col)}" for r in group.itertuples()]
+        more = len(listed) - FIGURES_LISTED
+        lines = listed[:FIGURES_LISTED] + (
+            [t("story.more_figures", lang, n=more)] if more > 0 else []
+        )
+        figures.append(FigureYear(int(year), len(group), f"<b>{year}</b><br>" + "<br>".join(lines)))
+    undated = int(snapshot.milestones["year"].isna().sum())
+    subtitle = yearly_statement(snapshot, lang)
+    title = t("chart.story.title", lang, start=span[0], end=span[1])
+    shown = rows
+    if view.medium == "present":
+        # A projector has room for the eras and turning points, not the figures' sources too;
+        # the figures are on the view, the export and in the notes.
+        figures, shown = [], rows[rows["kind"] != "figure"]
+        title = t("chart.story.title_short", lang, start=span[0], end=span[1])
+    elif undated:
+        subtitle += " " + t("story.undated_firsts", lang, n=undated)
+    fig = story_timeline(
+        eras,
+        points,
+        figures,
+        ctx,
+        span=span,
+        title=title,
+        subtitle=subtitle,
+        sources=_sources(snapshot, shown, lang),
+        figures_label=t("story.figures_row", lang),
+        eras_label=t("story.eras_row", lang),
+    )
+    return ChartResult(fig, rows)
+
+
 def trend(indicator_id: str) -> Callable[[Snapshot, View], ChartResult]:
     def build(
         snapshot: Snapshot, view: View, year_range: tuple[int, int] | None = None
@@ -265,12 +464,48 @@ def bars_chart(ids: list[str], title_key: str, subtitle_key: str, max_value: flo
     return build
 
 
+def group_panels(
+    panels: tuple[tuple[str, str, tuple[str, ...], float | None], ...],
+    title_key: str,
+    subtitle_key: str,
+) -> Callable[[Snapshot, View], ChartResult]:
+    """Figures of different groups or bases, each group in its own panel with its own axis named
+    by its base: (panel title key, base key, indicator ids, axis maximum) per panel."""
+
+    def build(snapshot: Snapshot, view: View) -> ChartResult:
+        shown, drawn = [], []
+        for (panel_key, base_key, ids, top), colour in zip(
+            panels, (CITY_COLOUR_PANELS), strict=False
+        ):
+            bars, rows = _bars(snapshot, view, list(ids))
+            shown.append(
+                Panel(t(panel_key, view.lang), t(base_key, view.lang), tuple(bars), top, colour)
+            )
+            drawn.append(rows)
+        rows = pd.concat([r for r in drawn if len(r)]) if any(len(r) for r in drawn) else drawn[0]
+        fig = separate_panels(
+            shown,
+            context(snapshot, view, rows),
+            title=t(title_key, view.lang),
+            subtitle=t(subtitle_key, view.lang),
+            sources=_sources(snapshot, rows, view.lang),
+        )
+        return ChartResult(fig, rows.reset_index(drop=True))
+
+    return build
+
+
+# One colour per group, so a group keeps its colour wherever it is drawn.
+CITY_COLOUR_PANELS = ("#0072B2", "#CC79A7")
+
+
 def deliberation_coverage(snapshot: Snapshot, view: View) -> ChartResult:
     """Urban and rural coverage side by side; a rural 'over 70%' stays a hatched lower bound."""
     geo = view.district if view.drilled else schema.CITY_CODE
-    rows = _rows(snapshot, ["deliberation_coverage_urban", "deliberation_coverage_rural"], geo)
+    # Urban coverage has no percentage in the sources (全面建立 is shown as said on its tile).
+    rows = _rows(snapshot, ["deliberation_coverage_rural"], geo)
     if view.drilled and rows.empty:
-        rows = _rows(snapshot, ["deliberation_coverage_urban", "deliberation_coverage_rural"])
+        rows = _rows(snapshot, ["deliberation_coverage_rural"])
     labels = {
         "deliberation_coverage_urban": t("label.urban", view.lang),
         "deliberation_coverage_rural": t("label.rural", view.lang),
@@ -453,12 +688,26 @@ CHARTS: tuple[ChartSpec, ...] = (
         headlines(OVERVIEW_HEADLINES, "chart.headlines.title", "chart.headlines.subtitle"),
     ),
     ChartSpec("forty-years", "overview", forty_years),
+    ChartSpec("forty-year-story", "forty_years", forty_year_story),
     ChartSpec("ten-firsts", "ten_firsts", ten_firsts),
     ChartSpec(
         "workforce-profile",
         "workforce",
-        bars_chart(
-            ["community_workers", "social_work_professionals", "certified_social_workers"],
+        group_panels(
+            (
+                (
+                    "panel.community_workers",
+                    "base.community_workers",
+                    ("community_workers",),
+                    None,
+                ),
+                (
+                    "panel.social_workers",
+                    "base.social_workers",
+                    ("social_work_professionals", "certified_social_workers"),
+                    None,
+                ),
+            ),
             "chart.workforce_profile.title",
             "chart.workforce_profile.subtitle",
         ),
@@ -467,11 +716,23 @@ CHARTS: tuple[ChartSpec, ...] = (
     ChartSpec(
         "workforce-shares",
         "workforce",
-        bars_chart(
-            ["community_workers_college_share", "certified_social_workers_national_share"],
+        group_panels(
+            (
+                (
+                    "panel.college",
+                    "base.college",
+                    ("community_workers_college_share",),
+                    125,
+                ),
+                (
+                    "panel.national_share",
+                    "base.national_share",
+                    ("certified_social_workers_national_share",),
+                    125,
+                ),
+            ),
             "chart.shares.title",
             "chart.shares.subtitle",
-            max_value=125,
         ),
     ),
     ChartSpec("workforce-pay", "workforce", trend("community_worker_pay_floor_ratio")),

@@ -33,6 +33,15 @@ TEXTS: dict[str, tuple[str, str]] = {
         "数据快照 {snapshot} 无法使用:{error}。现显示 {fallback}。",
         "Snapshot {snapshot} cannot be used: {error}. Showing {fallback} instead.",
     ),
+    "notice.snapshot_left_out": (
+        "有一个数据快照无法读取,未列入:{problem}",
+        "A snapshot cannot be read and is left out: {problem}",
+    ),
+    "notice.default_missing": (
+        "默认数据快照 {snapshot} 缺失,现显示其他快照。请运行 python -m dashboard validate。",
+        "The default snapshot {snapshot} is missing; another is shown. Run: python -m dashboard "
+        "validate",
+    ),
     "notice.no_snapshot": (
         "没有可用的数据快照。请运行 python -m dashboard build。",
         "No usable snapshot. Run: python -m dashboard build",
@@ -46,7 +55,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     # --- pages -----------------------------------------------------------------------------
     "page.overview": ("总览", "Overview"),
     "page.ten_firsts": ("十个一", "Ten firsts"),
-    "page.trends": ("四十年", "Forty-year trends"),
+    "page.forty_years": ("四十年的故事", "The forty-year story"),
+    "page.trends": ("数字走势", "Figures over time"),
     "page.workforce": ("社区工作者", "Community workforce"),
     "page.volunteers": ("志愿服务", "Volunteers"),
     "page.deliberation": ("议事协商", "Deliberation"),
@@ -116,17 +126,77 @@ TEXTS: dict[str, tuple[str, str]] = {
         "By year, coloured by category; years only where a source gives one, the rest on the right",
     ),
     "chart.forty_years.title": ("四十年之变", "Forty years in numbers"),
+    "chart.story.title": (
+        "四十年:从单位制到社区治理({start}—{end})",
+        "Forty years: from work units to community governance ({start}–{end})",
+    ),
+    "chart.story.title_short": ("四十年({start}—{end})", "Forty years ({start}–{end})"),
+    "story.no_yearly": (
+        "{start}—{end}年没有公布逐年数据:本快照{values}个有日期的全市数值分布在{years}个年份,"
+        "任何一项指标最多只有{most}个年份的数值",
+        "No yearly series for {start}–{end} was ever published: this snapshot's {values} dated "
+        "city figures fall in {years} years, and no indicator has values for more than {most}.",
+    ),
+    "story.sample_yearly": (
+        "示例快照中的逐年序列是合成的;真实来源没有公布{start}—{end}年的逐年数据。",
+        "The yearly series of this sample are synthetic; the real sources published no yearly "
+        "series for {start}–{end}.",
+    ),
+    "story.undated_firsts": (
+        "另有{n}项“十个一”来源未注明年份,不在时间轴上。",
+        "{n} of the ten firsts have no year in the source and are not on the axis.",
+    ),
+    "story.turning_points": ("转折点(发言人所述)", "Turning points, as the speaker put them"),
+    "story.firsts": ("十个一(有年份的)", "Ten firsts with a year"),
+    "story.figures_legend": ("有日期的公开数字(方块内为个数)", "Dated published figures (count)"),
+    "story.eras_row": ("发言人讲的时期", "Eras, as the speaker tells them"),
+    "story.figures_row": ("有日期的公开数字", "Dated published figures"),
+    "story.first_label": ("十个一 · {title}", "{title} (ten firsts)"),
+    "story.more_figures": ("……另有{n}个", "… and {n} more"),
+    "story.to_date": ("至今", "to date"),
+    "story.kind.era": ("时期", "Era"),
+    "story.kind.turning_point": ("转折点", "Turning point"),
+    "story.kind.first": ("十个一", "Ten firsts"),
+    "story.kind.figure": ("公开数字", "Published figure"),
+    "story.eras_heading": ("发言人讲的四个时期", "The four eras in the speaker's words"),
+    "story.points_heading": ("转折点与原话", "Turning points in the speaker's words"),
+    "story.figures_heading": ("时间轴上的数字", "The figures on the axis"),
+    "story.year_basis.stated": ("年份为发言人所说", "Year as the speaker gives it"),
+    "story.year_basis.event": (
+        "发言人提到事件,年份为该事件的年份",
+        "The speaker names the event; the year is the event's",
+    ),
+    "story.year_basis.span": (
+        "时期的起止取自发言人所说的转折年份",
+        "Bounds taken from the turning points the speaker dates",
+    ),
+    "story.source": ("来源:{source}《{title}》", "Source: {source}, “{title}”"),
     "chart.forty_years.subtitle": ("两端均有公开来源的变化", "Changes where both ends are sourced"),
     "chart.trend.subtitle": (
         "{unit};圆点为公开发布值,虚线只把两次发布连起来,中间年份没有数据",
         "{unit}; dots are published values; a dashed line only joins them (no data between)",
     ),
     "chart.district_map.subtitle": ("{name},各区最新值", "{name}, latest value per district"),
-    "chart.workforce_profile.title": ("社区工作者队伍", "The community workforce"),
-    "chart.workforce_profile.subtitle": (
-        "人数;斜线表示来源只给出“以上/近”",
-        "People; hatching marks figures given as 'over' or 'nearly'",
+    "chart.workforce_profile.title": (
+        "社区工作者与社会工作者:两个不同的群体",
+        "Community workers and social workers: two different groups",
     ),
+    "chart.workforce_profile.subtitle": (
+        "人数,各用各的刻度;发言人提醒:“社会工作者不一定是社区工作者”。斜线:来源只给出“以上/近”",
+        "People, each group on its own scale; the speaker warns that social workers are not "
+        "necessarily community workers. Hatching: given as 'over' or 'nearly'",
+    ),
+    "panel.community_workers": ("社区工作者", "Community workers"),
+    "base.community_workers": ("人数:全市社区工作者", "People: the city's community workers"),
+    "panel.social_workers": ("社会工作者", "Social workers"),
+    "base.social_workers": (
+        "人数:社会工作者(不一定在社区工作)",
+        "People: social workers (not necessarily in communities)",
+    ),
+    "panel.college": ("大专以上学历", "College education or above"),
+    "base.college": ("占全市社区工作者的百分比", "% of the city's community workers"),
+    "panel.national_share": ("北京持证社工占全国", "Beijing's share of certified social workers"),
+    "base.national_share": ("占全国持证社工的百分比", "% of all certified social workers in China"),
     "chart.workforce_age.title": ("社区工作者年轻化", "A younger community workforce"),
     "chart.workforce_age.subtitle": (
         "以往年龄段与现在平均年龄(岁)",
@@ -145,8 +215,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "截至{date},{total}个区中{done}个区已出台(绿色)",
         "By {date}, {done} of {total} districts had issued theirs (green)",
     ),
-    "chart.shares.title": ("学历与持证", "Education and certification"),
-    "chart.shares.subtitle": ("百分比", "Percent"),
+    "chart.shares.title": (
+        "学历与持证:两个不同的基数",
+        "Education and certification: two different bases",
+    ),
+    "chart.shares.subtitle": (
+        "两个百分比的分母不同,不能相互比较",
+        "The two percentages are shares of different wholes and cannot be compared",
+    ),
     "chart.volunteers.title": ("志愿服务规模", "Volunteering in Beijing"),
     "chart.volunteers.subtitle": (
         "实名注册志愿者、团体与服务时长",

@@ -58,6 +58,7 @@ SCENES: tuple[Scene, ...] = (
         indicators=tuple(OVERVIEW_HEADLINES),
         title_key="chart.headlines.title",
     ),
+    Scene("forty-year-story", "chart", chart="forty-year-story"),
     Scene("ten-firsts", "milestones", title_key="chart.ten_firsts.title"),
     Scene("forty-years", "chart", chart="forty-years"),
     Scene("workforce-profile", "chart", chart="workforce-profile"),

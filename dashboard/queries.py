@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -198,3 +199,44 @@ def _values_table(snapshot: Snapshot, lang: str) -> pd.DataFrame:
         how="left",
     )
     return ind.rename(columns={f"name_{lang}": "indicator"})
+
+
+def dated_city_values(snapshot: Snapshot) -> pd.DataFrame:
+    """Every dated preferred value for the whole city, in time order: the figures a forty-year
+    axis can place."""
+    return _memo(snapshot, "dated_city_values", lambda: _dated_city_values(snapshot))
+
+
+def _dated_city_values(snapshot: Snapshot) -> pd.DataFrame:
+    ind = snapshot.indicators
+    rows = ind[ind["preferred"] & ind["year"].notna() & (ind["geo_code"] == schema.CITY_CODE)]
+    return rows.sort_values(["period", "indicator_id"]).reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class SeriesCoverage:
+    """How much of a time series the snapshot really holds for the city."""
+
+    values: int  # dated city values
+    years: tuple[int, ...]  # the years they fall in
+    most_points: int  # the most dated values any one indicator has
+    longest_run: int  # the longest run of consecutive years any one indicator covers
+
+
+def series_coverage(snapshot: Snapshot) -> SeriesCoverage:
+    return _memo(snapshot, "series_coverage", lambda: _series_coverage(snapshot))
+
+
+def _series_coverage(snapshot: Snapshot) -> SeriesCoverage:
+    rows = dated_city_values(snapshot)
+    most, longest = 0, 0
+    for _, years in rows.groupby("indicator_id", observed=True)["year"]:
+        distinct = sorted({int(y) for y in years})
+        most = max(most, len(distinct))
+        run = 1
+        for before, after in itertools.pairwise(distinct):
+            run = run + 1 if after == before + 1 else 1
+            longest = max(longest, run)
+        longest = max(longest, 1)
+    years = tuple(sorted({int(y) for y in rows["year"]}))
+    return SeriesCoverage(len(rows), years, most, longest)

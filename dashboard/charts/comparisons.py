@@ -5,16 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from dashboard.charts.base import (
     CITY_COLOUR,
     CONNECTION_COLOUR,
+    NOMINAL_WIDTH,
     SIZES,
     THEMES,
     ChartContext,
     bound_marker,
     empty_figure,
     frame,
+    wrap_text,
 )
 from dashboard.formatting import format_value
 from dashboard.i18n import t
@@ -72,7 +75,7 @@ def labelled_bars(
     top = max_value or max(b.value for b in bars) * 1.3
     fig.update_xaxes(range=[0, top], showticklabels=False, showgrid=False, zeroline=False)
     fig.update_yaxes(autorange="reversed", automargin=True, tickfont={"size": size["body"]})
-    fig.update_layout(showlegend=False, bargap=0.35)
+    fig.update_layout(showlegend=False, bargap=0.45, barmode="overlay")
     return frame(fig, ctx, title=title, subtitle=subtitle, sources=sources)
 
 
@@ -147,4 +150,115 @@ def then_and_now(
         automargin=True,
     )
     fig.update_xaxes(visible=False, range=[-0.45, 1.45], zeroline=False)
+    return frame(fig, ctx, title=title, subtitle=subtitle, sources=sources)
+
+
+# On screen a chart of panels is about this wide (half a wide page).
+SCREEN_PANELS_PX = 700
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One group, or one base, with its own axis: figures of different populations or bases are
+    never drawn on one scale. `base` names what the figures count or are a share of."""
+
+    title: str
+    base: str
+    bars: tuple[Bar, ...]
+    max_value: float | None = None
+    colour: str = CITY_COLOUR
+
+
+def separate_panels(
+    panels: list[Panel],
+    ctx: ChartContext,
+    *,
+    title: str,
+    subtitle: str,
+    sources: list[str],
+) -> go.Figure:
+    """Side-by-side panels, each with its own value axis titled by its base, so bars of different
+    groups are never lengths on one scale. A panel of one figure shows it as a number, not a bar."""
+    panels = [p for p in panels if p.bars]
+    if not panels:
+        return empty_figure(
+            ctx,
+            title=title,
+            subtitle=subtitle,
+            message=t("chart.no_data", ctx.lang),
+            sources=sources,
+        )
+    size = SIZES[ctx.medium]
+    # Room between panels for the category labels of any panel after the first.
+    spacing = 0.3 if any(len(p.bars) > 1 for p in panels[1:]) else 0.1
+    panel_px = (NOMINAL_WIDTH[ctx.medium] or SCREEN_PANELS_PX) * (1 - spacing) / len(panels)
+    fig = make_subplots(
+        rows=1,
+        cols=len(panels),
+        horizontal_spacing=spacing,
+        subplot_titles=[f"<b>{p.title}</b>" for p in panels],
+    )
+    for col, panel in enumerate(panels, start=1):
+        texts = [format_value(b.value, b.unit, ctx.lang, b.qualifier) for b in panel.bars]
+        patterns = ["/" if b.qualifier in ("over", "nearly", "about") else "" for b in panel.bars]
+        share = all(b.unit == "percent" for b in panel.bars)
+        if share:
+            # A share is drawn against its whole: a pale track to 100% behind each bar.
+            fig.add_trace(
+                go.Bar(
+                    x=[100] * len(panel.bars),
+                    y=[b.label for b in panel.bars],
+                    orientation="h",
+                    marker={"color": THEMES[ctx.theme]["grid"]},
+                    hoverinfo="skip",
+                    name="whole",
+                ),
+                row=1,
+                col=col,
+            )
+        fig.add_trace(
+            go.Bar(
+                x=[b.value for b in panel.bars],
+                y=[b.label for b in panel.bars],
+                orientation="h",
+                marker={"color": panel.colour, "pattern": {"shape": patterns, "fgopacity": 0.35}},
+                text=texts,
+                # Over a pale track the figure goes inside its bar when it fits.
+                textposition="auto" if share else "outside",
+                insidetextanchor="end",
+                cliponaxis=False,
+                textfont={"size": size["title"] * 0.8},
+                customdata=[b.key for b in panel.bars],
+                hovertext=[f"{b.label}: {x}" for b, x in zip(panel.bars, texts, strict=True)],
+                hoverinfo="text",
+                name=panel.title,
+            ),
+            row=1,
+            col=col,
+        )
+        top = panel.max_value or max(b.value for b in panel.bars) * 1.45
+        fig.update_xaxes(
+            range=[0, top],
+            showticklabels=False,
+            showgrid=False,
+            zeroline=True,
+            title={
+                "text": "<br>".join(wrap_text(panel.base, size["footer"] * 1.1, 0.9 * panel_px)),
+                "font": {"size": size["footer"] * 1.1},
+            },
+            row=1,
+            col=col,
+        )
+        # A panel of one figure is named by its title; its row needs no label of its own.
+        fig.update_yaxes(
+            autorange="reversed",
+            automargin=True,
+            showticklabels=len(panel.bars) > 1,
+            tickfont={"size": size["body"]},
+            row=1,
+            col=col,
+        )
+    for annotation in fig.layout.annotations:
+        annotation.font = {"size": size["body"]}
+    fig.update_layout(showlegend=False, bargap=0.45, barmode="overlay")
     return frame(fig, ctx, title=title, subtitle=subtitle, sources=sources)

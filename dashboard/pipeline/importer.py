@@ -41,7 +41,7 @@ import pandera.errors
 from dashboard import schema
 from dashboard.i18n import LANGS, t
 from dashboard.pipeline.snapshot_build import INDICATOR_COLUMNS, finish_indicators
-from dashboard.pipeline.writer import SnapshotExistsError, write_snapshot
+from dashboard.pipeline.writer import SnapshotExistsError, recover, write_snapshot
 
 try:
     import fcntl
@@ -1107,6 +1107,7 @@ def build_tables(
         "indicators": indicators,
         "indicator_meta": base.indicator_meta.copy(),
         "milestones": base.milestones.copy(),
+        "story": base.story.copy(),
         "geography": base.geography.copy(),
         "sources": sources.sort_values("source_id").reset_index(drop=True),
     }
@@ -1166,6 +1167,7 @@ def import_file(
     problems = check_request(snapshot_id, base_id, as_of, source_text, data_dir)
     if problems:
         raise ImportFailed(problems)
+    recover(snapshots_dir(data_dir))  # a build killed mid-swap may have set the base aside
     base = load_base(base_id, data_dir)
     sheets, warnings = read_sheets(data, name, max_bytes)
     result = normalise(sheets, Lookup(base), data)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import io
+import json
 import logging
 import shutil
 import struct
@@ -21,7 +22,7 @@ import pytest
 from openpyxl import Workbook
 from streamlit.testing.v1 import AppTest
 
-from dashboard import export, schema, settings, snapshot
+from dashboard import export, schema, settings, snapshot, ui
 from dashboard.i18n import t
 from dashboard.pipeline import importer
 from dashboard.pipeline.importer import ImportFailed, import_file
@@ -514,14 +515,13 @@ def _broken_copy(data_dir: Path, name: str, *, fix_checksum: bool) -> None:
     target = data_dir / "snapshots" / name
     shutil.copytree(data_dir / "snapshots" / BASE, target)
     parquet = target / "indicators.parquet"
+    manifest = (target / "manifest.json").read_text(encoding="utf-8")
+    old = json.loads(manifest)["tables"]["indicators"]["sha256"]
     parquet.write_bytes(parquet.read_bytes()[:200])  # truncated
+    manifest = manifest.replace(f'"id": "{BASE}"', f'"id": "{name}"')
     if fix_checksum:
-        manifest = (target / "manifest.json").read_text(encoding="utf-8")
-        old = snapshot.read_manifest(target)["tables"]["indicators"]["sha256"]
-        manifest = manifest.replace(old, snapshot.sha256_file(parquet)).replace(
-            f'"id": "{BASE}"', f'"id": "{name}"'
-        )
-        (target / "manifest.json").write_text(manifest, encoding="utf-8")
+        manifest = manifest.replace(old, snapshot.sha256_file(parquet))
+    (target / "manifest.json").write_text(manifest, encoding="utf-8")
 
 
 @pytest.mark.parametrize(
@@ -565,6 +565,44 @@ def test_damaged_default_snapshot_falls_back_to_another(data, caplog):
     assert at.session_state["_session"].snapshot.id == "good"
     assert any(f"数据快照 {BASE} 无法使用" in w.value for w in at.warning)
     assert any("snapshot refused" in r.getMessage() for r in caplog.records)
+
+
+def _copy_with_manifest(data_dir: Path, name: str, change) -> None:
+    target = data_dir / "snapshots" / name
+    shutil.copytree(data_dir / "snapshots" / BASE, target)
+    manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+    manifest["id"] = name
+    change(manifest)
+    (target / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (lambda m: m["tables"]["indicators"].pop("file"), "table 'indicators': 'file' must be"),
+        (lambda m: m.update(tables=[]), "'tables' must be an object, not a list"),
+        (lambda m: m.update(schema_version="1"), "'schema_version' must be a whole number"),
+        (lambda m: m.update(id="elsewhere"), "'id' is 'elsewhere' but the folder is 'bad'"),
+    ],
+)  # fmt: skip
+def test_a_malformed_manifest_never_takes_the_pages_down(data, caplog, change, words):
+    """Found: with one manifest's tables.indicators.file deleted, every page of every viewer showed
+    only "This app has encountered an error"."""
+    _copy_with_manifest(data, "bad", change)
+    caplog.set_level(logging.ERROR)
+    at = AppTest.from_file(str(REPO / "streamlit_app.py"), default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert at.session_state["_session"].snapshot.id == BASE
+    notices = [w.value for w in at.sidebar.warning]
+    assert len(notices) == 1 and "bad/manifest.json" in notices[0]
+    assert ui.plain(words) in notices[0]
+    assert at.sidebar.selectbox(key="snapshot").options == [f"{BASE} · " + _title(data, "zh")]
+    assert any("snapshot left out" in r.getMessage() for r in caplog.records)
+
+
+def _title(data_dir: Path, lang: str) -> str:
+    return snapshot.read_manifest(data_dir / "snapshots" / BASE)[f"title_{lang}"]
 
 
 # --- production settings ------------------------------------------------------------------------
