@@ -200,7 +200,7 @@ def separate_panels(
     )
     for col, panel in enumerate(panels, start=1):
         texts = [format_value(b.value, b.unit, ctx.lang, b.qualifier) for b in panel.bars]
-        patterns = ["/" if b.qualifier in ("over", "nearly", "about") else "" for b in panel.bars]
+        hatched = [b.qualifier in ("over", "nearly", "about") for b in panel.bars]
         share = all(b.unit == "percent" for b in panel.bars)
         if share:
             # A share is drawn against its whole: a pale track to 100% behind each bar.
@@ -221,7 +221,7 @@ def separate_panels(
                 x=[b.value for b in panel.bars],
                 y=[b.label for b in panel.bars],
                 orientation="h",
-                marker={"color": panel.colour, "pattern": {"shape": patterns, "fgopacity": 0.35}},
+                marker=bound_marker(ctx.theme, [panel.colour] * len(panel.bars), hatched),
                 text=texts,
                 # Over a pale track the figure goes inside its bar when it fits.
                 textposition="auto" if share else "outside",
