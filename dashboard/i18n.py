@@ -756,6 +756,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "pack.place": ("区域:{place}", "Area: {place}"),
     "pack.generated": ("生成日期:{date}", "Generated: {date}"),
     "pack.contents": ("目录", "Contents"),
+    "pack.contents_line": ("{title} …… {page}", "{title} … {page}"),
+    "pack.page_number": ("第 {page} 页 / 共 {total} 页", "Page {page} of {total}"),
     "pack.sources": ("数据来源", "Sources"),
     "pack.sources_more": ("数据来源(续)", "Sources (continued)"),
     "pack.figures": ("图中数字", "Figures shown"),
@@ -778,7 +780,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "present.auto": ("自动翻页", "Auto-advance"),
     "present.interval": ("间隔(秒)", "Every (s)"),
     "present.notes": ("演讲者备注", "Speaker notes"),
-    "present.notes_window": ("在新窗口打开备注", "Notes in a new window"),
+    "present.notes_window": ("打开演讲者窗口", "Presenter window"),
+    "present.notes_hint": (
+        "演讲者窗口(备注、下一页、计时、页面列表)在新标签页打开,可拖到笔记本屏幕;"
+        "它随演示翻页,也可从那里翻页。观众屏幕上只显示画面。",
+        "The presenter window (notes, next scene, clock, scene list) opens in a new tab; move it "
+        "to the laptop screen. It follows the show and can move it. The audience screen shows "
+        "the scene only.",
+    ),
     "present.notes_follow": (
         "本窗口随演示翻页;可放在第二块屏幕上。",
         "This window follows the presentation; put it on a second screen.",
@@ -790,9 +799,26 @@ TEXTS: dict[str, tuple[str, str]] = {
     "present.next_scene": ("下一页:{title}", "Next: {title}"),
     "present.last_scene": ("这是最后一页。", "This is the last scene."),
     "present.keys": (
-        "← → 或 PageUp / PageDown 翻页,Esc 退出",
-        "← → or Page Up / Page Down to move, Esc to leave",
+        "演示中:→ / PageDown / 空格 下一页 · ← / PageUp 上一页 · Home / End 首页 / 末页 · "
+        "B 黑屏 · Esc 退出 · F11 全屏",
+        "During the show: → / Page Down / Space next · ← / Page Up previous · Home / End first / "
+        "last · B black screen · Esc leave · F11 full screen",
     ),
+    "present.ready_title": ("演示准备", "Ready to present"),
+    "present.scene_count": ("共 {count} 页", "{count} scenes"),
+    "present.start": ("开始演示", "Start the show"),
+    "present.seconds": ("{n} 秒", "{n} s"),
+    "present.sample_confirm": (
+        "我知道这是示例数据,不是真实数字;每一页都将带有“示例数据”水印。",
+        "I understand these are sample figures, not real ones; every scene will carry a "
+        "SAMPLE DATA watermark.",
+    ),
+    "present.undated_note": (
+        "未标年份的各项,来源未注明年份。",
+        "Where no year is shown, the sources give none.",
+    ),
+    "present.clock": ("已演示时间", "Time since the show began"),
+    "present.scene_list": ("全部页面", "All scenes"),
     "present.no_scenes": ("本快照没有可演示的内容。", "This snapshot has nothing to present."),
     "present.no_quotes": ("本页没有原文引述。", "No quotes on this scene."),
 }

@@ -14,6 +14,7 @@ from dashboard.charts.base import (
     SIZES,
     THEMES,
     ChartContext,
+    bound_marker,
     empty_figure,
     frame,
     wrap_text,
@@ -55,16 +56,13 @@ def labelled_bars(
         )
     size = SIZES[ctx.medium]
     texts = [format_value(b.value, b.unit, ctx.lang, b.qualifier) for b in bars]
-    patterns = ["/" if b.qualifier in ("over", "nearly", "about") else "" for b in bars]
+    hatched = [b.qualifier in ("over", "nearly", "about") for b in bars]
     fig = go.Figure(
         go.Bar(
             x=[b.value for b in bars],
             y=[b.label for b in bars],
             orientation="h",
-            marker={
-                "color": colours or [CITY_COLOUR] * len(bars),
-                "pattern": {"shape": patterns, "fgopacity": 0.35},
-            },
+            marker=bound_marker(ctx.theme, colours or [CITY_COLOUR] * len(bars), hatched),
             text=texts,
             textposition="outside",
             cliponaxis=False,
@@ -230,7 +228,7 @@ def separate_panels(
     )
     for col, panel in enumerate(panels, start=1):
         texts = [format_value(b.value, b.unit, ctx.lang, b.qualifier) for b in panel.bars]
-        patterns = ["/" if b.qualifier in ("over", "nearly", "about") else "" for b in panel.bars]
+        hatched = [b.qualifier in ("over", "nearly", "about") for b in panel.bars]
         share = all(b.unit == "percent" for b in panel.bars)
         if share:
             # A share is drawn against its whole: a pale track to 100% behind each bar.
@@ -251,7 +249,7 @@ def separate_panels(
                 x=[b.value for b in panel.bars],
                 y=[b.label for b in panel.bars],
                 orientation="h",
-                marker={"color": panel.colour, "pattern": {"shape": patterns, "fgopacity": 0.35}},
+                marker=bound_marker(ctx.theme, [panel.colour] * len(panel.bars), hatched),
                 text=texts,
                 # Over a pale track the figure goes inside its bar when it fits.
                 textposition="auto" if share else "outside",
