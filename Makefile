@@ -44,16 +44,17 @@ format:
 	$(VENV)/bin/ruff format . && $(VENV)/bin/ruff check --fix .
 
 # Debian's Chromium renders exported images (kaleido) and drives the browser tests (Playwright);
-# Noto CJK draws Chinese in both; nginx-light stands in front of the workers (make serve). No
-# browser is ever downloaded.
+# Noto CJK draws Chinese in both; nginx fronts several app processes (make serve); LibreOffice
+# opens the PPTX pack in a test and poppler turns pages into images. No browser is downloaded.
+DEBIAN_PACKAGES := chromium fonts-noto-cjk nginx-light libreoffice-impress poppler-utils
 system-deps:
 	@if [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -qi "Noto Sans CJK" \
-		&& { command -v nginx || test -x /usr/sbin/nginx; } >/dev/null; then :; \
+		&& { command -v nginx || test -x /usr/sbin/nginx; } >/dev/null && command -v soffice >/dev/null && command -v pdftoppm >/dev/null; then :; \
 	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk nginx-light >/dev/null; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBIAN_PACKAGES) >/dev/null; \
 	elif command -v sudo >/dev/null; then \
-		sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk nginx-light >/dev/null; \
-	else echo "Please install the Debian packages chromium, fonts-noto-cjk (image export) and nginx-light (make serve)."; fi
+		sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBIAN_PACKAGES) >/dev/null; \
+	else echo "Please install the Debian packages $(DEBIAN_PACKAGES)."; fi
 
 install: $(STAMP)
 

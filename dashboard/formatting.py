@@ -15,6 +15,8 @@ UNIT_SUFFIX = {
         "count": "个",
         "hours": "小时",
         "years": "岁",
+        "term_years": "年",
+        "age_decade": "多岁",
         "yuan": "元",
         "sq_m": "平方米",
         "sq_km": "平方千米",
@@ -27,6 +29,8 @@ UNIT_SUFFIX = {
         "count": "",
         "hours": " h",
         "years": " yrs",
+        "term_years": " years",
+        "age_decade": "s",
         "yuan": " yuan",
         "sq_m": " m²",
         "sq_km": " km²",
@@ -68,7 +72,7 @@ def format_value(value: float, unit: str, lang: str, qualifier: str = "") -> str
         return FLAG_TEXT[lang].get(int(value), "–")
     number = (
         _trim(value, 1)
-        if unit in ("percent", "years", "ratio", "sq_m", "sq_km")
+        if unit in ("percent", "years", "term_years", "age_decade", "ratio", "sq_m", "sq_km")
         else compact(value, lang)
     )
     if unit == "ratio":

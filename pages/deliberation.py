@@ -8,10 +8,9 @@ session = ui.current()
 ui.page_header(session, "page.deliberation")
 
 # 1. Headline tiles
-columns = st.columns(3)
-for i, indicator_id in enumerate(
-    ["deliberation_halls_urban", "deliberation_coverage_urban", "deliberation_coverage_rural"]
-):
+# Urban halls are shown as the speaker said it (全面建立 in 3,177 communities), not as a percentage.
+columns = st.columns(2)
+for i, indicator_id in enumerate(["deliberation_halls_urban", "deliberation_coverage_rural"]):
     ui.tile(session, indicator_id, columns[i])
 ui.not_reported(session, "deliberation_coverage_rural")
 

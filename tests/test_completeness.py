@@ -12,7 +12,7 @@ import pytest
 from dashboard import catalog, schema
 from dashboard.i18n import LANGS, TEXTS
 from dashboard.pipeline.sources import read_sources
-from dashboard.snapshot import list_snapshots, load_snapshot, validate_snapshot
+from dashboard.snapshot import DEFAULT_SNAPSHOT, list_snapshots, load_snapshot, validate_snapshot
 
 REPO = Path(__file__).resolve().parent.parent
 CODE = sorted((REPO / "dashboard").rglob("*.py")) + sorted((REPO / "pages").glob("*.py"))
@@ -165,7 +165,14 @@ def test_every_page_sets_its_header() -> None:
 def test_the_shipped_snapshots_are_listed() -> None:
     ids = list_snapshots()
     assert {*REPORTED, "sample"} <= set(ids)
-    assert ids[0] == "2019-01-09" and ids[-1] == "sample"
+    assert ids[0] == DEFAULT_SNAPSHOT and ids[-1] == "sample"
+
+
+def test_the_default_snapshot_is_the_newest_reported_one() -> None:
+    manifests = {i: load_snapshot(i).manifest for i in list_snapshots()}
+    reported = [m for m in manifests.values() if m["kind"] == "reported"]
+    assert manifests[DEFAULT_SNAPSHOT]["as_of"] == max(m["as_of"] for m in reported)
+    assert manifests[DEFAULT_SNAPSHOT]["kind"] == "reported"
 
 
 @pytest.mark.parametrize("snapshot_id", list_snapshots())

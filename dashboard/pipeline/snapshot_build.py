@@ -7,7 +7,14 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard import schema
-from dashboard.pipeline.sources import Curated, SourceError, published_date, read_sources
+from dashboard.pipeline.sources import (
+    AREA_TOLERANCE,
+    Curated,
+    SourceError,
+    division_indicator,
+    published_date,
+    read_sources,
+)
 from dashboard.pipeline.writer import write_snapshot
 from dashboard.snapshot import snapshots_dir
 
@@ -242,6 +249,37 @@ def milestones_frame(milestones: list[dict]) -> pd.DataFrame:
     return frame
 
 
+def story_frame(story: list[dict], sources: dict[str, dict], as_of: str) -> pd.DataFrame:
+    """The eras and turning points of the forty-year story told by a source published by
+    `as_of`, in time order."""
+    columns = list(schema.STORY.columns)
+    rows = [
+        {
+            "key": s["key"],
+            "kind": s["kind"],
+            "year": s["year"],
+            "end_year": s.get("end_year"),
+            "year_basis": s["year_basis"],
+            "topic": str(s.get("topic") or ""),
+            "indicators": " ".join(s.get("indicators") or []),
+            "title_zh": s["title_zh"],
+            "title_en": s["title_en"],
+            "summary_zh": str(s.get("summary_zh") or ""),
+            "summary_en": str(s.get("summary_en") or ""),
+            "quote": s["quote"],
+            "year_note_zh": str(s.get("year_note_zh") or ""),
+            "year_note_en": str(s.get("year_note_en") or ""),
+            "source_id": s["source"],
+        }
+        for s in sorted(story, key=lambda s: (s["year"], s["kind"] != "era", s["key"]))
+        if str(sources[s["source"]]["published"]) <= as_of
+    ]
+    frame = pd.DataFrame(rows, columns=columns)
+    for column in ("year", "end_year"):
+        frame[column] = pd.array(frame[column].tolist(), dtype="Int16")
+    return frame
+
+
 def geography_frame(geography: list[dict], values: pd.DataFrame) -> pd.DataFrame:
     area = values[(values["indicator_id"] == "district_area") & values["preferred"]]
     area = area.sort_values("period").drop_duplicates("geo_code", keep="last").set_index("geo_code")
@@ -277,6 +315,91 @@ def sources_frame(sources: list[dict], used: set[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
+# Kinds whose units no rule claims: written only where some exist, so an empty leftover count
+# does not draw a flat line of zeros; the rule's note says that none was left.
+LEFTOVER_KINDS = ("unmatched_village_units",)
+
+
+def division_rows(curated: Curated, as_of: str) -> list[dict]:
+    """Counts in each edition of the statistical division codes published by `as_of`, per
+    district and summed for the city; status derived, because the bureau lists the units and
+    the count is ours, made by the rule stated in the note."""
+    by_id = {s["id"]: s for s in curated.sources}
+    rows, city = [], {}
+    for row in curated.divisions:
+        source = by_id[f"nbs-division-codes-{row['edition']}"]
+        if str(source["published"]) > as_of:
+            continue
+        key = (row["kind"], row["cutoff"], source["id"], row["edition"])
+        city[key] = city.get(key, 0) + row["count"]
+        rows.append((row["district_code"], key, row["count"]))
+    rows += [(schema.CITY_CODE, key, total) for key, total in city.items()]
+    out = []
+    for geo, (kind, cutoff, source_id, edition), count in rows:
+        if kind in LEFTOVER_KINDS and city[(kind, cutoff, source_id, edition)] == 0:
+            continue
+        where = "the sum of the 16 districts' counts; " if geo == schema.CITY_CODE else ""
+        out.append(
+            {
+                "indicator_id": division_indicator(kind),
+                "geo_code": geo,
+                "period": cutoff,
+                "value": float(count),
+                "unit": "count",
+                "qualifier": "",
+                "status": "derived",
+                "source_id": source_id,
+                "quote": "",
+                "note": f"Counted in the {edition} edition of the statistical division codes "
+                f"(cut-off {cutoff}); {where}rule: {curated.division_rules[kind]}. A count in "
+                "a statistical code list, not the civil affairs bureau's count.",
+            }
+        )
+    return out
+
+
+def snapshot_problems(tables: dict[str, pd.DataFrame], by_id: dict, as_of: str) -> list[str]:
+    """What a snapshot may not hold: a source published after its as-of date, and districts
+    whose areas do not add up to their city's."""
+    problems = []
+    indicators, milestones = tables["indicators"], tables["milestones"]
+    cited = [
+        (r.source_id, f"row {r.indicator_id}/{r.geo_code}/{r.period}")
+        for r in indicators.itertuples()
+    ]
+    cited += [(m.source_id, f"milestone {m.rank}") for m in milestones.itertuples()]
+    cited += [(m.year_source_id, f"milestone {m.rank} (year)") for m in milestones.itertuples()]
+    for source_id, where in cited:
+        published = str(by_id[source_id]["published"])
+        if published > as_of:
+            problems.append(
+                f"snapshot as of {as_of}: {where} cites '{source_id}', published {published}"
+            )
+    return problems + area_problems(indicators)
+
+
+def area_problems(indicators: pd.DataFrame) -> list[str]:
+    area = indicators[(indicators["indicator_id"] == "district_area") & indicators["preferred"]]
+    area = area.sort_values("period").drop_duplicates("geo_code", keep="last")
+    city = area[area["geo_code"] == schema.CITY_CODE]
+    districts = area[area["geo_code"].isin(schema.DISTRICT_CODES)]
+    if city.empty or districts.empty:
+        return []
+    city_area, total = float(city["value"].iloc[0]), float(districts["value"].sum())
+    complete = len(districts) == len(schema.DISTRICT_CODES)
+    gap = (total - city_area) / city_area
+    if gap > AREA_TOLERANCE or (complete and abs(gap) > AREA_TOLERANCE):
+        listed = ", ".join(
+            f"{r.geo_code} {r.value:g} ({r.source_id})" for r in districts.itertuples()
+        )
+        return [
+            f"district_area: the {len(districts)} districts add up to {total:,.2f} km², "
+            f"{gap:+.1%} against the city's {city_area:,.2f} ({city['source_id'].iloc[0]}); "
+            f"allowed ±{AREA_TOLERANCE:.0%}: {listed}"
+        ]
+    return []
+
+
 def reported_tables(curated: Curated, as_of: str) -> dict[str, pd.DataFrame]:
     by_id = {s["id"]: s for s in curated.sources}
     facts = [f for f in curated.facts if published_date(f, by_id) <= as_of]
@@ -290,31 +413,43 @@ def reported_tables(curated: Curated, as_of: str) -> dict[str, pd.DataFrame]:
     }
     values = facts_frame(facts, units, rank)
     derived = derive(values, curated.indicators)
+    divisions = pd.DataFrame(
+        division_rows(curated, as_of),
+        columns=[c for c in INDICATOR_COLUMNS if c not in ("year", "preferred")],
+    )
     indicators = finish_indicators(
         pd.concat(
             [
                 values.drop(columns=["year", "preferred"]),
                 derived.drop(columns=[c for c in ("year", "preferred") if c in derived]),
+                divisions,
             ],
             ignore_index=True,
         )
     )
     milestones = milestones_frame(curated.milestones)
+    story = story_frame(curated.story, by_id, as_of)
     geography = geography_frame(curated.geography, indicators)
     used = (
         set(indicators["source_id"])
         | set(milestones["source_id"])
         | set(milestones["year_source_id"])
+        | set(story["source_id"])
     )
     used |= set(geography["area_source_id"]) - {""}
     used |= {"bj-master-plan-2016-2035"} & set(by_id)
-    return {
+    tables = {
         "indicators": indicators,
         "indicator_meta": meta_frame(curated.indicators),
         "milestones": milestones,
         "geography": geography,
         "sources": sources_frame(curated.sources, used),
+        "story": story,
     }
+    problems = snapshot_problems(tables, by_id, as_of)
+    if problems:
+        raise SourceError("\n".join(problems))
+    return tables
 
 
 def sources_root() -> Path:

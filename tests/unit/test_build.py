@@ -66,17 +66,13 @@ def test_shipped_snapshot_equals_a_fresh_build(repo: Path, built: Path, snapshot
 # --- derived values --------------------------------------------------------------------------------
 
 
-def test_urban_deliberation_coverage_is_derived_with_its_arithmetic(snapshots) -> None:
-    rows = _rows(snapshots["2019-01-09"], "deliberation_coverage_urban", "110000")
-    assert len(rows) == 1
-    row = rows.iloc[0]
-    assert row["value"] == 100.0
-    assert row["status"] == "derived"
-    assert row["quote"] == ""
-    assert row["note"] == (
-        "deliberation_halls_urban 3177 ÷ residents_committees 3177 × 100 "
-        "(sources: bj-press-2019-01-09)"
-    )
+def test_urban_deliberation_is_shown_as_said_not_as_a_percentage(snapshots) -> None:
+    """全面建立 is the speaker's word for 3,177 urban communities, never turned into 100%."""
+    for snapshot in snapshots.values():
+        assert _rows(snapshot, "deliberation_coverage_urban").empty
+    halls = _rows(snapshots["2019-01-09"], "deliberation_halls_urban", "110000").iloc[0]
+    assert (halls["value"], halls["status"]) == (3177.0, "reported")
+    assert "全面建立" in halls["quote"]
 
 
 def test_full_time_grid_worker_share_is_derived(snapshots) -> None:
@@ -169,3 +165,205 @@ def test_duplicate_indicator_ids_are_refused(sources_copy: Path, tmp_path: Path)
 def test_a_missing_sources_folder_is_refused(tmp_path: Path) -> None:
     with pytest.raises(SourceError, match="no curated sources folder"):
         read_sources(tmp_path / "nowhere")
+
+
+def _add_fact(sources: Path, fact: str) -> None:
+    path = sources / "trends" / "public.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + fact, encoding="utf-8")
+
+
+def test_an_encyclopaedia_source_is_refused_by_name(sources_copy: Path, tmp_path: Path) -> None:
+    (sources_copy / "registry" / "extra.yaml").write_text(
+        "sources:\n"
+        "  - id: district-profile\n"
+        "    publisher_zh: 维基\n"
+        "    publisher_en: Online encyclopaedia\n"
+        "    title: Fengtai District\n"
+        "    published: 2020-01-01\n"
+        "    url: https://de.wikiup.org/wiki/Fengtai\n"
+        "    grade: media\n"
+        "    reliability: B\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        SourceError, match=r"source 'district-profile': url .*wikiup.* encyclopaedia"
+    ):
+        build_all(root=sources_copy, out=tmp_path / "out")
+
+
+@pytest.mark.parametrize(
+    "url", ["http://h2878021.stratoserver.net/en/china/", "http://demographia.com/db.htm"]
+)
+def test_an_aggregator_source_is_refused(sources_copy: Path, tmp_path: Path, url: str) -> None:
+    registry = sources_copy / "registry" / "public.yaml"
+    text = registry.read_text(encoding="utf-8")
+    old = "url: https://www.bjnews.com.cn/detail/165625144414992.html"
+    assert old in text
+    registry.write_text(text.replace(old, f"url: {url}"), encoding="utf-8")
+    with pytest.raises(SourceError, match="bjnews-2022-06-26-community-organisations"):
+        build_all(root=sources_copy, out=tmp_path / "out")
+
+
+def test_a_fact_dated_apart_from_its_document_is_refused(
+    sources_copy: Path, tmp_path: Path
+) -> None:
+    _add_fact(
+        sources_copy,
+        "- indicator: towns\n  geo: '110105'\n  period: '2018'\n  value: 19\n"
+        "  source: bjnews-2022-06-26-community-organisations\n  quote: 19个\n"
+        "  published: 2018-12-31\n",
+    )
+    with pytest.raises(SourceError, match="towns/110105/2018: a fact may not carry its own"):
+        build_all(root=sources_copy, out=tmp_path / "out")
+
+
+def test_a_reported_value_without_a_quote_is_refused(sources_copy: Path, tmp_path: Path) -> None:
+    _add_fact(
+        sources_copy,
+        "- indicator: towns\n  geo: '110105'\n  period: '2022'\n  value: 19\n"
+        "  source: bjnews-2022-06-26-community-organisations\n  quote: ''\n",
+    )
+    with pytest.raises(SourceError, match="towns/110105/2022: reported value without its verbatim"):
+        build_all(root=sources_copy, out=tmp_path / "out")
+
+
+def test_a_source_published_after_the_snapshot_is_refused(
+    sources_copy: Path, tmp_path: Path
+) -> None:
+    """A milestone cannot enter the press-conference snapshot on a document of 2022."""
+    path = sources_copy / "milestones" / "ten_firsts.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace(
+            "year_source: bj-press-2019-01-09",
+            "year_source: mzj-2022-04-18-civil-affairs-statistics",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        SourceError,
+        match=r"as of 2019-01-09: milestone 1 \(year\) cites "
+        r"'mzj-2022-04-18-civil-affairs-statistics', published 2022-04-18",
+    ):
+        build_all(root=sources_copy, out=tmp_path / "out")
+
+
+def test_districts_whose_areas_exceed_the_city_are_refused(
+    sources_copy: Path, tmp_path: Path
+) -> None:
+    # 2,000 km² for the city against the districts' areas of the shipped sources (over 16,000).
+    _add_fact(
+        sources_copy,
+        "- indicator: district_area\n  geo: '110000'\n  period: ''\n  value: 2000\n"
+        "  source: bjnews-2022-06-26-community-organisations\n  quote: 2000平方千米\n",
+    )
+    with pytest.raises(SourceError, match=r"district_area: the \d+ districts add up to .* allowed"):
+        build_all(root=sources_copy, out=tmp_path / "out")
+
+
+def test_districts_adding_up_within_one_percent_pass(snapshots) -> None:
+    from dashboard.pipeline.snapshot_build import area_problems
+
+    ind = snapshots["2026-11-27"].indicators
+    areas = ind[(ind["indicator_id"] == "district_area") & ind["preferred"]]
+    districts = areas[areas["geo_code"].isin(schema.DISTRICT_CODES)]
+    total = districts["value"].sum()
+    city = districts.iloc[:1].assign(geo_code=schema.CITY_CODE, value=total * 1.009)
+    assert area_problems(pd.concat([ind, city])) == []
+    too_small = districts.iloc[:1].assign(geo_code=schema.CITY_CODE, value=total / 1.02)
+    assert area_problems(pd.concat([ind, too_small]))
+
+
+def test_the_shipped_sources_obey_the_policy(repo: Path) -> None:
+    """Every source in the registry is a document with its own date, none an encyclopaedia."""
+    from dashboard.pipeline.sources import policy_problems
+
+    curated = read_sources(repo / "data" / "sources")
+    assert [p for s in curated.sources for p in policy_problems(s)] == []
+    implied = [s["id"] for s in curated.sources if "safely implied" in str(s.get("note") or "")]
+    assert not implied, f"sources dated by their content, not by the document: {implied}"
+
+
+# --- the statistical division codes ----------------------------------------------------------------
+
+
+def _division(snapshot: Snapshot, kind: str, period: str) -> pd.DataFrame:
+    rows = _rows(snapshot, f"division_{kind}")
+    return rows[rows["period"] == period].set_index("geo_code")
+
+
+def test_the_2018_edition_against_the_press_conference(snapshots) -> None:
+    """3,920 villagers' committees exactly; residents' committees 34 more than the 3,177 said."""
+    later = snapshots["2026-11-27"]
+    villagers = _division(later, "villagers_committees", "2018-10-31")
+    residents = _division(later, "residents_committees", "2018-10-31")
+    assert villagers.at[schema.CITY_CODE, "value"] == 3920.0
+    assert residents.at[schema.CITY_CODE, "value"] - 3177.0 == 34.0
+    press = _rows(later, "residents_committees", schema.CITY_CODE)
+    assert 3177.0 in set(press["value"]), "the press conference's own count is kept beside it"
+
+
+def test_every_district_has_every_edition_of_committees_and_townships(snapshots) -> None:
+    later = snapshots["2026-11-27"]
+    cutoffs = {
+        "2016-07-31",
+        "2017-10-31",
+        "2018-10-31",
+        "2019-10-31",
+        "2020-06-30",
+        "2021-10-31",
+        "2022-10-31",
+        "2023-06-30",
+    }
+    for kind in (
+        "residents_committees",
+        "villagers_committees",
+        "subdistricts",
+        "towns",
+        "townships",
+        "area_offices",
+        "other_village_units",
+    ):
+        rows = _rows(later, f"division_{kind}")
+        for code in (schema.CITY_CODE, *schema.DISTRICT_CODES):
+            assert set(rows.loc[rows["geo_code"] == code, "period"]) == cutoffs, (kind, code)
+        assert set(rows["status"]) == {"derived"}
+        assert rows["note"].str.contains("not the civil affairs bureau's count").all()
+        by_period = rows.groupby([rows["geo_code"] == schema.CITY_CODE, "period"])["value"].sum()
+        assert by_period[True].equals(by_period[False]), f"{kind}: districts do not add up"
+
+
+def test_an_edition_enters_only_snapshots_after_its_publication(snapshots) -> None:
+    early = _rows(snapshots["2019-01-09"], "division_villagers_committees")
+    # The 2018 edition (cut-off 2018-10-31) was published on 2019-01-31, after the conference.
+    assert set(early["period"]) == {"2016-07-31", "2017-10-31"}
+    assert set(early["source_id"]) == {"nbs-division-codes-2016", "nbs-division-codes-2017"}
+
+
+def test_division_counts_keep_every_unit(repo: Path) -> None:
+    """Each edition's counts add up to all its units: leftovers are counted, not dropped."""
+    import csv
+
+    import yaml
+
+    folder = repo / "data" / "sources" / "division_codes"
+    editions = yaml.safe_load((folder / "editions.yaml").read_text(encoding="utf-8"))
+    with (folder / "counts.csv").open(encoding="utf-8") as handle:
+        counts = list(csv.DictReader(handle))
+    village = {
+        "residents_committees",
+        "villagers_committees",
+        "other_village_units",
+        "unmatched_village_units",
+    }
+    for edition in editions["editions"]:
+        rows = [r for r in counts if r["edition"] == edition["edition"]]
+        units = sum(int(r["count"]) for r in rows if r["kind"] in village)
+        townships = sum(int(r["count"]) for r in rows if r["kind"] not in village)
+        assert (units, townships) == (edition["village_units"], edition["township_units"])
+        assert edition["integrity"].startswith("sha512-")
+    with (folder / "leftovers.csv").open(encoding="utf-8") as handle:
+        listed = [r for r in csv.DictReader(handle) if r["kind"] == "other_township_units"]
+    other = sum(int(r["count"]) for r in counts if r["kind"] == "other_township_units")
+    assert len(listed) == other, "every unit no rule claims is listed by name"
