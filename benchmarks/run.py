@@ -47,13 +47,15 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:  # run as a script: make the tests' browser helpers importable
     sys.path.insert(0, str(REPO))
 
+from dashboard.snapshot import DEFAULT_SNAPSHOT  # noqa: E402
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, free_port, wait_until_up  # noqa: E402
 
 RESULTS = REPO / "benchmarks" / "results"
 BARE_APP = REPO / "benchmarks" / "bare_app.py"
-PAGES = ("overview", "ten_firsts", "trends", "workforce", "volunteers", "deliberation",
-         "grid_services", "data_sources")  # fmt: skip
-DEFAULT, SAMPLE, SCALE = "2019-01-09", "sample", "scale-community"
+PAGES = ("overview", "forty_years", "ten_firsts", "trends", "workforce", "volunteers",
+         "deliberation", "grid_services", "communities", "data_sources")  # fmt: skip
+# The app's default snapshot (the newest reported one), opened by a link without ?snapshot=.
+DEFAULT, SAMPLE, SCALE = DEFAULT_SNAPSHOT, "sample", "scale-community"
 PACK_FORMATS = ("pptx", "pdf", "html", "zip")
 
 # What "drawn" means: Plotly has built the chart's SVG; for the data view, the grid's canvas.
