@@ -196,10 +196,10 @@ def test_list_snapshots_default_first_sample_last(data_dir: Path) -> None:
     (root / "no-manifest").mkdir()
     (root / ".tmp-2030-abc").mkdir()
     assert list_snapshots() == [
-        "2019-01-09",
-        "0000-early",
-        "2020-05-01",
         "2026-11-27",
+        "0000-early",
+        "2019-01-09",
+        "2020-05-01",
         "zz-late",
         "sample",
     ]
