@@ -25,10 +25,11 @@ from dashboard import export, schema, settings, snapshot
 from dashboard.i18n import t
 from dashboard.pipeline import importer
 from dashboard.pipeline.importer import ImportFailed, import_file
-from dashboard.snapshot import load_snapshot, validate_snapshot
+from dashboard.snapshot import DEFAULT_SNAPSHOT, load_snapshot, validate_snapshot
 
 REPO = Path(__file__).resolve().parents[2]
-BASE = "2019-01-09"
+# Imports build on the default snapshot unless told otherwise.
+BASE = DEFAULT_SNAPSHOT
 HEADER = [
     "区 district",
     "指标 indicator",

@@ -24,11 +24,12 @@ from openpyxl import Workbook
 from dashboard import cli, schema, snapshot
 from dashboard.pipeline import importer, writer
 from dashboard.pipeline.importer import ImportFailed, import_file
-from dashboard.snapshot import load_snapshot, validate_snapshot
+from dashboard.snapshot import DEFAULT_SNAPSHOT, load_snapshot, validate_snapshot
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "import"
-BASE = "2019-01-09"
+# Imports build on the default snapshot unless told otherwise.
+BASE = DEFAULT_SNAPSHOT
 HEADER = "区 district,指标 indicator,时间 period,数值 value,单位 unit,限定 qualifier,说明 note"
 
 
@@ -72,8 +73,8 @@ ROW_CASES = [
     ("the city is not a district", "北京市,community_workers,2018,5,,,",
      "第2行 A列: 区'北京市'无法识别", "row 2, column A: '北京市' is not one of"),
     ("unknown indicator", "朝阳区,no_such_thing,2018,5,,,",
-     "第2行 B列: 指标'no_such_thing'不在基础快照 2019-01-09 的指标表中",
-     "row 2, column B: 'no_such_thing' is not an indicator of base snapshot 2019-01-09"),
+     f"第2行 B列: 指标'no_such_thing'不在基础快照 {DEFAULT_SNAPSHOT} 的指标表中",
+     f"row 2, column B: 'no_such_thing' is not an indicator of base snapshot {DEFAULT_SNAPSHOT}"),
     ("period in words", "朝阳区,community_workers,去年,5,,,",
      "第2行 C列: 时间'去年'无法识别", "row 2, column C: '去年' is not a period"),
     ("month 13", "朝阳区,community_workers,2018-13,5,,,",
@@ -217,7 +218,7 @@ def test_file_problem_is_refused_with_a_clear_message(data, case, content, name,
 REQUEST_CASES = [
     ("path in the id", {"snapshot_id": "../evil"}, "快照编号'../evil'无效", "'../evil' is not a valid snapshot id"),
     ("hidden id", {"snapshot_id": ".tmp-x"}, "快照编号'.tmp-x'无效", "is not a valid snapshot id"),
-    ("existing id", {"snapshot_id": BASE}, "快照 2019-01-09 已存在", "snapshot 2019-01-09 already exists"),
+    ("existing id", {"snapshot_id": BASE}, f"快照 {BASE} 已存在", f"snapshot {BASE} already exists"),
     ("impossible as-of date", {"as_of": "2019-02-30"}, "截至日期'2019-02-30'应为 YYYY-MM-DD", "must be YYYY-MM-DD"),
     ("unknown base", {"base_id": "nope"}, "基础快照 nope 无法使用", "the base snapshot nope cannot be used"),
     ("control characters in the source", {"source": "a\x1bb"}, "来源说明不能超过", "without control characters"),
@@ -622,9 +623,9 @@ def test_cli_import(data, capsys):
         == 0
     )
     out = capsys.readouterr().out
-    assert "已创建快照 cli:从 chaoyang_gbk.csv 导入 7 个数值(基础快照 2019-01-09)" in out
+    assert f"已创建快照 cli:从 chaoyang_gbk.csv 导入 7 个数值(基础快照 {BASE})" in out
     assert (
-        "Created snapshot cli: 7 value(s) imported from chaoyang_gbk.csv (base 2019-01-09)" in out
+        f"Created snapshot cli: 7 value(s) imported from chaoyang_gbk.csv (base {BASE})" in out
     )
     assert validate_snapshot("cli", data) == []
 
@@ -660,7 +661,7 @@ def test_cli_skip_invalid_lists_skipped_rows(data, tmp_path, capsys):
 def test_cli_never_overwrites(data, capsys):
     before = folder_state(data)
     assert cli.main(["import", str(FIXTURES / "chaoyang_gbk.csv"), "--snapshot", BASE]) == 1
-    assert "快照 2019-01-09 已存在" in capsys.readouterr().err
+    assert f"快照 {BASE} 已存在" in capsys.readouterr().err
     assert folder_state(data) == before
 
 
