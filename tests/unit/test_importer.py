@@ -624,9 +624,7 @@ def test_cli_import(data, capsys):
     )
     out = capsys.readouterr().out
     assert f"已创建快照 cli:从 chaoyang_gbk.csv 导入 7 个数值(基础快照 {BASE})" in out
-    assert (
-        f"Created snapshot cli: 7 value(s) imported from chaoyang_gbk.csv (base {BASE})" in out
-    )
+    assert f"Created snapshot cli: 7 value(s) imported from chaoyang_gbk.csv (base {BASE})" in out
     assert validate_snapshot("cli", data) == []
 
 
