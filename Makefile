@@ -5,12 +5,19 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
+# make serve: this many workers behind nginx on SERVE_PORT (default: one per core).
+WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
+SERVE_PORT ?= 8080
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
 
-.PHONY: run test test-quick system-deps install snapshots bench load lint format clean
+.PHONY: run serve test test-quick system-deps install snapshots bench bench-quick load lint format clean
 
 run: system-deps install snapshots
 	$(VENV)/bin/streamlit run streamlit_app.py --server.port $(PORT) --server.address 0.0.0.0
+
+# Several workers behind nginx (deploy/): sticky sessions, health checks, compression.
+serve: system-deps install snapshots
+	$(PY) -m deploy.serve --workers $(WORKERS) --port $(SERVE_PORT)
 
 test: system-deps install snapshots
 	$(VENV)/bin/ruff check .
@@ -23,6 +30,9 @@ test-quick: install snapshots
 
 bench: system-deps install snapshots
 	$(PY) benchmarks/run.py
+
+bench-quick: system-deps install snapshots
+	$(PY) benchmarks/run.py --quick
 
 load: system-deps install snapshots
 	$(PY) -m pytest -q -m load --load-seconds 120
@@ -39,7 +49,7 @@ format:
 DEBIAN_PACKAGES := chromium fonts-noto-cjk nginx-light libreoffice-impress poppler-utils
 system-deps:
 	@if [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -qi "Noto Sans CJK" \
-		&& command -v nginx >/dev/null && command -v soffice >/dev/null && command -v pdftoppm >/dev/null; then :; \
+		&& { command -v nginx || test -x /usr/sbin/nginx; } >/dev/null && command -v soffice >/dev/null && command -v pdftoppm >/dev/null; then :; \
 	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBIAN_PACKAGES) >/dev/null; \
 	elif command -v sudo >/dev/null; then \

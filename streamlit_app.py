@@ -10,6 +10,7 @@ from dashboard.settings import load_settings
 # No page icons: Streamlit turns the active page's icon into a favicon fetched from a CDN.
 PAGES = (
     ("pages/overview.py", "page.overview", "overview"),
+    ("pages/forty_years.py", "page.forty_years", "forty_years"),
     ("pages/ten_firsts.py", "page.ten_firsts", "ten_firsts"),
     ("pages/trends.py", "page.trends", "trends"),
     ("pages/workforce.py", "page.workforce", "workforce"),
@@ -39,7 +40,9 @@ def routes(entries: tuple[tuple[str, str, str], ...], title_of) -> list:
     ] + [st.Page(path, title=title_of(key), url_path=url) for path, key, url in rest]
 
 
-listed = PAGES + ((UPLOAD_PAGE,) if load_settings().allow_upload else ())
+settings = load_settings()
+ui.apply_upload_limit(settings)
+listed = PAGES + ((UPLOAD_PAGE,) if settings.allow_upload else ())
 if session.present:
     # The show answers at every page's address, so /<page>?present=1 opens it too.
     show = tuple(("pages/present.py", "page.present", url) for _, _, url in listed)

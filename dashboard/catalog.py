@@ -13,10 +13,18 @@ from dashboard import queries as q
 from dashboard import schema
 from dashboard.charts import divisions
 from dashboard.charts.base import ChartContext
-from dashboard.charts.comparisons import Bar, Change, labelled_bars, then_and_now
+from dashboard.charts.comparisons import (
+    Bar,
+    Change,
+    Panel,
+    labelled_bars,
+    separate_panels,
+    then_and_now,
+)
 from dashboard.charts.districts import district_bar, district_map, flag_map
 from dashboard.charts.headlines import Headline, headline_board
 from dashboard.charts.milestones import milestone_timeline
+from dashboard.charts.story import Era, FigureYear, StoryPoint, story_timeline
 from dashboard.charts.trends import trend_chart
 from dashboard.formatting import UNIT_SUFFIX, format_value
 from dashboard.i18n import t
@@ -25,21 +33,16 @@ from dashboard.snapshot import Snapshot, load_geojson
 # Rows standing for a chart that only ever shows the city (no district breakdown exists).
 CITY_LEVEL = pd.DataFrame({"geo_code": [schema.CITY_CODE]})
 
-# Key events drawn on every trend chart besides the dated ten firsts (year, translation key).
-EVENTS = ((2008, "event.olympics"), (2018, "event.pay_2018"))
 
-
-def key_events(snapshot: Snapshot, lang: str) -> list[tuple[int, str]]:
-    """The Olympics, the 2018 pay reform, and each year in which one of the ten firsts happened."""
-    events = [(year, t(key, lang)) for year, key in EVENTS]
-    dated = snapshot.milestones[snapshot.milestones["year"].notna()]
-    for year, rows in dated.groupby("year"):
-        ranks = ("、" if lang == "zh" else ", ").join(str(int(r)) for r in rows["rank"])
-        events.append((int(year), t("event.ten_firsts", lang, year=int(year), ranks=ranks)))
-    merged: dict[int, list[str]] = {}
-    for year, label in sorted(events):
-        merged.setdefault(year, []).append(label.removeprefix(f"{year} "))
-    return [(year, f"{year} " + " · ".join(labels)) for year, labels in merged.items()]
+def key_events(snapshot: Snapshot, lang: str, indicator_id: str) -> list[tuple[int, str]]:
+    """The turning points of the forty-year story that concern this indicator, each named in
+    words (volunteers are marked with the 2008 Olympics; committees with none)."""
+    story = snapshot.story
+    related = story["indicators"].str.split().map(lambda ids: indicator_id in ids)
+    rows = story[(story["kind"] == "turning_point") & related]
+    return [
+        (int(r.year), f"{int(r.year)} {getattr(r, f'title_{lang}')}") for r in rows.itertuples()
+    ]
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,57 @@ class ChartSpec:
     build: Callable[[Snapshot, View], ChartResult]
     briefing: bool = True
     selectable: bool = False
+
+    def __post_init__(self) -> None:
+        # Every chart, wherever it is drawn (view, scene, pack), says in its title whose
+        # numbers it shows once a district is chosen.
+        object.__setattr__(self, "build", _titled_by_place(self.build))
+
+
+def _titled_by_place(build: Callable[..., ChartResult]) -> Callable[..., ChartResult]:
+    def titled(snapshot: Snapshot, view: View, *args, **kwargs) -> ChartResult:
+        result = build(snapshot, view, *args, **kwargs)
+        if view.drilled:
+            mark_place(result, snapshot, view)
+        return result
+
+    titled.__wrapped__ = build
+    return titled
+
+
+def whose_numbers(snapshot: Snapshot, view: View, data: pd.DataFrame) -> str:
+    """'district' when the chart draws the chosen district's own figures, 'districts' when it
+    compares districts, 'city' when it shows only the city's."""
+    codes = set(data["geo_code"]) if "geo_code" in data.columns else set()
+    if len(codes & set(schema.DISTRICT_CODES)) > 1:
+        return "districts"
+    return "district" if view.district in codes else "city"
+
+
+def mark_place(result: ChartResult, snapshot: Snapshot, view: View) -> None:
+    """Put whose numbers these are at the head of the title, in the title's own type."""
+    district = q.geo_name(snapshot, view.district, view.lang)
+    whose = whose_numbers(snapshot, view, result.data)
+    prefix = t(f"drill.title_{whose}", view.lang, district=district)
+    title = result.figure.layout.title.text or ""
+    # Inside the bold of the first title line, so the prefix is as large and as bold as the title.
+    head, body = ("<b>", title[3:]) if title.startswith("<b>") else ("", title)
+    result.figure.update_layout(title_text=f"{head}{prefix}{body}")
+
+
+def drill_summary(snapshot: Snapshot, view: View) -> tuple[str, str]:
+    """For a view drilled to a district: which figures are the district's own (named), and that
+    every other figure is the city's."""
+    district = q.geo_name(snapshot, view.district, view.lang)
+    ind = snapshot.indicators
+    own = ind.loc[ind["preferred"] & (ind["geo_code"] == view.district), "indicator_id"]
+    names = [q.indicator_name(snapshot, i, view.lang) for i in dict.fromkeys(own)]
+    joiner = "、" if view.lang == "zh" else ", "
+    if names:
+        first = t("drill.own", view.lang, district=district, names=joiner.join(names))
+    else:
+        first = t("drill.own_none", view.lang, district=district)
+    return first, t("drill.rest_city", view.lang, district=district)
 
 
 def place_label(snapshot: Snapshot, view: View) -> str:
@@ -160,65 +214,300 @@ def ten_firsts(snapshot: Snapshot, view: View, selected_rank: int | None = None)
     return ChartResult(fig, data)
 
 
-# Then-and-now pairs shown in "forty years in numbers": (label indicator, before, after).
-FORTY_YEAR_PAIRS = (
-    ("office_space_compliance", "office_space_compliance", "office_space_compliance"),
-    (
-        "community_worker_pay_floor_ratio",
-        "community_worker_pay_floor_ratio",
-        "community_worker_pay_floor_ratio",
-    ),
-    ("fifteen_minute_circles", "fifteen_minute_circles", "fifteen_minute_circles"),
-    ("residents_committees", "residents_committees", "residents_committees"),
-    ("volunteers_registered", "volunteers_registered", "volunteers_registered"),
+# Then-and-now pairs shown in "forty years in numbers". Where the later source gives words, not a
+# number ("全面实现"), the pair names the indicator that carries those words: the chart writes them
+# and never turns them into a number the source does not give.
+FORTY_YEAR_PAIRS: tuple[tuple[str, str | None], ...] = (
+    ("office_space_compliance", "urban_communities_office_standard"),
+    ("community_worker_pay_floor_ratio", None),
+    ("fifteen_minute_circles", None),
+    ("residents_committees", None),
+    ("volunteers_registered", None),
 )
+# Words the sources use for an end reached, by the indicator that carries them.
+STATED_ENDS = {"urban_communities_office_standard": "label.fully_met"}
+
+
+def _shown_series(snapshot: Snapshot, indicator_id: str) -> pd.DataFrame:
+    rows = q.series(snapshot, indicator_id)
+    return rows[
+        rows["status"].isin(["reported", "sample"])
+        if snapshot.is_sample
+        else rows["status"] == "reported"
+    ]
+
+
+def stated_end(
+    snapshot: Snapshot, indicator_id: str, lang: str
+) -> tuple[pd.Series, str, str] | None:
+    """The later row that states an end in words: the row, the words, and the figure it gives."""
+    rows = _shown_series(snapshot, indicator_id)
+    if rows.empty or indicator_id not in STATED_ENDS:
+        return None
+    row = rows.iloc[-1]
+    figure = format_value(row.value, row.unit, lang, row.qualifier)
+    name = q.indicator_name(snapshot, indicator_id, lang)
+    return (
+        row,
+        t(STATED_ENDS[indicator_id], lang),
+        t("label.stated_figure", lang, figure=figure, name=name),
+    )
 
 
 def forty_years(snapshot: Snapshot, view: View) -> ChartResult:
-    """Changes where the snapshot holds two dated, sourced values of the same indicator."""
+    """Changes where the snapshot holds two dated, sourced ends of the same measure; the title
+    gives the years the changes really span."""
     ctx = context(snapshot, view, CITY_LEVEL)
     changes, used = [], []
-    for indicator, _, _ in FORTY_YEAR_PAIRS:
-        rows = q.series(snapshot, indicator)
-        rows = rows[
-            rows["status"].isin(["reported", "sample"])
-            if snapshot.is_sample
-            else rows["status"] == "reported"
-        ]
-        if len(rows) < 2:
+    for indicator, words_from in FORTY_YEAR_PAIRS:
+        rows = _shown_series(snapshot, indicator)
+        words = stated_end(snapshot, words_from, view.lang) if words_from else None
+        if len(rows) >= 2:
+            first, last = rows.iloc[0], rows.iloc[-1]
+            after_text, after_row = "", last
+        elif len(rows) == 1 and words and words[0].period > rows.iloc[0].period:
+            first, (after_row, after_text, _) = rows.iloc[0], words
+            last = first
+        else:
             continue
-        first, last = rows.iloc[0], rows.iloc[-1]
         changes.append(
             Change(
                 q.indicator_name(snapshot, indicator, view.lang),
                 first.value,
                 last.value,
                 first.period,
-                last.period,
+                after_row.period,
                 first.unit,
                 first.qualifier,
                 last.qualifier,
+                after_text=after_text,
             )
         )
-        used.append(rows.iloc[[0, -1]])
+        used.append(pd.DataFrame([first, after_row]))
     data = pd.concat(used) if used else pd.DataFrame(columns=snapshot.indicators.columns)
+    years = [int(p[:4]) for c in changes for p in (c.before_period, c.after_period) if p]
+    title = (
+        t("chart.forty_years.title_span", view.lang, start=min(years), end=max(years))
+        if years
+        else t("chart.forty_years.title", view.lang)
+    )
     fig = then_and_now(
         changes,
         ctx,
-        title=t("chart.forty_years.title", view.lang),
+        title=title,
         subtitle=t("chart.forty_years.subtitle", view.lang),
         sources=_sources(snapshot, data, view.lang),
     )
-    return ChartResult(fig, data)
+    return ChartResult(fig, data.reset_index(drop=True))
 
 
-def trend(indicator_id: str) -> Callable[[Snapshot, View], ChartResult]:
+# The story starts with reform and opening; the press conference marks its fortieth anniversary.
+STORY_START = 1978
+# A year's hover lists at most this many of its dated figures, then says how many more.
+FIGURES_LISTED = 12
+
+
+def story_span(snapshot: Snapshot) -> tuple[int, int]:
+    """From the first year the story or a figure names to the snapshot's date."""
+    years = [STORY_START, *snapshot.story["year"].dropna().astype(int)]
+    return min(years), int(snapshot.as_of[:4])
+
+
+def yearly_statement(snapshot: Snapshot, lang: str) -> str:
+    """What was never published as a yearly series, said from what the snapshot holds."""
+    start = story_span(snapshot)[0]
+    if snapshot.is_sample:
+        return t("story.sample_yearly", lang, start=start, end=STORY_START + 40)
+    cover = q.series_coverage(snapshot)
+    return t(
+        "story.no_yearly",
+        lang,
+        start=start,
+        end=STORY_START + 40,
+        values=cover.values,
+        years=len(cover.years),
+        most=cover.most_points,
+    )
+
+
+def _quote_lines(text: str, lang: str) -> str:
+    from dashboard.charts.base import wrap_text
+
+    return "<br>".join(wrap_text(text, 13, 13 * (26 if lang == "zh" else 40)))
+
+
+def _story_hover(title: str, when: str, quote: str, source: str, lang: str) -> str:
+    return f"<b>{title}</b><br>{when}<br>“{_quote_lines(quote, lang)}”<br>{source}"
+
+
+def story_rows(snapshot: Snapshot, lang: str) -> pd.DataFrame:
+    """Every point of the story with its quote and source, in time order: eras, turning points,
+    dated ten firsts, dated figures. The table behind the chart and the speaker's notes."""
+    rows = []
+    for r in snapshot.story.itertuples():
+        rows.append(
+            {
+                "kind": r.kind,
+                "year": int(r.year),
+                "end_year": None if pd.isna(r.end_year) else int(r.end_year),
+                "title_zh": r.title_zh,
+                "title_en": r.title_en,
+                "year_note": getattr(r, f"year_note_{lang}"),
+                "quote": r.quote,
+                "source_id": r.source_id,
+            }
+        )
+    for r in snapshot.milestones[snapshot.milestones["year"].notna()].itertuples():
+        rows.append(
+            {
+                "kind": "first",
+                "year": int(r.year),
+                "end_year": None,
+                "title_zh": r.title_zh,
+                "title_en": r.title_en,
+                "year_note": "",
+                "quote": r.quote,
+                "source_id": r.source_id,
+            }
+        )
+    for r in q.dated_city_values(snapshot).itertuples():
+        text = {
+            code: f"{q.indicator_name(snapshot, r.indicator_id, code)} "
+            f"{format_value(r.value, r.unit, code, r.qualifier)}"
+            for code in ("zh", "en")
+        }
+        rows.append(
+            {
+                "kind": "figure",
+                "year": int(r.year),
+                "end_year": None,
+                "title_zh": text["zh"],
+                "title_en": text["en"],
+                "year_note": r.period,
+                "quote": r.quote,
+                "source_id": r.source_id,
+            }
+        )
+    order = {"era": 0, "turning_point": 1, "first": 2, "figure": 3}
+    frame = pd.DataFrame(rows, columns=list(STORY_COLUMNS))
+    frame["end_year"] = pd.array(frame["end_year"].tolist(), dtype="Int16")
+    frame = frame.sort_values(
+        ["year", "kind"], key=lambda c: c.map(order) if c.name == "kind" else c
+    )
+    frame = frame.reset_index(drop=True)
+    # A running number, so the notes list the story in order (the notes read a `rank` column).
+    frame.insert(0, "rank", range(1, len(frame) + 1))
+    return frame
+
+
+STORY_COLUMNS = (
+    "kind",
+    "year",
+    "end_year",
+    "title_zh",
+    "title_en",
+    "year_note",
+    "quote",
+    "source_id",
+)
+
+
+def forty_year_story(snapshot: Snapshot, view: View) -> ChartResult:
+    """The story as the speaker told it, on one axis from 1978 to the snapshot's date."""
+    lang = view.lang
+    ctx = context(snapshot, view, CITY_LEVEL)
+    span = story_span(snapshot)
+    rows = story_rows(snapshot, lang)
+    now = t("story.to_date", lang)
+
+    def until(r) -> int | None:
+        return None if pd.isna(r.end_year) else int(r.end_year)
+
+    def when(r) -> str:
+        years = f"{r.year}" + (f"—{until(r)}" if until(r) else "")
+        return f"{years} · {r.year_note}" if r.year_note else years
+
+    def source(r) -> str:
+        return q.source_label(snapshot, r.source_id, lang)
+
+    title_col = f"title_{lang}"
+    eras = [
+        Era(
+            getattr(r, title_col),
+            r.year,
+            until(r) or span[1],
+            _story_hover(
+                getattr(r, title_col),
+                f"{r.year}—{until(r) or now}",
+                r.quote,
+                source(r),
+                lang,
+            ),
+        )
+        for r in rows[rows["kind"] == "era"].itertuples()
+    ]
+    points = [
+        StoryPoint(
+            t("story.first_label", lang, title=getattr(r, title_col))
+            if r.kind == "first"
+            else getattr(r, title_col),
+            r.year,
+            until(r),
+            r.kind,
+            _story_hover(getattr(r, title_col), when(r), r.quote, source(r), lang),
+        )
+        for r in rows[rows["kind"].isin(["turning_point", "first"])].itertuples()
+    ]
+    figures = []
+    for year, group in rows[rows["kind"] == "figure"].groupby("year"):
+        listed = [f"{r.year_note}: {getattr(r, title_col)}" for r in group.itertuples()]
+        more = len(listed) - FIGURES_LISTED
+        lines = listed[:FIGURES_LISTED] + (
+            [t("story.more_figures", lang, n=more)] if more > 0 else []
+        )
+        figures.append(FigureYear(int(year), len(group), f"<b>{year}</b><br>" + "<br>".join(lines)))
+    undated = int(snapshot.milestones["year"].isna().sum())
+    subtitle = yearly_statement(snapshot, lang)
+    title = t("chart.story.title", lang, start=span[0], end=span[1])
+    shown = rows
+    if view.medium == "present":
+        # A projector has room for the eras and turning points, not the figures' sources too;
+        # the figures are on the view, the export and in the notes.
+        figures, shown = [], rows[rows["kind"] != "figure"]
+        title = t("chart.story.title_short", lang, start=span[0], end=span[1])
+    elif undated:
+        subtitle += " " + t("story.undated_firsts", lang, n=undated)
+    fig = story_timeline(
+        eras,
+        points,
+        figures,
+        ctx,
+        span=span,
+        title=title,
+        subtitle=subtitle,
+        sources=_sources(snapshot, shown, lang),
+        figures_label=t("story.figures_row", lang),
+        eras_label=t("story.eras_row", lang),
+    )
+    return ChartResult(fig, rows)
+
+
+def trend(
+    indicator_id: str, stated_by: str | None = None
+) -> Callable[[Snapshot, View], ChartResult]:
+    """One indicator over time; `stated_by` names an indicator whose later row states the end in
+    words (drawn as those words at its year, never as a number)."""
+
     def build(
         snapshot: Snapshot, view: View, year_range: tuple[int, int] | None = None
     ) -> ChartResult:
         meta = q.meta(snapshot, indicator_id)
         geos = [schema.CITY_CODE] + ([view.district] if view.drilled else [])
         rows = q.series(snapshot, indicator_id, geos)
+        words = stated_end(snapshot, stated_by, view.lang) if stated_by else None
+        if words and len(rows) and words[0].period <= rows["period"].max():
+            words = None
+        stated = [(int(words[0].year), f"{words[1]}<br>{words[2]}")] if words else []
         ctx = context(snapshot, view, rows)
         names = dict(
             zip(
@@ -231,15 +520,23 @@ def trend(indicator_id: str) -> Callable[[Snapshot, View], ChartResult]:
             rows,
             ctx,
             title=meta[f"name_{view.lang}"],
-            subtitle=t("chart.trend.subtitle", view.lang, unit=unit_name),
+            subtitle=t(
+                "chart.trend.subtitle_sources"
+                if rows.groupby("geo_code")["source_id"].nunique().gt(1).any()
+                else "chart.trend.subtitle",
+                view.lang,
+                unit=unit_name,
+            ),
             unit=meta.unit,
             place_names=names,
             sources=sources,
-            events=key_events(snapshot, view.lang),
+            events=key_events(snapshot, view.lang, indicator_id),
             year_range=year_range,
             highlight=view.district if view.drilled else None,
+            stated=stated,
         )
-        return ChartResult(fig, rows)
+        data = pd.concat([rows, pd.DataFrame([words[0]])]) if words else rows
+        return ChartResult(fig, data.reset_index(drop=True))
 
     return build
 
@@ -264,6 +561,64 @@ def bars_chart(ids: list[str], title_key: str, subtitle_key: str, max_value: flo
         return ChartResult(fig, rows)
 
     return build
+
+
+def group_panels(
+    panels: tuple[tuple[str, str, tuple[str, ...], float | None], ...],
+    title_key: str,
+    subtitle_key: str,
+) -> Callable[[Snapshot, View], ChartResult]:
+    """Figures of different groups or bases, each group in its own panel with its own axis named
+    by its base: (panel title key, base key, indicator ids, axis maximum) per panel."""
+
+    def build(snapshot: Snapshot, view: View) -> ChartResult:
+        shown, drawn = [], []
+        for (panel_key, base_key, ids, top), colour in zip(
+            panels, (CITY_COLOUR_PANELS), strict=False
+        ):
+            bars, rows = _bars(snapshot, view, list(ids))
+            shown.append(
+                Panel(t(panel_key, view.lang), t(base_key, view.lang), tuple(bars), top, colour)
+            )
+            drawn.append(rows)
+        rows = pd.concat([r for r in drawn if len(r)]) if any(len(r) for r in drawn) else drawn[0]
+        fig = separate_panels(
+            shown,
+            context(snapshot, view, rows),
+            title=t(title_key, view.lang),
+            subtitle=t(subtitle_key, view.lang),
+            sources=_sources(snapshot, rows, view.lang),
+        )
+        return ChartResult(fig, rows.reset_index(drop=True))
+
+    return build
+
+
+# What each figure drawn as a bar measures, where several figures measure the same thing of
+# parts of one whole (full-time and part-time grid workers) or of like groups (urban and rural
+# coverage). Bars on one axis must measure one thing; any other figure measures only itself, so
+# community workers never share an axis with social workers, nor a share of community workers
+# with a share of China's certified social workers.
+BAR_MEASURES = {
+    "social_work_professionals": "social_workers",
+    "certified_social_workers": "social_workers",
+    "grid_workers_fulltime": "grid_workers",
+    "grid_workers_parttime": "grid_workers",
+    "party_members_reporting": "people_reporting",
+    "youth_league_members_reporting": "people_reporting",
+    "deliberation_coverage_urban": "deliberation_coverage",
+    "deliberation_coverage_rural": "deliberation_coverage",
+    "earlier": "community_worker_age",
+    "now": "community_worker_age",
+}
+
+
+def bar_measure(key: str) -> str:
+    return BAR_MEASURES.get(key, key)
+
+
+# One colour per group, so a group keeps its colour wherever it is drawn.
+CITY_COLOUR_PANELS = ("#0072B2", "#CC79A7")
 
 
 def deliberation_coverage(snapshot: Snapshot, view: View) -> ChartResult:
@@ -355,12 +710,10 @@ def district_measure(
     def build(snapshot: Snapshot, view: View) -> ChartResult:
         ctx = context(snapshot, view)
         meta = q.meta(snapshot, indicator_id)
-        rows = q.district_values(snapshot, indicator_id)
+        rows = q.comparable_district_values(snapshot, indicator_id)
+        present = set(rows["geo_code"])
         missing = (
-            [
-                q.geo_name(snapshot, c, view.lang)
-                for c in q.missing_districts(snapshot, indicator_id)
-            ]
+            [q.geo_name(snapshot, c, view.lang) for c in schema.DISTRICT_CODES if c not in present]
             if len(rows)
             else []
         )
@@ -371,7 +724,13 @@ def district_measure(
             date = rows["period"].max() if len(rows) else snapshot.as_of
             subtitle = t(subtitle_key, view.lang, done=done, total=len(rows), date=date)
         else:
-            subtitle = t("chart.district_map.subtitle", view.lang, name=title)
+            period = rows["period"].iloc[0] if len(rows) else ""
+            subtitle = t(
+                "chart.district_map.subtitle",
+                view.lang,
+                name=title,
+                period=period or t("prov.period_unstated", view.lang),
+            )
         sources = _sources(snapshot, rows, view.lang)
         selected = view.district if view.drilled else None
         geojson = load_geojson()
@@ -454,12 +813,26 @@ CHARTS: tuple[ChartSpec, ...] = (
         headlines(OVERVIEW_HEADLINES, "chart.headlines.title", "chart.headlines.subtitle"),
     ),
     ChartSpec("forty-years", "overview", forty_years),
+    ChartSpec("forty-year-story", "forty_years", forty_year_story),
     ChartSpec("ten-firsts", "ten_firsts", ten_firsts),
     ChartSpec(
         "workforce-profile",
         "workforce",
-        bars_chart(
-            ["community_workers", "social_work_professionals", "certified_social_workers"],
+        group_panels(
+            (
+                (
+                    "panel.community_workers",
+                    "base.community_workers",
+                    ("community_workers",),
+                    None,
+                ),
+                (
+                    "panel.social_workers",
+                    "base.social_workers",
+                    ("social_work_professionals", "certified_social_workers"),
+                    None,
+                ),
+            ),
             "chart.workforce_profile.title",
             "chart.workforce_profile.subtitle",
         ),
@@ -468,11 +841,23 @@ CHARTS: tuple[ChartSpec, ...] = (
     ChartSpec(
         "workforce-shares",
         "workforce",
-        bars_chart(
-            ["community_workers_college_share", "certified_social_workers_national_share"],
+        group_panels(
+            (
+                (
+                    "panel.college",
+                    "base.college",
+                    ("community_workers_college_share",),
+                    125,
+                ),
+                (
+                    "panel.national_share",
+                    "base.national_share",
+                    ("certified_social_workers_national_share",),
+                    125,
+                ),
+            ),
             "chart.shares.title",
             "chart.shares.subtitle",
-            max_value=125,
         ),
     ),
     ChartSpec("workforce-pay", "workforce", trend("community_worker_pay_floor_ratio")),
@@ -528,7 +913,11 @@ CHARTS: tuple[ChartSpec, ...] = (
             "chart.grid_workers.subtitle",
         ),
     ),
-    ChartSpec("office-space", "grid_services", trend("office_space_compliance")),
+    ChartSpec(
+        "office-space",
+        "grid_services",
+        trend("office_space_compliance", stated_by="urban_communities_office_standard"),
+    ),
 )
 
 
@@ -655,10 +1044,16 @@ def trend_charts(snapshot: Snapshot, topic: str | None = None) -> list[ChartSpec
 
 
 def district_indicators(snapshot: Snapshot, topics: tuple[str, ...]) -> list[str]:
-    """Indicators of these topics that have at least one district value in this snapshot."""
+    """Indicators of these topics that districts can be compared on: at least
+    q.MIN_DISTRICTS_TO_COMPARE districts with a value of the same period."""
     meta = snapshot.indicator_meta
-    ids = meta.loc[meta["topic"].isin(topics), "indicator_id"]
-    return [i for i in ids if q.has_district_data(snapshot, i)]
+    # Yes/no flags (the pay rules) have a map of their own; ranked bars of 0 and 1 say nothing.
+    ids = meta.loc[meta["topic"].isin(topics) & (meta["unit"] != "flag"), "indicator_id"]
+    return [
+        i
+        for i in ids
+        if q.has_district_data(snapshot, i) and q.has_comparable_districts(snapshot, i)
+    ]
 
 
 def briefing_charts(snapshot: Snapshot) -> list[str]:

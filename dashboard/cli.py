@@ -6,7 +6,13 @@ import argparse
 import logging
 import sys
 
-from dashboard.snapshot import DEFAULT_SNAPSHOT, SAMPLE_SNAPSHOT, list_snapshots, validate_snapshot
+from dashboard.snapshot import (
+    DEFAULT_SNAPSHOT,
+    SAMPLE_SNAPSHOT,
+    folder_problems,
+    list_snapshots,
+    validate_snapshot,
+)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -40,8 +46,11 @@ def cmd_sample(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    """Check one snapshot, or every snapshot and the folder that holds them (snapshots left out
+    of the list, a missing default, leftovers of an interrupted write)."""
     ids = [args.snapshot] if args.snapshot else list_snapshots()
-    if not ids:
+    folder = [] if args.snapshot else folder_problems()
+    if not ids and not folder:
         print("no snapshots found; run: python -m dashboard build", file=sys.stderr)
         return 1
     failed = 0
@@ -51,7 +60,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
         for problem in problems:
             print(f"  - {problem}")
         failed += bool(problems)
-    return 1 if failed else 0
+    if folder:
+        print(f"snapshots folder: {len(folder)} problem(s)")
+        for problem in folder:
+            print(f"  - {problem}")
+    return 1 if failed or folder else 0
 
 
 def parser() -> argparse.ArgumentParser:

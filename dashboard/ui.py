@@ -5,12 +5,14 @@ the notices that say plainly when data is missing or synthetic."""
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import pandas as pd
 import streamlit as st
+from streamlit import config as streamlit_config
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
@@ -18,12 +20,14 @@ from dashboard import catalog, export, queries, schema, state
 from dashboard.charts.districts import selected_district
 from dashboard.formatting import format_value
 from dashboard.i18n import LANGS, t
+from dashboard.settings import Settings
 from dashboard.snapshot import (
     DEFAULT_SNAPSHOT,
     Snapshot,
     SnapshotError,
-    list_snapshots,
+    listed_manifest,
     load_snapshot,
+    scan_snapshots,
 )
 
 log = logging.getLogger(__name__)
@@ -37,6 +41,8 @@ class Session:
     present: bool = False
     scene: int = 1
     notices: list[str] = field(default_factory=list)
+    # Snapshot folders left out of the sidebar's list, each naming its file and the reason.
+    left_out: list[str] = field(default_factory=list)
 
     @property
     def lang(self) -> str:
@@ -75,11 +81,67 @@ def _init_from_link(ids: list[str]) -> state.LinkState:
     return link
 
 
+def plain(text: object) -> str:
+    """Text from a file or a user, for a place that renders Markdown (help tooltips, captions,
+    notices, labels): Markdown and HTML characters escaped, so a link, an image or a tag is shown
+    as the characters it is made of and never becomes a link, a request or markup."""
+    out = str(text).replace("\n", " ").replace("\r", " ")
+    for ch in MARKDOWN_SPECIALS:
+        out = out.replace(ch, "\\" + ch)
+    # Escapes do not stop GitHub-style autolinks (found in the text after parsing): a zero-width
+    # space inside "://", "www." and before "@" does, and shows nothing.
+    out = AUTOLINK.sub(_break_autolink, out)
+    return LINE_START.sub(_escape_marker, out, count=1)
+
+
+# CommonMark lets any ASCII punctuation be escaped; these start links, images, emphasis, code,
+# HTML and entities, LaTeX, tables, headings, autolinks (: @) and Streamlit's directives
+# (:red[...], :material/icon:, :emoji:). A list marker is escaped only at the start, so dates and
+# decimals stay as they are written.
+MARKDOWN_SPECIALS = "\\`*_{}[]()#+!|<>~$:&@"
+AUTOLINK = re.compile(r"\\:/|www\.|\\@", re.IGNORECASE)
+LINE_START = re.compile(r"^(\s*)([-=])|^(\s*\d{1,9})([.])(?=\s|$)")
+
+
+def _break_autolink(match: re.Match) -> str:
+    found = match.group(0)
+    return "\u200b" + found if found.startswith("\\@") else found[:-1] + "\u200b" + found[-1]
+
+
+def _escape_marker(match: re.Match) -> str:
+    lead, marker = (match.group(1), match.group(2)) if match.group(2) else match.group(3, 4)
+    return f"{lead}\\{marker}"
+
+
+# CommonMark lets any ASCII punctuation be escaped; these start links, images, emphasis, code,
+# HTML and entities, LaTeX, tables, headings, autolinks (: @) and Streamlit's directives
+# (:red[...], :material/icon:, :emoji:). A "www." autolink and a list marker at the start are
+# escaped where they occur, so dates and decimals stay as they are written.
+MARKDOWN_SPECIALS = "\\`*_{}[]()#+!|<>~$:&@"
+BARE_WWW = re.compile(r"www\.", re.IGNORECASE)
+LINE_START = re.compile(r"^(\s*)([-=])|^(\s*\d{1,9})([.])(?=\s|$)")
+
+
+def apply_upload_limit(settings: Settings) -> None:
+    """Streamlit's upload route obeys one process-wide limit, read on every upload: 0 (every file
+    refused before a byte is kept) unless an administrator has turned uploads on. The shipped
+    .streamlit/config.toml says 0, so the route is closed before the first page has run."""
+    limit = settings.max_upload_mb if settings.allow_upload else 0
+    if streamlit_config.get_option("server.maxUploadSize") != limit:
+        streamlit_config.set_option("server.maxUploadSize", limit, "dashboard_settings.toml")
+
+
 def start_session() -> Session | None:
     """Read the link once, draw the sidebar, load the snapshot; None when nothing can be shown."""
-    ids = list_snapshots()
+    listing = scan_snapshots()
+    for problem in listing.problems:
+        log.error("snapshot left out: %s", problem)
+    ids = listing.ids
     if not ids:
-        st.error(t("notice.no_snapshot", st.session_state.get("lang", "zh")))
+        lang = st.session_state.get("lang", "zh")
+        st.error(t("notice.no_snapshot", lang))
+        for problem in listing.problems:
+            st.warning(plain(t("notice.snapshot_left_out", lang, problem=problem)))
         return None
     first_run = "lang" not in st.session_state
     link = _init_from_link(ids) if first_run else None
@@ -89,8 +151,10 @@ def start_session() -> Session | None:
     notices = [t("notice.bad_param", lang, name=name) for name in (link.rejected if link else [])]
     snapshot, error = _load_with_fallback(st.session_state["snapshot"], ids)
     if snapshot is None:
-        st.error(t("notice.no_snapshot", lang) + f" ({error})")
+        st.error(plain(t("notice.no_snapshot", lang) + f" ({error})"))
         return None
+    if DEFAULT_SNAPSHOT not in ids:
+        notices.append(t("notice.default_missing", lang, snapshot=DEFAULT_SNAPSHOT))
     if error:
         notices.append(
             t(
@@ -107,6 +171,7 @@ def start_session() -> Session | None:
         present=st.session_state["present"],
         scene=st.session_state["scene"],
         notices=notices,
+        left_out=listing.problems,
     )
     st.session_state["_session"] = session
     return session
@@ -135,6 +200,8 @@ def sidebar(session: Session, ids: list[str]) -> None:
             format_func=lambda c: district_label(session.snapshot, c, lang),
         )
         st.caption(t("sidebar.as_of", lang, date=session.snapshot.as_of))
+        for problem in session.left_out:
+            st.warning(plain(t("notice.snapshot_left_out", lang, problem=problem)))
         st.button(
             t("sidebar.present", lang),
             key="enter_present",
@@ -150,14 +217,14 @@ def _set_present(on: bool) -> None:
 
 
 def snapshot_label(snapshot_id: str, lang: str) -> str:
-    try:
-        snap = load_snapshot(snapshot_id)
-    except SnapshotError:
+    """From the manifest alone: drawing a label never loads a snapshot's tables."""
+    manifest = listed_manifest(snapshot_id)
+    if manifest is None:
         return snapshot_id
-    title = snap.title(lang)
+    title = manifest[f"title_{lang}"]
     return (
         t("sidebar.sample_label", lang, title=title)
-        if snap.is_sample
+        if manifest["kind"] == "sample"
         else f"{snapshot_id} · {title}"
     )
 
@@ -200,10 +267,23 @@ def current() -> Session:
     if session.present:
         hide_chrome()
     else:
-        sidebar(session, list_snapshots())
+        sidebar(session, scan_snapshots().ids)
     sync_link(session)
+    rerun_after_reconnect()
     st.session_state["_session_run"] = run_marker
     return session
+
+
+# Streamlit's browser side asks for a new run after its websocket reconnects only when the page
+# holds a fragment that reruns on a timer. Behind nginx with several workers, a viewer whose
+# worker died is reconnected to another one, which knows nothing of the page until it runs it;
+# this (hourly, empty) fragment makes the page run there at once, rebuilt from its link.
+RECONNECT_RERUN_EVERY_S = 3600
+
+
+@st.fragment(run_every=RECONNECT_RERUN_EVERY_S)
+def rerun_after_reconnect() -> None:
+    pass
 
 
 # --- on every page --------------------------------------------------------------------------------
@@ -212,7 +292,7 @@ def current() -> Session:
 def page_header(session: Session, title_key: str) -> None:
     st.title(t(title_key, session.lang))
     for notice in session.notices:
-        st.warning(notice, icon=":material/warning:")
+        st.warning(plain(notice), icon=":material/warning:")
     if session.snapshot.is_sample:
         st.error(t("sample.banner", session.lang), icon=":material/science:")
     breadcrumb(session)
@@ -227,6 +307,11 @@ def breadcrumb(session: Session) -> None:
         return
     cols = st.columns([4, 1])
     cols[0].markdown(f"**{catalog.place_label(session.snapshot, session.view)}**")
+    # Whose numbers these are, in type as large as the figures themselves.
+    own, rest = catalog.drill_summary(session.snapshot, session.view)
+    with st.container(key="drill_summary"):
+        st.markdown(f"## {own}")
+        st.markdown(f"## {rest}")
     cols[1].button(
         t("breadcrumb.back", session.lang),
         key="back_to_city",
@@ -256,9 +341,11 @@ def district_profile(session: Session) -> None:
         column.metric(
             queries.indicator_name(snap, indicator_id, lang),
             format_value(value.value, value.unit, lang, value.qualifier),
-            help=f"{t('prov.period', lang)}: {value.period or t('prov.period_unstated', lang)} · "
-            f"{t('prov.status', lang)}: {t('status.' + value.status, lang)} · "
-            f"{t('prov.source', lang)}: {queries.source_label(snap, value.source_id, lang)}",
+            help=plain(
+                f"{t('prov.period', lang)}: {value.period or t('prov.period_unstated', lang)} · "
+                f"{t('prov.status', lang)}: {t('status.' + value.status, lang)} · "
+                f"{t('prov.source', lang)}: {queries.source_label(snap, value.source_id, lang)}"
+            ),
         )
         column.caption(f"{t('district.city_value', lang)}: {city_text}")
 
@@ -521,7 +608,10 @@ def district_panel(session: Session, topics: tuple[str, ...], key: str) -> None:
     lang = session.lang
     ids = catalog.district_indicators(session.snapshot, topics)
     if not ids:
-        st.info(t("district.not_reported", lang), icon=":material/info:")
+        st.info(
+            t("district.none_comparable", lang, n=queries.MIN_DISTRICTS_TO_COMPARE),
+            icon=":material/info:",
+        )
         return
     chosen = st.selectbox(
         t("chart.value", lang),

@@ -5,15 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from dashboard.charts.base import (
     CITY_COLOUR,
     CONNECTION_COLOUR,
+    NOMINAL_WIDTH,
     SIZES,
     THEMES,
     ChartContext,
+    bound_marker,
     empty_figure,
     frame,
+    wrap_text,
 )
 from dashboard.formatting import format_value
 from dashboard.i18n import t
@@ -52,16 +56,13 @@ def labelled_bars(
         )
     size = SIZES[ctx.medium]
     texts = [format_value(b.value, b.unit, ctx.lang, b.qualifier) for b in bars]
-    patterns = ["/" if b.qualifier in ("over", "nearly", "about") else "" for b in bars]
+    hatched = [b.qualifier in ("over", "nearly", "about") for b in bars]
     fig = go.Figure(
         go.Bar(
             x=[b.value for b in bars],
             y=[b.label for b in bars],
             orientation="h",
-            marker={
-                "color": colours or [CITY_COLOUR] * len(bars),
-                "pattern": {"shape": patterns, "fgopacity": 0.35},
-            },
+            marker=bound_marker(ctx.theme, colours or [CITY_COLOUR] * len(bars), hatched),
             text=texts,
             textposition="outside",
             cliponaxis=False,
@@ -74,7 +75,7 @@ def labelled_bars(
     top = max_value or max(b.value for b in bars) * 1.3
     fig.update_xaxes(range=[0, top], showticklabels=False, showgrid=False, zeroline=False)
     fig.update_yaxes(autorange="reversed", automargin=True, tickfont={"size": size["body"]})
-    fig.update_layout(showlegend=False, bargap=0.35)
+    fig.update_layout(showlegend=False, bargap=0.45, barmode="overlay")
     return frame(fig, ctx, title=title, subtitle=subtitle, sources=sources)
 
 
@@ -90,6 +91,9 @@ class Change:
     unit: str
     before_qualifier: str = ""
     after_qualifier: str = ""
+    # Where the later source gives words, not a number: drawn as those words, with no marker on
+    # the scale (a position there would be a number the source never gave).
+    after_text: str = ""
 
 
 def then_and_now(
@@ -106,6 +110,8 @@ def then_and_now(
         )
     fig = go.Figure()
     size = SIZES[ctx.medium]
+    width = NOMINAL_WIDTH[ctx.medium] or SCREEN_PANELS_PX
+    label_px = size["body"] * (0.8 if ctx.medium == "present" else 1.0)
     muted = THEMES[ctx.theme]["muted"]
     for i, c in enumerate(changes):
         start, end = (c.before, c.after) if c.unit == "percent" else (0.0, 1.0)
@@ -123,10 +129,24 @@ def then_and_now(
                 showlegend=False,
             )
         )
-        ends = (
-            (x0, c.before, c.before_period, c.before_qualifier, muted, "middle left"),
-            (x1, c.after, c.after_period, c.after_qualifier, CITY_COLOUR, "middle right"),
-        )
+        ends = [(x0, c.before, c.before_period, c.before_qualifier, muted, "middle left")]
+        if c.after_text:
+            fig.data[-1].update(x=[x0, 0.62], line={"dash": "dot"})
+            fig.add_annotation(
+                x=0.64,
+                y=i,
+                xanchor="left",
+                text="<br>".join(
+                    wrap_text(f"{c.after_text} ({c.after_period[:4]})", size["tick"], 0.3 * width)
+                ),
+                showarrow=False,
+                font={"size": label_px, "color": CITY_COLOUR},
+                name="stated-end",
+            )
+        else:
+            ends.append(
+                (x1, c.after, c.after_period, c.after_qualifier, CITY_COLOUR, "middle right")
+            )
         for x, value, period, q, colour, position in ends:
             fig.add_trace(
                 go.Scatter(
@@ -141,12 +161,132 @@ def then_and_now(
                     showlegend=False,
                 )
             )
-    fig.update_yaxes(
-        tickvals=list(range(len(changes))),
-        ticktext=[c.label for c in changes],
-        range=[len(changes) - 0.4, -0.8],
-        showgrid=False,
-        automargin=True,
-    )
+    # Each row's name stands on a line of its own above its pair: a column of long names beside
+    # the rows crowds them. On a projector the rows are close, so the names are a little smaller.
+    label_px = size["body"] * (0.8 if ctx.medium == "present" else 1.0)
+    for i, c in enumerate(changes):
+        fig.add_annotation(
+            x=-0.45,
+            y=i,
+            yshift=label_px * 0.6,
+            xanchor="left",
+            yanchor="bottom",
+            text=f"<b>{c.label}</b>",
+            showarrow=False,
+            font={"size": label_px},
+            name="row-label",
+        )
+    fig.update_yaxes(visible=False, range=[len(changes) - 0.4, -0.9], showgrid=False)
     fig.update_xaxes(visible=False, range=[-0.45, 1.45], zeroline=False)
+    return frame(fig, ctx, title=title, subtitle=subtitle, sources=sources)
+
+
+# On screen a chart of panels is about this wide (half a wide page).
+SCREEN_PANELS_PX = 700
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One group, or one base, with its own axis: figures of different populations or bases are
+    never drawn on one scale. `base` names what the figures count or are a share of."""
+
+    title: str
+    base: str
+    bars: tuple[Bar, ...]
+    max_value: float | None = None
+    colour: str = CITY_COLOUR
+
+
+def separate_panels(
+    panels: list[Panel],
+    ctx: ChartContext,
+    *,
+    title: str,
+    subtitle: str,
+    sources: list[str],
+) -> go.Figure:
+    """Side-by-side panels, each with its own value axis titled by its base, so bars of different
+    groups are never lengths on one scale. A panel of one figure shows it as a number, not a bar."""
+    panels = [p for p in panels if p.bars]
+    if not panels:
+        return empty_figure(
+            ctx,
+            title=title,
+            subtitle=subtitle,
+            message=t("chart.no_data", ctx.lang),
+            sources=sources,
+        )
+    size = SIZES[ctx.medium]
+    # Room between panels for the category labels of any panel after the first.
+    spacing = 0.3 if any(len(p.bars) > 1 for p in panels[1:]) else 0.1
+    panel_px = (NOMINAL_WIDTH[ctx.medium] or SCREEN_PANELS_PX) * (1 - spacing) / len(panels)
+    fig = make_subplots(
+        rows=1,
+        cols=len(panels),
+        horizontal_spacing=spacing,
+        subplot_titles=[f"<b>{p.title}</b>" for p in panels],
+    )
+    for col, panel in enumerate(panels, start=1):
+        texts = [format_value(b.value, b.unit, ctx.lang, b.qualifier) for b in panel.bars]
+        hatched = [b.qualifier in ("over", "nearly", "about") for b in panel.bars]
+        share = all(b.unit == "percent" for b in panel.bars)
+        if share:
+            # A share is drawn against its whole: a pale track to 100% behind each bar.
+            fig.add_trace(
+                go.Bar(
+                    x=[100] * len(panel.bars),
+                    y=[b.label for b in panel.bars],
+                    orientation="h",
+                    marker={"color": THEMES[ctx.theme]["grid"]},
+                    hoverinfo="skip",
+                    name="whole",
+                ),
+                row=1,
+                col=col,
+            )
+        fig.add_trace(
+            go.Bar(
+                x=[b.value for b in panel.bars],
+                y=[b.label for b in panel.bars],
+                orientation="h",
+                marker=bound_marker(ctx.theme, [panel.colour] * len(panel.bars), hatched),
+                text=texts,
+                # Over a pale track the figure goes inside its bar when it fits.
+                textposition="auto" if share else "outside",
+                insidetextanchor="end",
+                cliponaxis=False,
+                textfont={"size": size["title"] * 0.8},
+                customdata=[b.key for b in panel.bars],
+                hovertext=[f"{b.label}: {x}" for b, x in zip(panel.bars, texts, strict=True)],
+                hoverinfo="text",
+                name=panel.title,
+            ),
+            row=1,
+            col=col,
+        )
+        top = panel.max_value or max(b.value for b in panel.bars) * 1.45
+        fig.update_xaxes(
+            range=[0, top],
+            showticklabels=False,
+            showgrid=False,
+            zeroline=True,
+            title={
+                "text": "<br>".join(wrap_text(panel.base, size["footer"] * 1.1, 0.9 * panel_px)),
+                "font": {"size": size["footer"] * 1.1},
+            },
+            row=1,
+            col=col,
+        )
+        # A panel of one figure is named by its title; its row needs no label of its own.
+        fig.update_yaxes(
+            autorange="reversed",
+            automargin=True,
+            showticklabels=len(panel.bars) > 1,
+            tickfont={"size": size["body"]},
+            row=1,
+            col=col,
+        )
+    for annotation in fig.layout.annotations:
+        annotation.font = {"size": size["body"]}
+    fig.update_layout(showlegend=False, bargap=0.45, barmode="overlay")
     return frame(fig, ctx, title=title, subtitle=subtitle, sources=sources)

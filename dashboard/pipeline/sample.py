@@ -293,6 +293,7 @@ def build_sample(base_id: str = "2019-01-09", out: Path | None = None, seed: int
         "indicators": indicators,
         "indicator_meta": base.indicator_meta,
         "milestones": base.milestones,
+        "story": base.story,
         "geography": base.geography,
         "sources": sources.sort_values("source_id").reset_index(drop=True),
     }

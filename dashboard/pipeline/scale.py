@@ -272,6 +272,7 @@ def build_scale_sample(
         "indicators": indicators,
         "indicator_meta": base.indicator_meta,
         "milestones": base.milestones,
+        "story": base.story,
         "geography": geography,
         "sources": base.sources,
     }

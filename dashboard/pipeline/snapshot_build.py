@@ -256,6 +256,37 @@ def milestones_frame(milestones: list[dict]) -> pd.DataFrame:
     return frame
 
 
+def story_frame(story: list[dict], sources: dict[str, dict], as_of: str) -> pd.DataFrame:
+    """The eras and turning points of the forty-year story told by a source published by
+    `as_of`, in time order."""
+    columns = list(schema.STORY.columns)
+    rows = [
+        {
+            "key": s["key"],
+            "kind": s["kind"],
+            "year": s["year"],
+            "end_year": s.get("end_year"),
+            "year_basis": s["year_basis"],
+            "topic": str(s.get("topic") or ""),
+            "indicators": " ".join(s.get("indicators") or []),
+            "title_zh": s["title_zh"],
+            "title_en": s["title_en"],
+            "summary_zh": str(s.get("summary_zh") or ""),
+            "summary_en": str(s.get("summary_en") or ""),
+            "quote": s["quote"],
+            "year_note_zh": str(s.get("year_note_zh") or ""),
+            "year_note_en": str(s.get("year_note_en") or ""),
+            "source_id": s["source"],
+        }
+        for s in sorted(story, key=lambda s: (s["year"], s["kind"] != "era", s["key"]))
+        if str(sources[s["source"]]["published"]) <= as_of
+    ]
+    frame = pd.DataFrame(rows, columns=columns)
+    for column in ("year", "end_year"):
+        frame[column] = pd.array(frame[column].tolist(), dtype="Int16")
+    return frame
+
+
 def geography_frame(geography: list[dict], values: pd.DataFrame) -> pd.DataFrame:
     area = values[(values["indicator_id"] == "district_area") & values["preferred"]]
     area = area.sort_values("period").drop_duplicates("geo_code", keep="last").set_index("geo_code")
@@ -404,11 +435,13 @@ def reported_tables(curated: Curated, as_of: str) -> dict[str, pd.DataFrame]:
         )
     )
     milestones = milestones_frame(curated.milestones)
+    story = story_frame(curated.story, by_id, as_of)
     geography = geography_frame(curated.geography, indicators)
     used = (
         set(indicators["source_id"])
         | set(milestones["source_id"])
         | set(milestones["year_source_id"])
+        | set(story["source_id"])
     )
     used |= set(geography["area_source_id"]) - {""}
     used |= {"bj-master-plan-2016-2035"} & set(by_id)
@@ -418,6 +451,7 @@ def reported_tables(curated: Curated, as_of: str) -> dict[str, pd.DataFrame]:
         "milestones": milestones,
         "geography": geography,
         "sources": sources_frame(curated.sources, used),
+        "story": story,
     }
     problems = snapshot_problems(tables, by_id, as_of)
     if problems:

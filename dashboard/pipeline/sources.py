@@ -22,7 +22,7 @@ ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # Districts' areas must add up to the city's within this share of the city's area.
 AREA_TOLERANCE = 0.01
 
-LIST_KEYS = ("sources", "indicators", "facts", "milestones", "geography", "snapshots")
+LIST_KEYS = ("sources", "indicators", "facts", "milestones", "geography", "snapshots", "story")
 # Counts written by scripts/division_codes.py: one row per edition, district and kind of unit.
 DIVISION_COUNTS = Path("division_codes") / "counts.csv"
 DIVISION_COLUMNS = ("edition", "cutoff", "district_code", "district_name", "kind", "count")
@@ -42,6 +42,7 @@ class Curated:
     snapshots: list[dict] = field(default_factory=list)
     divisions: list[dict] = field(default_factory=list)
     division_rules: dict[str, str] = field(default_factory=dict)
+    story: list[dict] = field(default_factory=list)
 
 
 def read_division_counts(root: Path, curated: Curated) -> None:
@@ -168,6 +169,20 @@ def check(c: Curated) -> list[str]:
             problems.append(f"{m['_file']}: milestone {m.get('rank')}: unknown category")
         if m.get("source") not in source_by_id:
             problems.append(f"{m['_file']}: milestone {m.get('rank')}: unknown source")
+    problems += _duplicates(c.story, "key")
+    for s in c.story:
+        where = f"{s['_file']}: story '{s.get('key')}'"
+        if s.get("kind") not in schema.STORY_KINDS:
+            problems.append(f"{where}: unknown kind '{s.get('kind')}'")
+        if s.get("year_basis") not in schema.YEAR_BASES:
+            problems.append(f"{where}: unknown year_basis '{s.get('year_basis')}'")
+        if s.get("source") not in source_by_id:
+            problems.append(f"{where}: unknown source")
+        for indicator in s.get("indicators") or []:
+            if indicator not in indicator_ids:
+                problems.append(f"{where}: unknown indicator '{indicator}'")
+        if s.get("year_basis") == "event" and not s.get("year_note_en"):
+            problems.append(f"{where}: a year taken from a named event needs a year_note")
     return problems
 
 

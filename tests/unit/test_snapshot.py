@@ -11,11 +11,14 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from dashboard import cli
 from dashboard.pipeline.writer import _write_parquet
 from dashboard.snapshot import (
+    DEFAULT_SNAPSHOT,
     SnapshotError,
     list_snapshots,
     load_snapshot,
+    scan_snapshots,
     sha256_file,
     snapshot_path,
     validate_snapshot,
@@ -34,6 +37,15 @@ def _recompute_checksum(data_dir: Path, table: str, sid: str = SID) -> None:
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     manifest["tables"][table]["sha256"] = sha256_file(folder / f"{table}.parquet")
     (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def copy_as(root: Path, source: str, new_id: str) -> Path:
+    """A copy of a snapshot under another id, its manifest saying so."""
+    shutil.copytree(root / source, root / new_id)
+    manifest_file = root / new_id / "manifest.json"
+    manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+    manifest_file.write_text(json.dumps({**manifest, "id": new_id}), encoding="utf-8")
+    return root / new_id
 
 
 def _refusal(sid: str = SID) -> str:
@@ -192,18 +204,169 @@ def test_damage_after_caching_is_noticed(data_dir: Path) -> None:
 def test_list_snapshots_default_first_sample_last(data_dir: Path) -> None:
     root = data_dir / "snapshots"
     for extra in ("0000-early", "2020-05-01", "zz-late"):
-        shutil.copytree(root / "2026-11-27", root / extra)
+        copy_as(root, "2026-11-27", extra)
     (root / "no-manifest").mkdir()
     (root / ".tmp-2030-abc").mkdir()
-    assert list_snapshots() == [
-        "2026-11-27",
-        "0000-early",
-        "2019-01-09",
-        "2020-05-01",
-        "zz-late",
-        "sample",
-    ]
+    assert scan_snapshots().problems == ["no-manifest/manifest.json is missing"]
+    others = sorted({"0000-early", "2020-05-01", "2019-01-09", "2026-11-27", "zz-late"} - {DEFAULT})
+    assert list_snapshots() == [DEFAULT, *others, "sample"]
 
 
 def test_list_snapshots_of_an_empty_folder(tmp_path: Path) -> None:
     assert list_snapshots(tmp_path) == []
+
+
+# --- a malformed manifest is one snapshot's problem, never the folder's ----------------------------
+
+DEFAULT = DEFAULT_SNAPSHOT
+OTHER = next(i for i in ("2019-01-09", "2026-11-27") if i != DEFAULT)  # a snapshot not the default
+
+
+def _drop(*keys: str):
+    def change(m: dict) -> None:
+        target = m
+        for key in keys[:-1]:
+            target = target[key]
+        del target[keys[-1]]
+
+    return change
+
+
+def _put(value: object, *keys: str):
+    def change(m: dict) -> None:
+        target = m
+        for key in keys[:-1]:
+            target = target[key]
+        target[keys[-1]] = value
+
+    return change
+
+
+# Each damage and the words the message must hold (besides the file's name).
+MANIFEST_DAMAGE = {
+    "file deleted": (_drop("tables", "indicators", "file"), "table 'indicators': 'file' must be"),
+    "tables a list": (_put([], "tables"), "'tables' must be an object, not a list"),
+    "tables null": (_put(None, "tables"), "'tables' must be an object, not null"),
+    "entry a string": (_put("x", "tables", "geography"), "table 'geography' must be an object"),
+    "entry missing": (_drop("tables", "sources"), "lists no table 'sources'"),
+    "sha256 missing": (_drop("tables", "indicators", "sha256"), "'sha256' must be 64 hexadecimal"),
+    "sha256 a number": (_put(7, "tables", "indicators", "sha256"), "'sha256' must be 64"),
+    "rows missing": (_drop("tables", "milestones", "rows"), "'rows' must be a whole number"),
+    "rows text": (_put("18", "tables", "geography", "rows"), "'rows' must be a whole number"),
+    "rows negative": (_put(-1, "tables", "geography", "rows"), "'rows' must be a whole number"),
+    "file a number": (_put(5, "tables", "indicators", "file"), "'file' must be a Parquet file"),
+    "file a path": (
+        _put("../2019-01-09/indicators.parquet", "tables", "indicators", "file"),
+        "'file' must be a Parquet file name in the folder",
+    ),
+    "version text": (_put("1", "schema_version"), "'schema_version' must be a whole number"),
+    "version true": (_put(True, "schema_version"), "'schema_version' must be a whole number"),
+    "version newer": (_put(2, "schema_version"), "has schema version 2, this dashboard reads"),
+    "id of another folder": (_put("elsewhere", "id"), "'id' is 'elsewhere' but the folder is"),
+    "id a number": (_put(2026, "id"), "'id' must be text, not a number"),
+    "kind unknown": (_put("draft", "kind"), "has unknown kind 'draft'"),
+    "as_of not a date": (_put("soon", "as_of"), "'as_of' must be a date YYYY-MM-DD"),
+    "title null": (_put(None, "title_zh"), "'title_zh' must be text, not null"),
+    "title missing": (_drop("title_en"), "lacks title_en"),
+    "source ids text": (_put("x", "source_ids"), "'source_ids' must be a list of texts"),
+}
+RAW_DAMAGE = {
+    "not JSON": (b"{", "cannot be read"),
+    "a JSON list": (b"[]", "is a list, not a JSON object"),
+    "a JSON string": (b'"manifest"', "is text, not a JSON object"),
+    "not UTF-8": (b"\xff\xfe{}", "cannot be read"),
+    "empty": (b"", "cannot be read"),
+    "nested too deep": (b"[" * 100_000 + b"]" * 100_000, "cannot be read"),
+}
+
+
+def _damage(data_dir: Path, name: str) -> str:
+    manifest_file = _folder(data_dir, OTHER) / "manifest.json"
+    if name in RAW_DAMAGE:
+        manifest_file.write_bytes(RAW_DAMAGE[name][0])
+        return RAW_DAMAGE[name][1]
+    change, words = MANIFEST_DAMAGE[name]
+    manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+    change(manifest)
+    manifest_file.write_text(json.dumps(manifest), encoding="utf-8")
+    return words
+
+
+@pytest.mark.parametrize("damage", [*MANIFEST_DAMAGE, *RAW_DAMAGE])
+def test_a_malformed_manifest_leaves_that_snapshot_out_and_the_rest_serving(
+    data_dir: Path, damage: str, capsys: pytest.CaptureFixture
+) -> None:
+    """Found: one malformed manifest took every page down, and validate ended in a traceback."""
+    words = _damage(data_dir, damage)
+    listing = scan_snapshots()
+    assert OTHER not in listing.ids and listing.ids[0] == DEFAULT
+    [problem] = listing.problems
+    assert problem.startswith(f"{OTHER}/manifest.json ") and words in problem
+    assert load_snapshot(DEFAULT).id == DEFAULT
+    assert words in _refusal(OTHER)
+    [found] = validate_snapshot(OTHER)
+    assert found.startswith(f"{OTHER}/manifest.json ") and words in found
+    assert cli.main(["validate"]) == 1
+    out = capsys.readouterr()
+    assert f"{DEFAULT}: ok" in out.out and f"{OTHER}/manifest.json" in out.out and words in out.out
+    assert "Traceback" not in out.out + out.err
+    assert cli.main(["validate", OTHER]) == 1
+    assert words in capsys.readouterr().out
+
+
+def _unreadable(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A folder the server's account may not read: mode 0 works only for an unprivileged account,
+    so the refusal the system would give is also simulated for everything inside it."""
+    folder.chmod(0)
+    real_stat = Path.stat
+
+    def stat(self: Path, *args, **kwargs):
+        if folder in self.parents:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_stat(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "stat", stat)
+
+
+def test_an_unreadable_snapshot_folder_is_left_out(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    """Found: a folder written 0700 by another account made list_snapshots() raise on every page."""
+    folder = _folder(data_dir, OTHER)
+    try:
+        _unreadable(folder, monkeypatch)
+        listing = scan_snapshots()
+        assert listing.ids == [DEFAULT, "sample"]
+        assert listing.problems == [f"{OTHER}/ cannot be read: Permission denied"]
+        assert "Permission denied" in _refusal(OTHER)
+        assert cli.main(["validate"]) == 1
+        assert "Permission denied" in capsys.readouterr().out
+    finally:
+        folder.chmod(0o755)
+
+
+def test_validate_flags_a_missing_default_and_leftover_folders(
+    data_dir: Path, capsys: pytest.CaptureFixture
+) -> None:
+    """Found: with the default snapshot gone and only hidden copies left, validate exited 0."""
+    root = data_dir / "snapshots"
+    shutil.rmtree(root / DEFAULT)
+    (root / ".tmp-2030-01-01-abc").mkdir()
+    (root / ".old-2019-01-09-def").mkdir()
+    assert cli.main(["validate"]) == 1
+    out = capsys.readouterr().out
+    assert f"the default snapshot {DEFAULT} is missing; run: python -m dashboard build" in out
+    assert ".tmp-2030-01-01-abc/ was left by an interrupted build or import" in out
+    assert ".old-2019-01-09-def/ was left by an interrupted build or import" in out
+
+
+def test_the_sidebar_label_reads_the_manifest_only(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found: drawing the sidebar's labels loaded every snapshot whole."""
+    from dashboard import ui
+
+    (_folder(data_dir, OTHER) / "indicators.parquet").write_bytes(b"broken")
+    monkeypatch.setattr(ui, "load_snapshot", None)  # any load would fail the test
+    assert ui.snapshot_label(OTHER, "en").startswith(f"{OTHER} · ")
+    assert ui.snapshot_label("sample", "zh").endswith("【示例】")
