@@ -83,43 +83,33 @@ def _init_from_link(ids: list[str]) -> state.LinkState:
 
 def plain(text: object) -> str:
     """Text from a file or a user, for a place that renders Markdown (help tooltips, captions,
-    notices, labels): Markdown and HTML characters escaped, so a link, an image or a tag is shown
-    as the characters it is made of and never becomes a link, a request or markup."""
+    notices, labels): the characters that start Markdown, HTML or Streamlit's directives escaped,
+    so a link, an image or a tag is shown as the characters it is made of and never becomes a
+    link, a request or markup. Ordinary punctuation (a colon before a space, parentheses, dots)
+    is left as written."""
     out = str(text).replace("\n", " ").replace("\r", " ")
     for ch in MARKDOWN_SPECIALS:
         out = out.replace(ch, "\\" + ch)
+    out = DIRECTIVE.sub(r"\\:", out)
     # Escapes do not stop GitHub-style autolinks (found in the text after parsing): a zero-width
-    # space inside "://", "www." and before "@" does, and shows nothing.
-    out = AUTOLINK.sub(_break_autolink, out)
+    # space inside "://" and "www." and before "@" does, and shows nothing.
+    out = AUTOLINK.sub(lambda m: m.group(0)[:-1] + "\u200b" + m.group(0)[-1], out)
     return LINE_START.sub(_escape_marker, out, count=1)
 
 
-# CommonMark lets any ASCII punctuation be escaped; these start links, images, emphasis, code,
-# HTML and entities, LaTeX, tables, headings, autolinks (: @) and Streamlit's directives
-# (:red[...], :material/icon:, :emoji:). A list marker is escaped only at the start, so dates and
-# decimals stay as they are written.
-MARKDOWN_SPECIALS = "\\`*_{}[]()#+!|<>~$:&@"
-AUTOLINK = re.compile(r"\\:/|www\.|\\@", re.IGNORECASE)
-LINE_START = re.compile(r"^(\s*)([-=])|^(\s*\d{1,9})([.])(?=\s|$)")
-
-
-def _break_autolink(match: re.Match) -> str:
-    found = match.group(0)
-    return "\u200b" + found if found.startswith("\\@") else found[:-1] + "\u200b" + found[-1]
+# Links and images need [ ], emphasis * _ ~, code `, HTML and entities < > &, LaTeX $, headings #.
+MARKDOWN_SPECIALS = "\\`*_[]<>~$&#"
+# Streamlit's directives and shortcodes (:red[...], :material/icon:, :smile:) start with a colon
+# before a letter.
+DIRECTIVE = re.compile(r":(?=\w)")
+AUTOLINK = re.compile(r":/|www\.|\w@", re.IGNORECASE)
+# A list, quote or heading marker at the start: "- x", "+ x", "= x", "1. x", "> x".
+LINE_START = re.compile(r"^(\s*)([-+=])|^(\s*\d{1,9})([.)])(?=\s|$)")
 
 
 def _escape_marker(match: re.Match) -> str:
     lead, marker = (match.group(1), match.group(2)) if match.group(2) else match.group(3, 4)
     return f"{lead}\\{marker}"
-
-
-# CommonMark lets any ASCII punctuation be escaped; these start links, images, emphasis, code,
-# HTML and entities, LaTeX, tables, headings, autolinks (: @) and Streamlit's directives
-# (:red[...], :material/icon:, :emoji:). A "www." autolink and a list marker at the start are
-# escaped where they occur, so dates and decimals stay as they are written.
-MARKDOWN_SPECIALS = "\\`*_{}[]()#+!|<>~$:&@"
-BARE_WWW = re.compile(r"www\.", re.IGNORECASE)
-LINE_START = re.compile(r"^(\s*)([-=])|^(\s*\d{1,9})([.])(?=\s|$)")
 
 
 def apply_upload_limit(settings: Settings) -> None:

@@ -180,7 +180,7 @@ def _is_plain(text: str) -> bool:
     """No Markdown link or image, no unescaped tag, and nothing GitHub-style autolinking turns into
     a link (it works on the text after escapes are read, so "http\\://" still links)."""
     return not (
-        "](" in text
+        re.search(r"(?<!\\)\]\(", text)
         or "![" in text
         or re.search(r"(?<!\\)<[A-Za-z/]", text)
         or re.search(r"://|www\.|[\w.-]\\?@\w", text, re.IGNORECASE)

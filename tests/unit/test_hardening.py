@@ -862,3 +862,21 @@ def test_macros_and_external_links_are_named_in_a_warning(data, member, key, wor
     assert [w.key for w in outcome.warnings] == [key]
     assert words in outcome.warnings[0].message("en")
     assert outcome.rows == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("[a](http://x.cn)", "\\[a\\](http:\u200b//x.cn)"),
+        ("![](http://127.0.0.1:9/b.png)", "!\\[\\](http:\u200b//127.0.0.1\\:9/b.png)"),
+        ("<b>x</b> &lt;", "\\<b\\>x\\</b\\> \\&lt;"),
+        (":red[x] :material/home: $x$ **b** `c`", "\\:red\\[x\\] \\:material/home: \\$x\\$ \\*\\*b\\*\\* \\`c\\`"),
+        ("www.x.cn a@b.cn", "www\u200b.x.cn a\u200b@b.cn"),
+        ("- item", "\\- item"),
+        ("1. item", "1\\. item"),
+        ("# title\nnext", "\\# title next"),
+        ("2019-01-09: 3.5 (约)", "2019-01-09: 3.5 (约)"),
+    ],
+)  # fmt: skip
+def test_plain_text_for_markdown_places(text, shown):
+    assert ui.plain(text) == shown
