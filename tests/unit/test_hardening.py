@@ -604,6 +604,29 @@ def test_a_malformed_manifest_never_takes_the_pages_down(data, caplog, change, w
     assert any("snapshot left out" in r.getMessage() for r in caplog.records)
 
 
+def test_an_unreadable_snapshot_folder_never_takes_the_pages_down(data, monkeypatch):
+    """Found: a snapshot folder written 0700 by the operator's account made list_snapshots() raise
+    PermissionError in the server's account, and every page crashed."""
+    _copy_with_manifest(data, "private", lambda m: None)
+    folder = data / "snapshots" / "private"
+    real_stat = Path.stat
+
+    def stat(self: Path, *args, **kwargs):  # what another account meets (root reads anything)
+        if folder in self.parents:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_stat(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "stat", stat)
+    at = AppTest.from_file(str(REPO / "streamlit_app.py"), default_timeout=60).run()
+    assert not at.exception
+    assert at.session_state["_session"].snapshot.id == BASE
+    problem = "private/ cannot be read: Permission denied"
+    assert [w.value for w in at.sidebar.warning] == [
+        ui.plain(t("notice.snapshot_left_out", "zh", problem=problem))
+    ]
+    assert not [o for o in at.sidebar.selectbox(key="snapshot").options if o.startswith("private")]
+
+
 def _title(data_dir: Path, lang: str) -> str:
     return snapshot.read_manifest(data_dir / "snapshots" / BASE)[f"title_{lang}"]
 
