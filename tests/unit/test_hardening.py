@@ -627,6 +627,17 @@ def test_an_unreadable_snapshot_folder_never_takes_the_pages_down(data, monkeypa
     assert not [o for o in at.sidebar.selectbox(key="snapshot").options if o.startswith("private")]
 
 
+def test_a_missing_default_snapshot_is_said_not_silently_replaced(data):
+    """Found: with the default's folder gone after a killed build, the app silently showed another
+    snapshot."""
+    _copy_with_manifest(data, "other", lambda m: None)
+    shutil.rmtree(data / "snapshots" / BASE)
+    at = AppTest.from_file(str(REPO / "streamlit_app.py"), default_timeout=60).run()
+    assert not at.exception
+    assert at.session_state["_session"].snapshot.id == "other"
+    assert t("notice.default_missing", "zh", snapshot=BASE) in [w.value for w in at.warning]
+
+
 def _title(data_dir: Path, lang: str) -> str:
     return snapshot.read_manifest(data_dir / "snapshots" / BASE)[f"title_{lang}"]
 
