@@ -284,6 +284,11 @@ def test_the_data_dir_fixture_reaches_the_app(data_dir: Path) -> None:
     import shutil
 
     shutil.copytree(data_dir / "snapshots" / REPORTED, data_dir / "snapshots" / "only-here")
+    manifest = data_dir / "snapshots" / "only-here" / "manifest.json"  # its id names its folder
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8").replace(f'"id": "{REPORTED}"', '"id": "only-here"'),
+        encoding="utf-8",
+    )
     at = _app("overview", lang="en", snapshot="only-here")
     assert not at.exception
     assert not at.warning, [w.value for w in at.warning]
