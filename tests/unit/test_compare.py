@@ -14,10 +14,10 @@ from streamlit.testing.v1 import AppTest
 from dashboard import compare, export, snapshot
 from dashboard.i18n import t
 from dashboard.pipeline.importer import import_file
-from dashboard.snapshot import load_snapshot
+from dashboard.snapshot import DEFAULT_SNAPSHOT, load_snapshot
 
 REPO = Path(__file__).resolve().parents[2]
-BASE = "2019-01-09"
+BASE = DEFAULT_SNAPSHOT  # the base an import takes unless told
 COLUMNS = [
     "indicator_id",
     "geo_code",
@@ -201,6 +201,11 @@ def test_page_with_a_single_snapshot(data):
 
 def test_page_in_english_with_identical_snapshots(data):
     shutil.copytree(data / "snapshots" / BASE, data / "snapshots" / "copy")
+    manifest = data / "snapshots" / "copy" / "manifest.json"  # its id names its folder
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8").replace(f'"id": "{BASE}"', '"id": "copy"'),
+        encoding="utf-8",
+    )
     at = _page({"lang": "en"})
     assert not at.exception
     assert [m.value for m in at.metric] == ["0", "0", "0"]
