@@ -103,7 +103,7 @@ MARKDOWN_SPECIALS = "\\`*_[]<>~$&#"
 # before a letter.
 DIRECTIVE = re.compile(r":(?=\w)")
 AUTOLINK = re.compile(r":/|www\.|\w@", re.IGNORECASE)
-# A list, quote or heading marker at the start: "- x", "+ x", "= x", "1. x", "> x".
+# A list or heading marker at the start: "- x", "+ x", "= x", "1. x" ("#" and ">" are escaped).
 LINE_START = re.compile(r"^(\s*)([-+=])|^(\s*\d{1,9})([.)])(?=\s|$)")
 
 
@@ -121,11 +121,15 @@ def apply_upload_limit(settings: Settings) -> None:
         streamlit_config.set_option("server.maxUploadSize", limit, "dashboard_settings.toml")
 
 
+_logged_left_out: set[str] = set()
+
+
 def start_session() -> Session | None:
     """Read the link once, draw the sidebar, load the snapshot; None when nothing can be shown."""
     listing = scan_snapshots()
-    for problem in listing.problems:
+    for problem in set(listing.problems) - _logged_left_out:  # once per process, not per click
         log.error("snapshot left out: %s", problem)
+        _logged_left_out.add(problem)
     ids = listing.ids
     if not ids:
         lang = st.session_state.get("lang", "zh")
