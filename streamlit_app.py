@@ -17,6 +17,7 @@ PAGES = (
     ("pages/volunteers.py", "page.volunteers", "volunteers"),
     ("pages/deliberation.py", "page.deliberation", "deliberation"),
     ("pages/grid_services.py", "page.grid_services", "grid_services"),
+    ("pages/communities.py", "page.communities", "communities"),
     ("pages/data_sources.py", "page.data_sources", "data_sources"),
     ("pages/compare.py", "page.compare", "compare"),
 )

@@ -96,6 +96,34 @@ def render_spec(snapshot: Snapshot, view: catalog.View, chart_id: str, fmt: str 
     return data
 
 
+def cached_image(place: tuple, kind: str, draw) -> bytes:
+    """An image drawn once per place (snapshot, chart, district, language) and kind."""
+    key = (*place, kind)
+    data = _images.get(key)
+    if data is None:
+        data = draw()
+        _images.put(key, data)
+    return data
+
+
+def scene_image(
+    snapshot: Snapshot, view: catalog.View, chart_id: str, width: int, height: int
+) -> str:
+    """A presentation scene's chart as SVG, laid out at the stage's size in the show's type sizes
+    and theme. Drawn as an image, the browser scales it to any screen without losing sharpness
+    (a live chart measures itself in screen pixels and would be laid out again at every size)."""
+    key = (snapshot.id, snapshot.fingerprint, chart_id, view.district, view.lang)
+    key = (*key, "svg", f"present-{width}x{height}", view.theme)
+    cached = _images.get(key)
+    if cached is None:
+        present_view = replace(view, medium="present")
+        fig = catalog.chart(chart_id).build(snapshot, present_view).figure
+        fig.update_layout(width=width, height=height)
+        cached = render.render(fig, "svg", width, height)
+        _images.put(key, cached)
+    return cached.decode("utf-8")
+
+
 def render_chart(
     snapshot: Snapshot,
     view: catalog.View,

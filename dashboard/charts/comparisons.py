@@ -14,6 +14,7 @@ from dashboard.charts.base import (
     SIZES,
     THEMES,
     ChartContext,
+    bound_marker,
     empty_figure,
     frame,
     wrap_text,
@@ -55,16 +56,13 @@ def labelled_bars(
         )
     size = SIZES[ctx.medium]
     texts = [format_value(b.value, b.unit, ctx.lang, b.qualifier) for b in bars]
-    patterns = ["/" if b.qualifier in ("over", "nearly", "about") else "" for b in bars]
+    hatched = [b.qualifier in ("over", "nearly", "about") for b in bars]
     fig = go.Figure(
         go.Bar(
             x=[b.value for b in bars],
             y=[b.label for b in bars],
             orientation="h",
-            marker={
-                "color": colours or [CITY_COLOUR] * len(bars),
-                "pattern": {"shape": patterns, "fgopacity": 0.35},
-            },
+            marker=bound_marker(ctx.theme, colours or [CITY_COLOUR] * len(bars), hatched),
             text=texts,
             textposition="outside",
             cliponaxis=False,
@@ -93,6 +91,9 @@ class Change:
     unit: str
     before_qualifier: str = ""
     after_qualifier: str = ""
+    # Where the later source gives words, not a number: drawn as those words, with no marker on
+    # the scale (a position there would be a number the source never gave).
+    after_text: str = ""
 
 
 def then_and_now(
@@ -109,6 +110,8 @@ def then_and_now(
         )
     fig = go.Figure()
     size = SIZES[ctx.medium]
+    width = NOMINAL_WIDTH[ctx.medium] or SCREEN_PANELS_PX
+    label_px = size["body"] * (0.8 if ctx.medium == "present" else 1.0)
     muted = THEMES[ctx.theme]["muted"]
     for i, c in enumerate(changes):
         start, end = (c.before, c.after) if c.unit == "percent" else (0.0, 1.0)
@@ -126,10 +129,24 @@ def then_and_now(
                 showlegend=False,
             )
         )
-        ends = (
-            (x0, c.before, c.before_period, c.before_qualifier, muted, "middle left"),
-            (x1, c.after, c.after_period, c.after_qualifier, CITY_COLOUR, "middle right"),
-        )
+        ends = [(x0, c.before, c.before_period, c.before_qualifier, muted, "middle left")]
+        if c.after_text:
+            fig.data[-1].update(x=[x0, 0.62], line={"dash": "dot"})
+            fig.add_annotation(
+                x=0.64,
+                y=i,
+                xanchor="left",
+                text="<br>".join(
+                    wrap_text(f"{c.after_text} ({c.after_period[:4]})", size["tick"], 0.3 * width)
+                ),
+                showarrow=False,
+                font={"size": label_px, "color": CITY_COLOUR},
+                name="stated-end",
+            )
+        else:
+            ends.append(
+                (x1, c.after, c.after_period, c.after_qualifier, CITY_COLOUR, "middle right")
+            )
         for x, value, period, q, colour, position in ends:
             fig.add_trace(
                 go.Scatter(
@@ -144,13 +161,22 @@ def then_and_now(
                     showlegend=False,
                 )
             )
-    fig.update_yaxes(
-        tickvals=list(range(len(changes))),
-        ticktext=[c.label for c in changes],
-        range=[len(changes) - 0.4, -0.8],
-        showgrid=False,
-        automargin=True,
-    )
+    # Each row's name stands on a line of its own above its pair: a column of long names beside
+    # the rows crowds them. On a projector the rows are close, so the names are a little smaller.
+    label_px = size["body"] * (0.8 if ctx.medium == "present" else 1.0)
+    for i, c in enumerate(changes):
+        fig.add_annotation(
+            x=-0.45,
+            y=i,
+            yshift=label_px * 0.6,
+            xanchor="left",
+            yanchor="bottom",
+            text=f"<b>{c.label}</b>",
+            showarrow=False,
+            font={"size": label_px},
+            name="row-label",
+        )
+    fig.update_yaxes(visible=False, range=[len(changes) - 0.4, -0.9], showgrid=False)
     fig.update_xaxes(visible=False, range=[-0.45, 1.45], zeroline=False)
     return frame(fig, ctx, title=title, subtitle=subtitle, sources=sources)
 
@@ -202,7 +228,7 @@ def separate_panels(
     )
     for col, panel in enumerate(panels, start=1):
         texts = [format_value(b.value, b.unit, ctx.lang, b.qualifier) for b in panel.bars]
-        patterns = ["/" if b.qualifier in ("over", "nearly", "about") else "" for b in panel.bars]
+        hatched = [b.qualifier in ("over", "nearly", "about") for b in panel.bars]
         share = all(b.unit == "percent" for b in panel.bars)
         if share:
             # A share is drawn against its whole: a pale track to 100% behind each bar.
@@ -223,7 +249,7 @@ def separate_panels(
                 x=[b.value for b in panel.bars],
                 y=[b.label for b in panel.bars],
                 orientation="h",
-                marker={"color": panel.colour, "pattern": {"shape": patterns, "fgopacity": 0.35}},
+                marker=bound_marker(ctx.theme, [panel.colour] * len(panel.bars), hatched),
                 text=texts,
                 # Over a pale track the figure goes inside its bar when it fits.
                 textposition="auto" if share else "outside",

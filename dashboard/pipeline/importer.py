@@ -1187,6 +1187,8 @@ def source_row(snapshot_id: str, file_name: str, source: str, sha256: str, base_
         "accessed": today,
         "terms": "Internal district return; not published",
         "note": f"Imported from {file_name} (sha256 {sha256[:16]}) on top of snapshot {base_id}.",
+        "note_zh": f"区级报表 {file_name},未公开发布;在快照 {base_id} 基础上导入。",
+        "note_en": f"District return {file_name}, not published; imported on top of {base_id}.",
     }
 
 
