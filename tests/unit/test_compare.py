@@ -18,7 +18,8 @@ from dashboard.pipeline.importer import import_file
 from dashboard.snapshot import DEFAULT_SNAPSHOT, load_snapshot
 
 REPO = Path(__file__).resolve().parents[2]
-BASE = DEFAULT_SNAPSHOT  # the base an import takes unless told
+# An import builds on the default snapshot unless told otherwise.
+BASE = DEFAULT_SNAPSHOT
 COLUMNS = [
     "indicator_id",
     "geo_code",
