@@ -318,14 +318,17 @@ def yearly_statement(snapshot: Snapshot, lang: str) -> str:
     if snapshot.is_sample:
         return t("story.sample_yearly", lang, start=start, end=STORY_START + 40)
     cover = q.series_coverage(snapshot)
+    counts = {"values": cover.values, "years": len(cover.years), "most": cover.most_points}
+    if cover.yearly_from is None or cover.yearly_from > STORY_START + 40:
+        return t("story.no_yearly", lang, start=start, end=STORY_START + 40, **counts)
     return t(
-        "story.no_yearly",
+        "story.yearly_from",
         lang,
         start=start,
-        end=STORY_START + 40,
-        values=cover.values,
-        years=len(cover.years),
-        most=cover.most_points,
+        end=cover.yearly_from - 1,
+        first=cover.yearly_from,
+        name=q.indicator_name(snapshot, cover.yearly_indicator, lang),
+        **counts,
     )
 
 

@@ -158,6 +158,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "No yearly series for {start}–{end} was ever published: this snapshot's {values} dated "
         "city figures fall in {years} years, and no indicator has values for more than {most}.",
     ),
+    "story.yearly_from": (
+        "{start}—{end}年没有公布逐年数据;逐年数据最早从{first}年开始({name})。本快照{values}个有日期的"
+        "全市数值分布在{years}个年份",
+        "No yearly series for {start}–{end} was ever published; the first starts in {first} "
+        "({name}). This snapshot's {values} dated city figures fall in {years} years.",
+    ),
     "story.sample_yearly": (
         "示例快照中的逐年序列是合成的;真实来源没有公布{start}—{end}年的逐年数据。",
         "The yearly series of this sample are synthetic; the real sources published no yearly "
