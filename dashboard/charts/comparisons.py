@@ -63,7 +63,7 @@ def labelled_bars(
             orientation="h",
             marker={
                 "color": colours or [CITY_COLOUR] * len(bars),
-                "pattern": {"shape": patterns, "fgopacity": 0.35},
+                "pattern": {"shape": patterns, "fgopacity": 0.35, "fillmode": "overlay"},
             },
             text=texts,
             textposition="outside",
@@ -183,8 +183,8 @@ def then_and_now(
     return frame(fig, ctx, title=title, subtitle=subtitle, sources=sources)
 
 
-# On screen a chart of panels is about this wide (half a wide page).
-SCREEN_PANELS_PX = 700
+# On screen a chart of panels is about this wide (a projector page less its sidebar).
+SCREEN_PANELS_PX = 880
 
 
 @dataclass(frozen=True)
@@ -239,7 +239,7 @@ def separate_panels(
                     x=[100] * len(panel.bars),
                     y=[b.label for b in panel.bars],
                     orientation="h",
-                    marker={"color": THEMES[ctx.theme]["grid"]},
+                    marker={"color": THEMES[ctx.theme]["grid"], "opacity": 1},
                     hoverinfo="skip",
                     name="whole",
                 ),
@@ -251,7 +251,12 @@ def separate_panels(
                 x=[b.value for b in panel.bars],
                 y=[b.label for b in panel.bars],
                 orientation="h",
-                marker={"color": panel.colour, "pattern": {"shape": patterns, "fgopacity": 0.35}},
+                # Opaque: in overlay mode the browser's plotly fades bars unless told not to.
+                marker={
+                    "color": panel.colour,
+                    "opacity": 1,
+                    "pattern": {"shape": patterns, "fgopacity": 0.35, "fillmode": "overlay"},
+                },
                 text=texts,
                 # Over a pale track the figure goes inside its bar when it fits.
                 textposition="auto" if share else "outside",
