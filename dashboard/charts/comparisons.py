@@ -16,6 +16,7 @@ from dashboard.charts.base import (
     ChartContext,
     empty_figure,
     frame,
+    wrap_category_labels,
     wrap_text,
 )
 from dashboard.formatting import format_value
@@ -77,7 +78,10 @@ def labelled_bars(
     top = max_value or max(b.value for b in bars) * 1.3
     fig.update_xaxes(range=[0, top], showticklabels=False, showgrid=False, zeroline=False)
     fig.update_yaxes(autorange="reversed", automargin=True, tickfont={"size": size["body"]})
-    fig.update_layout(showlegend=False, bargap=0.45, barmode="overlay")
+    fig.update_layout(showlegend=False, bargap=0.35)
+    if ctx.medium == "screen":
+        # On a page the chart may be half a projector's width: long row names wrap.
+        wrap_category_labels(fig, size, SCREEN_LABEL_PX)
     return frame(fig, ctx, title=title, subtitle=subtitle, sources=sources)
 
 
@@ -183,6 +187,8 @@ def then_and_now(
     return frame(fig, ctx, title=title, subtitle=subtitle, sources=sources)
 
 
+# On screen, row names of bar charts wrap at this width.
+SCREEN_LABEL_PX = 200
 # On screen a chart of panels is about this wide (a projector page less its sidebar).
 SCREEN_PANELS_PX = 880
 
