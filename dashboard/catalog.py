@@ -494,6 +494,14 @@ def forty_year_story(snapshot: Snapshot, view: View) -> ChartResult:
     return ChartResult(fig, rows)
 
 
+def publisher(snapshot: Snapshot, source_id: str, lang: str) -> str:
+    """Who published a source: a trend joins only one publisher's counts."""
+    row = q.source_row(snapshot, source_id)
+    if row is None:
+        return source_id
+    return str(row[f"publisher_{lang}"] or row["publisher_zh"] or source_id)
+
+
 def trend(
     indicator_id: str, stated_by: str | None = None
 ) -> Callable[[Snapshot, View], ChartResult]:
@@ -524,8 +532,14 @@ def trend(
             title=meta[f"name_{view.lang}"],
             subtitle=t(
                 "chart.trend.subtitle_sources"
-                if rows.groupby("geo_code")["source_id"].nunique().gt(1).any()
-                else "chart.trend.subtitle",
+                if rows.assign(p=rows["source_id"].map(lambda s: publisher(snapshot, s, view.lang)))
+                .groupby("geo_code")["p"]
+                .nunique()
+                .gt(1)
+                .any()
+                else "chart.trend.subtitle"
+                if rows.groupby("geo_code")["year"].nunique().gt(1).any()
+                else "chart.trend.subtitle_single",
                 view.lang,
                 unit=unit_name,
             ),
@@ -536,6 +550,7 @@ def trend(
             year_range=year_range,
             highlight=view.district if view.drilled else None,
             stated=stated,
+            publishers={s: publisher(snapshot, s, view.lang) for s in rows["source_id"].unique()},
         )
         data = pd.concat([rows, pd.DataFrame([words[0]])]) if words else rows
         return ChartResult(fig, data.reset_index(drop=True))

@@ -199,6 +199,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "story.source": ("来源:{source}《{title}》", "Source: {source}, “{title}”"),
     "chart.forty_years.subtitle": ("两端均有公开来源的变化", "Changes where both ends are sourced"),
+    "chart.trend.subtitle_single": (
+        "{unit};圆点为唯一公布的数值",
+        "{unit}; the dot is the only value published",
+    ),
     "chart.trend.subtitle_sources": (
         "{unit};来源不同的点不连线:不同来源的口径可能不同,差值不一定是增长",
         "{unit}; points from different sources are not joined: they may count differently, so "
