@@ -402,6 +402,16 @@ def story_rows(snapshot: Snapshot, lang: str) -> pd.DataFrame:
     return frame
 
 
+def story_sources(snapshot: Snapshot, rows: pd.DataFrame, lang: str) -> list[str]:
+    """The sources of the eras, turning points and firsts by name; the dated figures' many
+    sources by count, each named in the figure's hover, the data table and the pack's list."""
+    told = rows[rows["kind"] != "figure"]
+    figures = rows.loc[rows["kind"] == "figure", "source_id"]
+    others = set(figures) - set(told["source_id"])
+    named = _sources(snapshot, told, lang)
+    return named + ([t("story.figure_sources", lang, n=len(others))] if others else [])
+
+
 STORY_COLUMNS = (
     "kind",
     "year",
@@ -487,7 +497,7 @@ def forty_year_story(snapshot: Snapshot, view: View) -> ChartResult:
         span=span,
         title=title,
         subtitle=subtitle,
-        sources=_sources(snapshot, shown, lang),
+        sources=story_sources(snapshot, shown, lang),
         figures_label=t("story.figures_row", lang),
         eras_label=t("story.eras_row", lang),
     )

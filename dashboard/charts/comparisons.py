@@ -237,6 +237,7 @@ def separate_panels(
     for col, panel in enumerate(panels, start=1):
         texts = [format_value(b.value, b.unit, ctx.lang, b.qualifier) for b in panel.bars]
         patterns = ["/" if b.qualifier in ("over", "nearly", "about") else "" for b in panel.bars]
+        top = panel.max_value or max(b.value for b in panel.bars) * 1.45
         share = all(b.unit == "percent" for b in panel.bars)
         if share:
             # A share is drawn against its whole: a pale track to 100% behind each bar.
@@ -264,9 +265,12 @@ def separate_panels(
                     "pattern": {"shape": patterns, "fgopacity": 0.35, "fillmode": "overlay"},
                 },
                 text=texts,
-                # Over a pale track the figure goes inside its bar when it fits.
-                textposition="auto" if share else "outside",
+                # Over a pale track a long bar carries its figure inside, a short one beside it.
+                textposition=[
+                    "inside" if share and b.value >= 0.3 * top else "outside" for b in panel.bars
+                ],
                 insidetextanchor="end",
+                textangle=0,
                 cliponaxis=False,
                 textfont={"size": size["title"] * 0.8},
                 customdata=[b.key for b in panel.bars],
@@ -277,7 +281,6 @@ def separate_panels(
             row=1,
             col=col,
         )
-        top = panel.max_value or max(b.value for b in panel.bars) * 1.45
         fig.update_xaxes(
             range=[0, top],
             showticklabels=False,
