@@ -42,6 +42,13 @@ def readable_name(text: str, limit: int = 80) -> str:
     return name[:limit] or "chart"
 
 
+def chart_file_stem(figure, place: str, snapshot_id: str) -> str:
+    """A chart's download named by its title as drawn, the place and the snapshot."""
+    title = figure.layout.title.text or ""
+    title = re.sub(r"<[^>]+>", "", title.replace("<br>", " ")).strip()
+    return readable_name(f"{title}_{place.replace(' › ', '_')}_{snapshot_id}")
+
+
 def file_stem(chart_id: str, district: str, snapshot_id: str) -> str:
     """`volunteers-registered_110105_2019-01-09`: chart, place and snapshot, safe on any disk."""
     return safe_name(f"{chart_id}_{district}_{snapshot_id}")
@@ -229,6 +236,28 @@ def provenance_table(snapshot: Snapshot, data: pd.DataFrame, lang: str) -> pd.Da
     if "indicator_id" not in data.columns or "value" not in data.columns:
         return data.reset_index(drop=True)
     return reader_table(snapshot, data, lang)
+
+
+REGISTRY_COLUMNS = ("publisher", "title", "published", "url", "grade", "accessed", "terms")
+
+
+def registry_table(snapshot: Snapshot, lang: str) -> pd.DataFrame:
+    """The source registry for a reader: publisher in the reader's language, kind of source,
+    headings in that language."""
+    sources = snapshot.sources
+    publisher = sources[f"publisher_{lang}"].where(sources[f"publisher_{lang}"] != "")
+    rows = pd.DataFrame(
+        {
+            "publisher": publisher.fillna(sources["publisher_zh"]),
+            "title": sources["title"],
+            "published": sources["published"],
+            "url": sources["url"],
+            "grade": sources["grade"].map(lambda g: t(f"grade.{g}", lang) if g else ""),
+            "accessed": sources.get("accessed", ""),
+            "terms": sources.get("terms", ""),
+        }
+    )
+    return rows.rename(columns={c: t(f"col.registry_{c}", lang) for c in REGISTRY_COLUMNS})
 
 
 MILESTONE_COLUMNS = ("rank", "year", "category", "title", "summary", "quote", "source")

@@ -17,7 +17,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dashboard import catalog, export, queries, schema, state
 from dashboard.charts.districts import selected_district
-from dashboard.formatting import format_value
+from dashboard.formatting import format_value, reader_note
 from dashboard.i18n import LANGS, t
 from dashboard.snapshot import (
     DEFAULT_SNAPSHOT,
@@ -350,17 +350,41 @@ def chart(
 ) -> None:
     """A chart with its table alternative and download buttons, drill-down when selectable.
     `options` go to the chart's builder (the trends' year range)."""
-    result, table = built_chart(session, spec, height, **options)
+    built = _built(session, spec, height, **options)
+    result, table = built.result, built.table
     key = f"chart_{spec.id}"
     selection = (
         {"on_select": lambda: _on_chart_select(key), "selection_mode": "points"}
         if spec.selectable
         else {}
     )
+    config = plotly_config(spec.id, session)
+    config["toImageButtonOptions"]["filename"] = export.chart_file_stem(
+        result.figure, catalog.place_label(session.snapshot, session.view), session.snapshot.id
+    )
     st.plotly_chart(
-        result.figure, key=key, theme=None, config=plotly_config(spec.id, session), **selection
+        result.figure,
+        key=key,
+        theme=None,
+        config=config,
+        alt=built.alt,
+        **selection,
     )
     downloads(session, spec, result, table)
+
+
+def chart_alt(session: Session, result: catalog.ChartResult, limit: int = 900) -> str:
+    """The chart in words for a screen reader: title, what it shows, its values."""
+    from dashboard import briefing
+
+    notes = briefing.chart_notes(session.snapshot, result.data, session.lang)
+    head = ". ".join(
+        x
+        for x in (briefing.plain_title(result.figure), briefing.plain_subtitle(result.figure))
+        if x
+    )
+    text = f"{head}. {'; '.join(notes.figures)}".strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def downloads(
@@ -371,7 +395,7 @@ def downloads(
 ) -> None:
     """Image and data downloads in one popover, the table alternative beside it."""
     lang, snap, view = session.lang, session.snapshot, session.view
-    stem = export.file_stem(spec.id, view.district, snap.id)
+    stem = export.chart_file_stem(result.figure, catalog.place_label(snap, view), snap.id)
     if table is None:
         table = export.provenance_table(snap, result.data, lang)
     left, right = st.columns([1, 3])
@@ -425,6 +449,7 @@ CHART_CACHE_ENTRIES = 256
 class _Built:
     result: catalog.ChartResult  # read-only: shared by every session
     table: pd.DataFrame  # the provenance table (also read-only)
+    alt: str = ""  # the chart in words, for screen readers
 
 
 class _BuiltCharts:
@@ -459,15 +484,21 @@ def built_chart(
     session: Session, spec: catalog.ChartSpec, height: int, **options
 ) -> tuple[catalog.ChartResult, pd.DataFrame]:
     """The chart at this height (shared: not to be changed) and its provenance table."""
+    built = _built(session, spec, height, **options)
+    return built.result, built.table
+
+
+def _built(session: Session, spec: catalog.ChartSpec, height: int, **options) -> _Built:
     snap, view = session.snapshot, session.view
     key = (snap.id, snap.fingerprint, spec.id, view, height, tuple(sorted(options.items())))
     built = _built_charts.get(key)
     if built is None:
         result = spec.build(snap, view, **options)
         result.figure.update_layout(height=height)
-        built = _Built(result, export.provenance_table(snap, result.data, view.lang))
+        table = export.provenance_table(snap, result.data, view.lang)
+        built = _Built(result, table, chart_alt(session, result))
         _built_charts.put(key, built)
-    return built.result, built.table
+    return built
 
 
 # A table on screen shows at most this many rows: a community-scale snapshot has millions, which
@@ -484,12 +515,16 @@ def table_downloads(
     lang: str,
     sheet: str = "data",
     columns: list[str] | None = None,
+    reader=None,
 ) -> None:
-    """CSV (UTF-8 with BOM) and XLSX of a table (these columns of it), neutralised against
-    spreadsheet formulas. Nothing is copied or encoded until a button is pressed."""
-    stem = export.safe_name(stem)
+    """CSV (UTF-8 with BOM) and XLSX of a table (these columns of it, or as `reader` makes it
+    for a reader), neutralised against spreadsheet formulas. Nothing is copied or encoded until
+    a button is pressed."""
+    stem = export.readable_name(stem)
 
     def data() -> pd.DataFrame:
+        if reader is not None:
+            return reader(frame)
         return frame[columns] if columns else frame
 
     first, second, _ = st.columns([1, 1, 4])
@@ -528,23 +563,46 @@ def tile(session: Session, indicator_id: str, container=None) -> None:
     if value is None and geo != schema.CITY_CODE:
         value = queries.latest(session.snapshot, indicator_id)
         label = f"{label} ({t('district.city_value', lang)})"
+    definition = _definition(session, indicator_id)
     if value is None:
-        target.metric(label, "–", help=t("chart.no_data", lang))
+        target.metric(label, "–", help=f"{definition}\n\n{t('chart.no_data', lang)}".strip())
         return
     with target.container(border=True):
+        period = value.period or t("prov.period_unstated", lang)
         st.metric(
             label,
             format_value(value.value, value.unit, lang, value.qualifier),
-            help=f"{t('prov.period', lang)}: {value.period or t('prov.period_unstated', lang)}",
+            help=f"{definition}\n\n{t('prov.period', lang)}: {period}".strip(),
         )
         provenance_popover(session, value)
 
 
+def _definition(session: Session, indicator_id: str) -> str:
+    """What a figure measures, in plain words (the indicator's description)."""
+    meta = queries.meta(session.snapshot, indicator_id)
+    return str(meta.get(f"description_{session.lang}", "") or "")
+
+
+def _markdown_text(text: str) -> str:
+    """Snapshot text shown through markdown, its special characters escaped."""
+    for ch in "\\`*_{}[]()#+-.!|<>~$":
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
 def provenance_popover(session: Session, value: queries.Value) -> None:
+    """Source (a link where it has an address), status, period, the source's words, and a note
+    written for the reader in the reader's language."""
     lang = session.lang
     with st.popover(t("prov.details", lang), icon=":material/info:"):
         st.markdown(f"**{t('prov.source', lang)}**")
-        st.text(queries.source_label(session.snapshot, value.source_id, lang))
+        label = queries.source_label(session.snapshot, value.source_id, lang)
+        row = queries.source_row(session.snapshot, value.source_id)
+        url = str(row["url"]) if row is not None and row["url"] else ""
+        if url.startswith(("https://", "http://")):
+            st.markdown(f"[{_markdown_text(label)}]({url.replace(')', '%29')})")
+        else:
+            st.text(label)
         st.markdown(f"**{t('prov.status', lang)}**")
         st.text(t(f"status.{value.status}", lang))
         st.markdown(f"**{t('prov.period', lang)}**")
@@ -552,9 +610,17 @@ def provenance_popover(session: Session, value: queries.Value) -> None:
         if value.quote:
             st.markdown(f"**{t('prov.quote', lang)}**")
             st.text(f"“{value.quote}”")
-        if value.note:
+        note = reader_note(
+            {
+                "note": value.note,
+                "note_zh": getattr(value, "note_zh", ""),
+                "note_en": getattr(value, "note_en", ""),
+            },
+            lang,
+        )
+        if note:
             st.markdown(f"**{t('prov.note', lang)}**")
-            st.text(value.note)
+            st.text(note)
 
 
 def not_reported(session: Session, indicator_id: str) -> bool:
