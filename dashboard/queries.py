@@ -95,6 +95,41 @@ def district_values(snapshot: Snapshot, indicator_id: str) -> pd.DataFrame:
     return rows.merge(names, on="geo_code", how="left").reset_index(drop=True)
 
 
+# A district panel (map and ranked bars) compares districts only where at least this many of the
+# 16 have a value for the same period: one district's old figure is not a comparison.
+MIN_DISTRICTS_TO_COMPARE = 8
+
+
+def comparable_district_values(snapshot: Snapshot, indicator_id: str) -> pd.DataFrame:
+    """The districts' values of the latest period for which at least MIN_DISTRICTS_TO_COMPARE
+    districts have one; empty when no period has that many. Undated values form a period of
+    their own (all of them undated), so an undated value never outranks or joins a dated one."""
+    return _memo(
+        snapshot,
+        ("comparable", indicator_id),
+        lambda: _comparable_district_values(snapshot, indicator_id),
+    )
+
+
+def _comparable_district_values(snapshot: Snapshot, indicator_id: str) -> pd.DataFrame:
+    rows = preferred(snapshot, indicator_id)
+    rows = rows[rows["geo_code"].isin(schema.DISTRICT_CODES)]
+    counts = rows.groupby("period")["geo_code"].nunique()
+    periods = sorted(p for p, n in counts.items() if n >= MIN_DISTRICTS_TO_COMPARE)
+    dated = [p for p in periods if p]
+    chosen = dated[-1] if dated else (periods[-1] if periods else None)
+    names = snapshot.geography[["geo_code", "name_zh", "name_en"]]
+    if chosen is None:
+        empty = rows.iloc[0:0].merge(names, on="geo_code", how="left")
+        return empty.reset_index(drop=True)
+    rows = rows[rows["period"] == chosen].drop_duplicates("geo_code", keep="last")
+    return rows.merge(names, on="geo_code", how="left").reset_index(drop=True)
+
+
+def has_comparable_districts(snapshot: Snapshot, indicator_id: str) -> bool:
+    return len(comparable_district_values(snapshot, indicator_id)) > 0
+
+
 def _with_district_data(snapshot: Snapshot) -> frozenset[str]:
     ind = snapshot.indicators
     ids = ind.loc[ind["preferred"] & ind["geo_code"].isin(schema.DISTRICT_CODES), "indicator_id"]

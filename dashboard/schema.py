@@ -165,6 +165,8 @@ STORY = pa.DataFrameSchema(
         "end_year": pa.Column("Int16", pa.Check.in_range(1949, 2100), nullable=True),
         "year_basis": _text(pa.Check.isin(YEAR_BASES)),
         "topic": _text(pa.Check.isin(("", *TOPICS))),
+        # Space-separated ids of the indicators whose charts mark this turning point.
+        "indicators": _text(),
         "title_zh": _text(pa.Check.str_length(min_value=1)),
         "title_en": _text(pa.Check.str_length(min_value=1)),
         "summary_zh": _text(),
@@ -207,6 +209,10 @@ SOURCES = pa.DataFrameSchema(
         "accessed": _text(),
         "terms": _text(),
         "note": _text(),
+        # Where the figures come from, in words an official can read out, in both languages.
+        # Optional so snapshots written before these columns existed still load.
+        "note_zh": _text(required=False),
+        "note_en": _text(required=False),
     },
     strict=True,
     name="sources",

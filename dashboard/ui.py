@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 import streamlit as st
+from streamlit import config as streamlit_config
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
@@ -19,6 +20,7 @@ from dashboard import catalog, export, queries, schema, state
 from dashboard.charts.districts import selected_district
 from dashboard.formatting import format_value, reader_note
 from dashboard.i18n import LANGS, t
+from dashboard.settings import Settings
 from dashboard.snapshot import (
     DEFAULT_SNAPSHOT,
     Snapshot,
@@ -86,8 +88,24 @@ def plain(text: object) -> str:
     out = str(text).replace("\n", " ").replace("\r", " ")
     for ch in MARKDOWN_SPECIALS:
         out = out.replace(ch, "\\" + ch)
-    out = BARE_WWW.sub(lambda m: m.group(0)[:-1] + "\\.", out)
+    # Escapes do not stop GitHub-style autolinks (found in the text after parsing): a zero-width
+    # space inside "://", "www." and before "@" does, and shows nothing.
+    out = AUTOLINK.sub(_break_autolink, out)
     return LINE_START.sub(_escape_marker, out, count=1)
+
+
+# CommonMark lets any ASCII punctuation be escaped; these start links, images, emphasis, code,
+# HTML and entities, LaTeX, tables, headings, autolinks (: @) and Streamlit's directives
+# (:red[...], :material/icon:, :emoji:). A list marker is escaped only at the start, so dates and
+# decimals stay as they are written.
+MARKDOWN_SPECIALS = "\\`*_{}[]()#+!|<>~$:&@"
+AUTOLINK = re.compile(r"\\:/|www\.|\\@", re.IGNORECASE)
+LINE_START = re.compile(r"^(\s*)([-=])|^(\s*\d{1,9})([.])(?=\s|$)")
+
+
+def _break_autolink(match: re.Match) -> str:
+    found = match.group(0)
+    return "\u200b" + found if found.startswith("\\@") else found[:-1] + "\u200b" + found[-1]
 
 
 def _escape_marker(match: re.Match) -> str:
@@ -102,6 +120,15 @@ def _escape_marker(match: re.Match) -> str:
 MARKDOWN_SPECIALS = "\\`*_{}[]()#+!|<>~$:&@"
 BARE_WWW = re.compile(r"www\.", re.IGNORECASE)
 LINE_START = re.compile(r"^(\s*)([-=])|^(\s*\d{1,9})([.])(?=\s|$)")
+
+
+def apply_upload_limit(settings: Settings) -> None:
+    """Streamlit's upload route obeys one process-wide limit, read on every upload: 0 (every file
+    refused before a byte is kept) unless an administrator has turned uploads on. The shipped
+    .streamlit/config.toml says 0, so the route is closed before the first page has run."""
+    limit = settings.max_upload_mb if settings.allow_upload else 0
+    if streamlit_config.get_option("server.maxUploadSize") != limit:
+        streamlit_config.set_option("server.maxUploadSize", limit, "dashboard_settings.toml")
 
 
 def start_session() -> Session | None:
@@ -280,6 +307,11 @@ def breadcrumb(session: Session) -> None:
         return
     cols = st.columns([4, 1])
     cols[0].markdown(f"**{catalog.place_label(session.snapshot, session.view)}**")
+    # Whose numbers these are, in type as large as the figures themselves.
+    own, rest = catalog.drill_summary(session.snapshot, session.view)
+    with st.container(key="drill_summary"):
+        st.markdown(f"## {own}")
+        st.markdown(f"## {rest}")
     cols[1].button(
         t("breadcrumb.back", session.lang),
         key="back_to_city",
@@ -642,7 +674,10 @@ def district_panel(session: Session, topics: tuple[str, ...], key: str) -> None:
     lang = session.lang
     ids = catalog.district_indicators(session.snapshot, topics)
     if not ids:
-        st.info(t("district.not_reported", lang), icon=":material/info:")
+        st.info(
+            t("district.none_comparable", lang, n=queries.MIN_DISTRICTS_TO_COMPARE),
+            icon=":material/info:",
+        )
         return
     chosen = st.selectbox(
         t("chart.value", lang),

@@ -16,12 +16,8 @@ if len(ids) < 2:
     st.info(t("compare.need_two", lang))
     st.stop()
 
-# 1. Which two: by default the current snapshot against its base (or the default snapshot)
-new_default = session.snapshot.id
-base = session.snapshot.manifest.get("base_snapshot")
-old_default = (
-    base if base in ids and base != new_default else next(i for i in ids if i != new_default)
-)
+# 1. Which two: by default the current snapshot and its base (or another), the older as "earlier"
+old_default, new_default = compare.default_pair(session.snapshot, ids, load_snapshot)
 left, right = st.columns(2)
 old_id = left.selectbox(
     t("compare.old", lang),
@@ -52,16 +48,17 @@ for snapshot_id in (old_id, new_id):
         st.stop()
 old, new = loaded[old_id], loaded[new_id]
 
-# 2. How many, and the table
+# 2. What changed, in words and counts, and the table with its columns named
 changes = compare.diff_snapshots(old, new)
 counts = compare.summary(changes)
 st.caption(t("compare.caption", lang))
 for column, kind in zip(st.columns(3), compare.CHANGES, strict=True):
     column.metric(t(f"compare.{kind}", lang), counts[kind])
+st.markdown("\n".join(f"- {line}" for line in compare.describe(changes, old, new, lang)))
 if changes.empty:
     st.success(t("compare.none", lang))
     st.stop()
-table = compare.labelled(changes, old, new, lang)
+table = compare.readable(changes, old, new, lang)
 st.dataframe(table, hide_index=True, width="stretch", height=460)
 
 # 3. Downloads (neutralised against spreadsheet formulas by export)

@@ -1,4 +1,5 @@
-"""四十年 Forty-year trends: one chart per indicator with more than one dated value, by topic."""
+"""数字走势 Figures over time: one chart per indicator with more than one dated value, by topic;
+each chart spans only the years of its own points."""
 
 import streamlit as st
 
@@ -14,7 +15,7 @@ if not specs:
     st.info(t("chart.no_data", lang))
     st.stop()
 
-# 1. Topic and year range
+# 1. Topic, and what the figures really cover
 topics_of = session.snapshot.indicator_meta.set_index("indicator_id")["topic"]
 by_topic: dict[str, list] = {}
 for spec in specs:
@@ -30,19 +31,16 @@ topic = (
     )
     or topics[0]
 )
-first, last = queries.year_span(session.snapshot)
-year_range = (
-    st.slider(t("chart.year", lang), first, last, (first, last), key="trends_years")
-    if first < last
-    else None
-)
+# Each chart spans only the years its own points cover: a common year slider suggested a series
+# from the first census to today that no source published.
+st.caption(catalog.yearly_statement(session.snapshot, lang))
 
 # 2. One chart per indicator, two to a row; a district's values overlay the city's when present
 columns = st.columns(2)
 for i, spec in enumerate(by_topic[topic]):
     indicator_id = spec.id.removeprefix("trend-")
     with columns[i % 2]:
-        ui.chart(session, spec, height=420, year_range=year_range)
+        ui.chart(session, spec, height=420)
         if (
             session.view.drilled
             and queries.series(session.snapshot, indicator_id, [session.view.district]).empty

@@ -4,6 +4,9 @@ import streamlit as st
 
 from dashboard import catalog, ui
 
+# The growth chart draws volunteers themselves, not groups or projects.
+GROWTH_CHART = "trend-volunteers_registered"
+
 session = ui.current()
 ui.page_header(session, "page.volunteers")
 
@@ -20,14 +23,14 @@ for i, indicator_id in enumerate(ids):
     ui.tile(session, indicator_id, columns[i % 3])
 ui.not_reported(session, "volunteers_registered")
 
-# 2. Growth where sourced, and people reporting to their communities
-left, right = st.columns(2)
-with left:
-    growth = catalog.trend_charts(session.snapshot, "volunteers")
-    for spec in growth[:1] or [catalog.chart("trend-volunteers_registered")]:
+# 2. Growth of registered volunteers, only where a later source gives a second year (the tile
+# above already answers "how many"; an empty frame beside it would say nothing), and people
+# reporting to their communities
+growth = [s for s in catalog.trend_charts(session.snapshot, "volunteers") if s.id == GROWTH_CHART]
+charts = [*growth, catalog.chart("volunteers-reporting")]
+for column, spec in zip(st.columns(len(charts)), charts, strict=True):
+    with column:
         ui.chart(session, spec)
-with right:
-    ui.chart(session, catalog.chart("volunteers-reporting"))
 
 # 3. Districts
 ui.district_panel(session, ("volunteers",), key="volunteers")

@@ -91,6 +91,9 @@ class Change:
     unit: str
     before_qualifier: str = ""
     after_qualifier: str = ""
+    # Where the later source gives words, not a number: drawn as those words, with no marker on
+    # the scale (a position there would be a number the source never gave).
+    after_text: str = ""
 
 
 def then_and_now(
@@ -107,6 +110,8 @@ def then_and_now(
         )
     fig = go.Figure()
     size = SIZES[ctx.medium]
+    width = NOMINAL_WIDTH[ctx.medium] or SCREEN_PANELS_PX
+    label_px = size["body"] * (0.8 if ctx.medium == "present" else 1.0)
     muted = THEMES[ctx.theme]["muted"]
     for i, c in enumerate(changes):
         start, end = (c.before, c.after) if c.unit == "percent" else (0.0, 1.0)
@@ -124,10 +129,24 @@ def then_and_now(
                 showlegend=False,
             )
         )
-        ends = (
-            (x0, c.before, c.before_period, c.before_qualifier, muted, "middle left"),
-            (x1, c.after, c.after_period, c.after_qualifier, CITY_COLOUR, "middle right"),
-        )
+        ends = [(x0, c.before, c.before_period, c.before_qualifier, muted, "middle left")]
+        if c.after_text:
+            fig.data[-1].update(x=[x0, 0.62], line={"dash": "dot"})
+            fig.add_annotation(
+                x=0.64,
+                y=i,
+                xanchor="left",
+                text="<br>".join(
+                    wrap_text(f"{c.after_text} ({c.after_period[:4]})", size["tick"], 0.3 * width)
+                ),
+                showarrow=False,
+                font={"size": label_px, "color": CITY_COLOUR},
+                name="stated-end",
+            )
+        else:
+            ends.append(
+                (x1, c.after, c.after_period, c.after_qualifier, CITY_COLOUR, "middle right")
+            )
         for x, value, period, q, colour, position in ends:
             fig.add_trace(
                 go.Scatter(
@@ -142,13 +161,22 @@ def then_and_now(
                     showlegend=False,
                 )
             )
-    fig.update_yaxes(
-        tickvals=list(range(len(changes))),
-        ticktext=[c.label for c in changes],
-        range=[len(changes) - 0.4, -0.8],
-        showgrid=False,
-        automargin=True,
-    )
+    # Each row's name stands on a line of its own above its pair: a column of long names beside
+    # the rows crowds them. On a projector the rows are close, so the names are a little smaller.
+    label_px = size["body"] * (0.8 if ctx.medium == "present" else 1.0)
+    for i, c in enumerate(changes):
+        fig.add_annotation(
+            x=-0.45,
+            y=i,
+            yshift=label_px * 0.6,
+            xanchor="left",
+            yanchor="bottom",
+            text=f"<b>{c.label}</b>",
+            showarrow=False,
+            font={"size": label_px},
+            name="row-label",
+        )
+    fig.update_yaxes(visible=False, range=[len(changes) - 0.4, -0.9], showgrid=False)
     fig.update_xaxes(visible=False, range=[-0.45, 1.45], zeroline=False)
     return frame(fig, ctx, title=title, subtitle=subtitle, sources=sources)
 

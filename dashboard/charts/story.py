@@ -102,6 +102,9 @@ def story_timeline(
             line_width=0,
             layer="below",
         )
+    # On a projector the eras' names are a little smaller than the axis text, so that each fits
+    # its band on one line.
+    era_px = size["tick"] * (0.8 if ctx.medium == "present" else 1.0)
     if eras:
         # The eras' names sit in a row of their own at the top, each in the middle of its band.
         fig.add_trace(
@@ -110,10 +113,10 @@ def story_timeline(
                 y=[eras_label] * len(eras),
                 mode="text",
                 text=[
-                    "<br>".join(wrap_text(e.title, size["tick"], _era_width_px(e, span, ctx)))
+                    "<br>".join(wrap_text(e.title, era_px, _era_width_px(e, span, ctx)))
                     for e in eras
                 ],
-                textfont={"size": size["tick"], "color": theme["text"]},
+                textfont={"size": era_px, "color": theme["text"]},
                 hovertext=[e.hover for e in eras],
                 hoverinfo="text",
                 showlegend=False,
@@ -153,7 +156,11 @@ def story_timeline(
             go.Scatter(
                 x=[p.year for p in group],
                 y=[p.label for p in group],
-                mode="markers",
+                # On a projector the rows are lanes, so each point is labelled with its year.
+                mode="markers+text" if ctx.medium == "present" else "markers",
+                text=_year_labels(group) if ctx.medium == "present" else None,
+                textposition=_label_positions(group),
+                textfont={"size": size["tick"], "color": colour},
                 marker={"size": 16, "symbol": symbol, "color": colour, "line": {"width": 0}},
                 hovertext=[p.hover for p in group],
                 hoverinfo="text",
@@ -201,6 +208,32 @@ def story_timeline(
     return fig
 
 
+def _year_labels(points: list[StoryPoint]) -> list[str]:
+    """Each year written once in a lane, however many points share it."""
+    seen: set[int] = set()
+    labels = []
+    for p in points:
+        labels.append("" if p.year in seen else str(p.year))
+        seen.add(p.year)
+    return labels
+
+
+# Labels of points closer than this many years alternate above and below their lane.
+CLOSE_YEARS = 3
+
+
+def _label_positions(points: list[StoryPoint]) -> list[str]:
+    positions, previous, above = [], None, True
+    for p in points:
+        if previous is not None and p.year != previous and p.year - previous < CLOSE_YEARS:
+            above = not above
+        elif previous is None or p.year != previous:
+            above = True
+        positions.append("top center" if above else "bottom center")
+        previous = p.year
+    return positions
+
+
 def _year_ticks(start: int, end: int, step: int) -> list[int]:
     """Round years every `step`, and the first and last year, none crowding its neighbour."""
     inner = range(start - start % step + step, end, step)
@@ -213,7 +246,7 @@ def _row_key(p: StoryPoint) -> tuple:
 
 def _era_width_px(era: Era, span: tuple[int, int], ctx: ChartContext) -> float:
     width = {"screen": SCREEN_WIDTH_PX, "present": 1280, "export": 1920}[ctx.medium]
-    plot = width * (1 - LABEL_SHARE) - 90
+    plot = width * 0.78 - 60
     years = max(span[1] - span[0] + 2, 1)
     return max(plot * (min(era.end, span[1]) - era.start) / years - 6, 90)
 

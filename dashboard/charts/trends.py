@@ -10,11 +10,13 @@ from dashboard.charts.base import (
     CONNECTION_COLOUR,
     OKABE_ITO,
     SAMPLE_COLOUR,
+    SELECTED_COLOUR,
     SIZES,
     THEMES,
     ChartContext,
     empty_figure,
     frame,
+    wrap_text,
 )
 from dashboard.formatting import QUALIFIER_PREFIX, format_value, nice_ticks, tick_labels
 from dashboard.i18n import t
@@ -55,6 +57,7 @@ def trend_chart(
     events: list[tuple[int, str]] = (),
     year_range: tuple[int, int] | None = None,
     highlight: str | None = None,
+    stated: list[tuple[int, str]] = (),
 ) -> go.Figure:
     """One indicator over time, one trace per place.
 
@@ -76,14 +79,13 @@ def trend_chart(
             sources=used_sources,
         )
     fig = go.Figure()
-    size = SIZES[ctx.medium]
     several_places = values["geo_code"].nunique() > 1
     for i, (code, rows) in enumerate(values.groupby("geo_code", sort=False)):
         rows = rows.sort_values("year")
         prefix = f"{place_names.get(code, code)} · " if several_places else ""
         colour = CITY_COLOUR if code == "110000" else OKABE_ITO[(i + 1) % len(OKABE_ITO)]
         if highlight and code == highlight:
-            colour = "#D55E00"
+            colour = SELECTED_COLOUR
         name = place_names.get(code, code)
         sample = (rows["status"] == "sample").all()
         if sample:
@@ -100,49 +102,124 @@ def trend_chart(
                     hoverinfo="skip",
                 )
             )
-        elif len(rows) > 1:
+        else:
+            _published_series(fig, rows, ctx, unit, sources, colour, prefix, code)
+            continue
+        fig.add_trace(
+            go.Scatter(
+                x=rows["year"].astype(int),
+                y=rows["value"],
+                mode="markers",
+                name=name,
+                marker={"size": 8, "color": colour, "line": {"width": 1.5, "color": "white"}},
+                hovertext=_hover(rows, unit, ctx.lang, sources),
+                hoverinfo="text",
+                customdata=[code] * len(rows),
+                showlegend=False,
+            )
+        )
+    _year_axis(fig, values, events, ctx, [year for year, _ in stated])
+    _value_axis(fig, values, unit, ctx)
+    for year, words in stated:
+        _stated_end(fig, year, words, ctx)
+    return frame(fig, ctx, title=title, subtitle=subtitle, sources=used_sources)
+
+
+# Colours of a place's second and later sources (the first takes the place's own colour).
+SOURCE_COLOURS = ("#E69F00", "#009E73", "#CC79A7", "#56B4E9")
+# A source's name in a legend is cut to this many characters (the source line gives it whole).
+LEGEND_SOURCE_CHARS = 18
+
+
+def _published_series(
+    fig: go.Figure,
+    rows: pd.DataFrame,
+    ctx: ChartContext,
+    unit: str,
+    sources: dict[str, str],
+    colour: str,
+    prefix: str,
+    code: str,
+) -> None:
+    """A place's published values, one series per source: a dashed connection joins only points
+    of the same source, since two sources may count differently (towns in 2012 counted the area
+    offices apart; 2022 did not), and a change of definition must not read as growth."""
+    size = SIZES[ctx.medium]
+    parts = list(rows.groupby("source_id", sort=False))
+    for j, (source_id, part) in enumerate(parts):
+        part_colour = colour if j == 0 else SOURCE_COLOURS[(j - 1) % len(SOURCE_COLOURS)]
+        if len(part) > 1:
             fig.add_trace(
                 go.Scatter(
-                    x=rows["year"].astype(int),
-                    y=rows["value"],
+                    x=part["year"].astype(int),
+                    y=part["value"],
                     mode="lines",
                     name=f"{prefix}{t('chart.connection', ctx.lang)}",
                     line={"color": CONNECTION_COLOUR, "dash": "dash", "width": 2},
                     hoverinfo="skip",
                     legendgroup=f"conn-{code}",
+                    showlegend=j == 0,
                 )
             )
         labels = [
             f"{QUALIFIER_PREFIX[ctx.lang][q]}{format_value(v, unit, ctx.lang)}"
-            for v, q in zip(rows["value"], rows["qualifier"], strict=True)
+            for v, q in zip(part["value"], part["qualifier"], strict=True)
         ]
+        label = t("chart.reported_points", ctx.lang)
+        if len(parts) > 1:
+            source = sources.get(source_id, source_id)
+            cut = (
+                source if len(source) <= LEGEND_SOURCE_CHARS else source[:LEGEND_SOURCE_CHARS] + "…"
+            )
+            label = t("chart.source_series", ctx.lang, source=cut)
         fig.add_trace(
             go.Scatter(
-                x=rows["year"].astype(int),
-                y=rows["value"],
-                mode="markers" if sample else "markers+text",
-                text=None if sample else labels,
+                x=part["year"].astype(int),
+                y=part["value"],
+                mode="markers+text",
+                text=labels,
                 textposition="top center",
-                textfont={"size": size["tick"], "color": colour},
-                name=f"{prefix}{t('chart.reported_points', ctx.lang)}" if not sample else name,
-                marker={
-                    "size": 8 if sample else 13,
-                    "color": colour,
-                    "line": {"width": 1.5, "color": "white"},
-                },
-                hovertext=_hover(rows, unit, ctx.lang, sources),
+                textfont={"size": size["tick"], "color": part_colour},
+                name=f"{prefix}{label}",
+                marker={"size": 13, "color": part_colour, "line": {"width": 1.5, "color": "white"}},
+                hovertext=_hover(part, unit, ctx.lang, sources),
                 hoverinfo="text",
-                customdata=[code] * len(rows),
-                showlegend=not sample,
+                customdata=[code] * len(part),
+                meta={"source_id": source_id},
             )
         )
-    _year_axis(fig, values, events, ctx)
-    _value_axis(fig, values, unit, ctx)
-    return frame(fig, ctx, title=title, subtitle=subtitle, sources=used_sources)
 
 
-def _year_axis(fig: go.Figure, values: pd.DataFrame, events, ctx: ChartContext) -> None:
-    first, last = int(values["year"].min()), int(values["year"].max())
+def _stated_end(fig: go.Figure, year: int, words: str, ctx: ChartContext) -> None:
+    """A later state the source gives in words: a line at its year and the words, no point on
+    the value axis (the source gives no number to put there)."""
+    size = SIZES[ctx.medium]
+    fig.add_vline(x=year, line={"color": CITY_COLOUR, "dash": "dot", "width": 2})
+    fig.add_annotation(
+        x=year,
+        y=0.98,
+        yref="paper",
+        xanchor="right",
+        yanchor="top",
+        xshift=-6,
+        align="right",
+        text="<br>".join(
+            line
+            for part in words.split("<br>")
+            for line in wrap_text(part, size["tick"], 260 if ctx.medium == "screen" else 420)
+        ),
+        showarrow=False,
+        bgcolor=THEMES[ctx.theme]["paper"],
+        font={"size": size["tick"], "color": CITY_COLOUR},
+        name="stated-end",
+    )
+
+
+def _year_axis(
+    fig: go.Figure, values: pd.DataFrame, events, ctx: ChartContext, more_years=()
+) -> None:
+    years = [*values["year"].dropna().astype(int), *more_years]
+    first, last = min(years), max(years)
     span = max(last - first, 1)
     fig.update_xaxes(
         range=[first - 0.06 * span - 1, last + 0.06 * span + 1],

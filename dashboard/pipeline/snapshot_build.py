@@ -261,6 +261,7 @@ def story_frame(story: list[dict], sources: dict[str, dict], as_of: str) -> pd.D
             "end_year": s.get("end_year"),
             "year_basis": s["year_basis"],
             "topic": str(s.get("topic") or ""),
+            "indicators": " ".join(s.get("indicators") or []),
             "title_zh": s["title_zh"],
             "title_en": s["title_en"],
             "summary_zh": str(s.get("summary_zh") or ""),

@@ -178,6 +178,9 @@ def check(c: Curated) -> list[str]:
             problems.append(f"{where}: unknown year_basis '{s.get('year_basis')}'")
         if s.get("source") not in source_by_id:
             problems.append(f"{where}: unknown source")
+        for indicator in s.get("indicators") or []:
+            if indicator not in indicator_ids:
+                problems.append(f"{where}: unknown indicator '{indicator}'")
         if s.get("year_basis") == "event" and not s.get("year_note_en"):
             problems.append(f"{where}: a year taken from a named event needs a year_note")
     return problems

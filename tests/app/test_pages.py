@@ -22,12 +22,14 @@ CHAOYANG = "110105"
 # least as many, since it has district values for the district panels.
 PAGES = {
     "overview": 2,
+    "forty_years": 1,
     "ten_firsts": 1,
     "trends": 1,
     "workforce": 4,
-    "volunteers": 2,
+    "volunteers": 1,
     "deliberation": 1,
     "grid_services": 2,
+    "communities": 5,
     "data_sources": 0,
 }
 
@@ -290,3 +292,23 @@ def test_the_data_dir_fixture_reaches_the_app(data_dir: Path) -> None:
     assert not at.exception
     assert not at.warning, [w.value for w in at.warning]
     assert _pick(at.sidebar.selectbox, lambda s: s.key == "snapshot").value == "only-here"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_forty_year_story_shows_every_era_and_turning_point_with_its_words(lang: str) -> None:
+    at = _app("forty_years", lang=lang, snapshot=REPORTED)
+    story = load_snapshot(REPORTED).story
+    texts = [e.value for e in at.text]
+    for row in story.itertuples():
+        assert f"“{row.quote}”" in texts, row.key
+    captions = " ".join(c.value for c in at.caption)
+    assert captions.count(t("story.source", lang, source="", title="")[:3]) >= len(story)
+
+
+def test_trends_view_has_no_common_year_slider_and_says_what_was_never_published() -> None:
+    from dashboard import catalog
+
+    at = _app("trends", lang="en", snapshot=REPORTED)
+    assert not at.slider
+    statement = catalog.yearly_statement(load_snapshot(REPORTED), "en")
+    _pick(at.caption, lambda c: c.value == statement)

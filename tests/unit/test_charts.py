@@ -87,8 +87,9 @@ def _trend(rows: pd.DataFrame, lang: str = "zh", *, sample: bool = False) -> go.
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_reported_points_are_labelled_markers_joined_by_a_named_dashed_line(lang: str) -> None:
-    fig = _trend(points(REPORTED_POINTS), lang)
+def test_points_of_one_source_are_labelled_markers_joined_by_a_named_dashed_line(lang: str) -> None:
+    same_source = points([(*r[:-1], "src-press") for r in REPORTED_POINTS])
+    fig = _trend(same_source, lang)
     connection = only([tr for tr in fig.data if tr.mode == "lines"])
     assert connection.line.dash == "dash"
     assert t("chart.connection", lang) in connection.name
@@ -102,8 +103,20 @@ def test_reported_points_are_labelled_markers_joined_by_a_named_dashed_line(lang
     assert tuple(markers.text) == expected
     assert t("chart.reported_points", lang) in markers.name
     assert list(markers.customdata) == ["110000", "110000"]
-    assert SOURCE_LABELS["src-2012"] in markers.hovertext[0]
+    assert SOURCE_LABELS["src-press"] in markers.hovertext[0]
     assert t("status.reported", lang) in markers.hovertext[1]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_points_of_different_sources_are_never_joined(lang: str) -> None:
+    """Two sources may count differently (towns in 2012 counted the area offices apart), so a
+    gap between them is drawn as two series, never as a line that reads as growth."""
+    fig = _trend(points(REPORTED_POINTS), lang)
+    assert not [tr for tr in fig.data if tr.mode == "lines"]
+    series = [tr for tr in fig.data if tr.mode == "markers+text"]
+    assert [list(tr.x) for tr in series] == [[2012], [2019]]
+    assert series[0].marker.color != series[1].marker.color
+    assert all(t("chart.source_series", lang, source="")[:3] in tr.name for tr in series)
 
 
 def test_a_single_reported_point_has_no_connection() -> None:
@@ -500,3 +513,207 @@ def test_legend_rows_and_label_width_follow_the_text():
     assert category_label_px(rows, size) > 2 * category_label_px(
         go.Figure(go.Bar(x=[1], y=["short"], orientation="h")), size
     )
+
+
+# --- rules every chart in the catalog follows --------------------------------------------------
+# Each rule is checked over every chart the catalog can build (its fixed charts, every trend and
+# every district panel) on every snapshot, so the next chart cannot break one silently.
+
+
+def every_chart_id(snapshot: Snapshot) -> list[str]:
+    ids = [c.id for c in catalog.CHARTS] + [c.id for c in catalog.trend_charts(snapshot)]
+    districts = catalog.district_indicators(snapshot, schema.TOPICS)
+    return ids + [f"district-bar-{i}" for i in districts]
+
+
+@pytest.fixture(scope="module", params=SNAPSHOTS)
+def built(request) -> tuple[Snapshot, dict[str, catalog.ChartResult]]:
+    snapshot = load_snapshot(request.param)
+    view = catalog.View(lang="en")
+    return snapshot, {i: catalog.chart(i).build(snapshot, view) for i in every_chart_id(snapshot)}
+
+
+def test_bars_on_one_axis_measure_one_thing_of_one_base(built) -> None:
+    """Like with like: community workers never beside social workers, a share of community workers
+    never beside a share of China's certified social workers (their panels have their own axes)."""
+    _, charts = built
+    for chart_id, result in charts.items():
+        if chart_id.startswith("district-"):
+            continue  # districts compared on one measure, drawn from one indicator
+        axes: dict[str, set[str]] = {}
+        for trace in result.figure.data:
+            if trace.type != "bar" or trace.customdata is None:
+                continue  # a pale 100% track is the whole, not a figure
+            axis = axes.setdefault(trace.xaxis or "x", set())
+            axis.update(catalog.bar_measure(str(k)) for k in trace.customdata)
+        mixed = {axis: measures for axis, measures in axes.items() if len(measures) > 1}
+        assert not mixed, f"{chart_id}: different measures share an axis: {mixed}"
+
+
+def test_workforce_groups_and_shares_stand_in_separate_panels(reported) -> None:
+    for chart_id, apart in (
+        ("workforce-profile", ({"community_workers"}, {"social_workers"})),
+        (
+            "workforce-shares",
+            ({"community_workers_college_share"}, {"certified_social_workers_national_share"}),
+        ),
+    ):
+        fig = catalog.chart(chart_id).build(reported, catalog.View()).figure
+        panels = [
+            {catalog.bar_measure(k) for k in tr.customdata}
+            for tr in fig.data
+            if tr.type == "bar" and tr.customdata is not None
+        ]
+        assert sorted(map(sorted, panels)) == sorted(map(sorted, apart)), chart_id
+        axes = {tr.xaxis for tr in fig.data if tr.type == "bar" and tr.customdata is not None}
+        assert len(axes) == 2, f"{chart_id}: each group on its own axis"
+
+
+def _drawn_years(fig: go.Figure) -> list[int]:
+    years = [
+        int(x)
+        for tr in fig.data
+        if tr.type == "scatter" and "markers" in (tr.mode or "") and tr.x is not None
+        for x in tr.x
+        if x is not None
+    ]
+    years += [int(s.x0) for s in fig.layout.shapes if s.x0 is not None and s.x0 == s.x1]
+    return years
+
+
+def test_a_trend_ends_on_its_last_published_point(built) -> None:
+    """Every trend shows its indicator's latest dated city value; none ends on its oldest point."""
+    snapshot, charts = built
+    for chart_id, result in charts.items():
+        if not chart_id.startswith("trend-"):
+            continue
+        last = int(q.series(snapshot, chart_id.removeprefix("trend-"))["year"].max())
+        assert max(_drawn_years(result.figure)) >= last, chart_id
+
+
+def test_a_state_given_in_words_is_drawn_as_words_not_a_number(reported) -> None:
+    """Office space: 20% in 2009, then 全面实现 as the source says, with no invented percentage."""
+    for lang in LANGS:
+        result = catalog.chart("office-space").build(reported, catalog.View(lang=lang))
+        fig = result.figure
+        stated = only(annotations(fig, "stated-end"))
+        assert t("label.fully_met", lang) in stated.text.replace("<br>", " ")
+        assert max(_drawn_years(fig)) == 2019 and min(_drawn_years(fig)) == 2009
+        points = [y for tr in fig.data if tr.type == "scatter" for y in (tr.y or ())]
+        assert points == [20.0], "no number the source does not give"
+        assert "全面的实现" in " ".join(result.data["quote"])
+
+        forty = catalog.chart("forty-years").build(reported, catalog.View(lang=lang)).figure
+        assert t("label.fully_met", lang) in only(annotations(forty, "stated-end")).text.replace(
+            "<br>", " "
+        )
+        assert "2009" in forty.layout.title.text and "2019" in forty.layout.title.text
+
+
+def test_lines_join_only_points_of_one_source(built) -> None:
+    """A definition change (towns 2012 vs 2022 come from sources that count differently) is never
+    drawn as a line."""
+    _, charts = built
+    for chart_id, result in charts.items():
+        rows = result.data
+        if not {"year", "value", "source_id"} <= set(rows.columns):
+            continue
+        for trace in result.figure.data:
+            if trace.type != "scatter" or trace.mode != "lines" or trace.x is None:
+                continue
+            joined = rows[
+                rows["year"].isin([x for x in trace.x if x is not None])
+                & rows["value"].isin([y for y in trace.y if y is not None])
+            ]
+            if (joined["status"] == "sample").all():
+                continue  # a synthetic yearly series is one series by construction
+            assert joined["source_id"].nunique() == 1, f"{chart_id} joins {set(joined.source_id)}"
+
+
+def test_district_panels_compare_only_a_period_most_districts_report(built) -> None:
+    """No district map or bar on one stale value: at least 8 of 16 districts, one period."""
+    snapshot, charts = built
+    for chart_id, result in charts.items():
+        if not chart_id.startswith("district-"):
+            continue
+        rows = result.data
+        assert rows["geo_code"].nunique() >= q.MIN_DISTRICTS_TO_COMPARE, chart_id
+        assert rows["period"].nunique() == 1, f"{chart_id} mixes periods"
+    if not snapshot.is_sample:
+        panel = catalog.district_indicators(snapshot, ("grid_services", "trends"))
+        assert "grid_cells" not in panel, "one district's 2004 grid count is not a comparison"
+
+
+def test_comparable_values_prefer_a_period_most_districts_share() -> None:
+    snapshot = load_snapshot("2019-01-09")
+    rows = snapshot.indicators
+    extra = rows[(rows["indicator_id"] == "resident_population") & (rows["geo_code"] == CHAOYANG)]
+    lone = extra.iloc[[-1]].assign(period="2024", year=pd.array([2024], dtype="Int16"))
+    import dataclasses
+
+    changed = dataclasses.replace(
+        snapshot,
+        indicators=pd.concat([rows, lone], ignore_index=True),
+        fingerprint="lone-2024",
+        memo={},
+    )
+    values = q.comparable_district_values(changed, "resident_population")
+    assert set(values["period"]) != {"2024"} and values["geo_code"].nunique() >= 8
+
+
+def test_trend_events_are_only_those_that_concern_the_chart(reported) -> None:
+    """The 2008 Olympics are marked on volunteers, not on town counts; labels are words."""
+    towns = catalog.key_events(reported, "zh", "towns")
+    volunteers = catalog.key_events(reported, "zh", "volunteers_registered")
+    assert towns == []
+    assert [y for y, _ in volunteers] == [2008]
+    assert all("十个一(" not in label for _, label in volunteers)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_forty_year_story_spans_1978_to_the_snapshot_with_every_point_quoted(
+    lang: str, transcript: str
+) -> None:
+    for snapshot_id in ("2019-01-09", "2026-11-27"):
+        snapshot = load_snapshot(snapshot_id)
+        result = catalog.chart("forty-year-story").build(snapshot, catalog.View(lang=lang))
+        fig, rows = result.figure, result.data
+        assert tuple(fig.layout.xaxis.range) == (1977, int(snapshot.as_of[:4]) + 1)
+        told = rows[rows["kind"].isin(["era", "turning_point", "first"])]
+        assert set(told["kind"]) == {"era", "turning_point", "first"}
+        assert all(quote in transcript for quote in told["quote"])
+        assert set(rows["source_id"]) <= set(snapshot.sources["source_id"])
+        # Every dated city figure of the snapshot is placed on the axis.
+        figures = rows[rows["kind"] == "figure"]
+        assert len(figures) == len(q.dated_city_values(snapshot))
+        counts = [
+            int(x)
+            for tr in fig.data
+            if tr.type == "scatter" and tr.text is not None and tr.marker.symbol == "square"
+            for x in tr.text
+        ]
+        assert sum(counts) == len(figures)
+        # The eras and turning points the speaker names, each at the year he gives.
+        years = dict(zip(snapshot.story["key"], snapshot.story["year"], strict=True))
+        assert years["community_talk_begins"] == 1990
+        assert years["community_building_begins"] == 2000
+        assert years["mass_volunteering"] == 2008
+        assert years["consultation_norm"] == 2012
+        # And it says plainly what was never published as a yearly series.
+        statement = catalog.yearly_statement(snapshot, lang)
+        assert statement in fig.layout.title.subtitle.text.replace("<br>", "")
+        assert q.series_coverage(snapshot).longest_run <= 2, "the statement would be false"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_drilled_chart_says_in_its_title_whose_figures_it_shows(reported, lang: str) -> None:
+    view = catalog.View(lang=lang, district=CHAOYANG)
+    district = q.geo_name(reported, CHAOYANG, lang)
+    city = catalog.chart("workforce-profile").build(reported, view).figure.layout.title.text
+    assert city.startswith("<b>" + t("drill.title_city", lang, district=district))
+    own = catalog.chart("trend-resident_population").build(reported, view).figure.layout.title.text
+    assert own.startswith("<b>" + t("drill.title_district", lang, district=district))
+    plain = catalog.chart("workforce-profile").build(reported, catalog.View(lang=lang)).figure
+    assert not plain.layout.title.text.startswith("<b>" + t("drill.title_city", lang, district=""))
+    first, rest = catalog.drill_summary(reported, view)
+    assert q.indicator_name(reported, "resident_population", lang) in first and district in rest

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import shutil
 from pathlib import Path
 
@@ -182,7 +183,14 @@ def test_page_compares_the_current_snapshot_with_its_base(data):
     assert at.selectbox(key="compare_new").value == "messy"
     assert [m.value for m in at.metric] == ["8", "0", "0"]
     table = at.dataframe[-1].value
-    assert len(table) == 8 and set(table["change"]) == {"added"}
+    # Columns named in the chosen language; a side without a value shows a dash, never "None".
+    assert list(table.columns) == [t(key, "zh") for _, key in compare.READABLE_COLUMNS]
+    assert len(table) == 8 and set(table[t("compare.col.change", "zh")]) == {
+        t("compare.added", "zh")
+    }
+    assert set(table[t("compare.col.old_value", "zh")]) == {compare.ABSENT}
+    assert "None" not in table.astype(str).to_numpy().ravel().tolist()
+    assert any("新增8个数值" in m.value for m in at.markdown)
     labels = {b.label for b in at.get("download_button")}
     assert {t("compare.download_csv", "zh"), t("compare.download_xlsx", "zh")} <= labels
 
@@ -205,3 +213,33 @@ def test_page_in_english_with_identical_snapshots(data):
     assert not at.exception
     assert [m.value for m in at.metric] == ["0", "0", "0"]
     assert any(s.value == t("compare.none", "en") for s in at.success)
+
+
+def test_page_opens_with_the_older_snapshot_as_earlier(data):
+    """Whichever snapshot is current, "earlier" is the one with the earlier as-of date."""
+    later = data / "snapshots" / "later"
+    shutil.copytree(data / "snapshots" / BASE, later)
+    manifest = json.loads((later / "manifest.json").read_text(encoding="utf-8"))
+    manifest["as_of"] = "2030-01-01"
+    (later / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    for current in ("later", BASE):
+        at = _page({"snapshot": current})
+        assert not at.exception
+        assert at.selectbox(key="compare_old").value == BASE
+        assert at.selectbox(key="compare_new").value == "later"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_describe_says_what_changed_in_words(data, lang):
+    import_file(
+        (REPO / "tests" / "fixtures" / "import" / "chaoyang_gbk.csv").read_bytes(),
+        "c.csv",
+        "c",
+        data_dir=data,
+    )
+    base, new = load_snapshot(BASE, data), load_snapshot("c", data)
+    lines = compare.describe(compare.diff_snapshots(base, new), base, new, lang)
+    assert BASE in lines[0] and "c" in lines[0]
+    assert len(lines) == 2 and lines[1].startswith(t("compare.added_line", lang, items="")[:2])
+    table = compare.readable(compare.diff_snapshots(base, new), base, new, lang)
+    assert t("compare.col.indicator", lang) in table.columns and "indicator_id" not in table.columns
