@@ -243,6 +243,9 @@ def sync_link(session: Session) -> None:
         "snapshot": session.snapshot.id if session.snapshot.id != DEFAULT_SNAPSHOT else None,
         "present": "1" if session.present else None,
         "scene": str(session.scene) if session.present else None,
+        # A presenter window's own switch and the show it follows stay in its address.
+        "notes": st.query_params.get("notes") if session.present else None,
+        "follow": st.query_params.get("follow") if session.present else None,
     }
     current = {k: st.query_params.get(k) for k in wanted}
     if current != wanted:
@@ -289,8 +292,41 @@ def rerun_after_reconnect() -> None:
 # --- on every page --------------------------------------------------------------------------------
 
 
+# Names the page for screen readers and the browser tab: the document's language, and a title
+# naming the view and the place. Static script; the two values are JSON-encoded strings.
+_PAGE_META = """<script>
+document.documentElement.lang = %(lang)s;
+document.title = %(title)s;
+</script>"""
+# Caption and help text at >= 4.5:1 on the page and the sidebar (Streamlit fades them to ~3.9:1).
+READABLE_CSS = """<style>
+.st-key-page_meta {display: none;}
+[data-testid="stCaptionContainer"] {opacity: 1 !important;}
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p,
+[data-testid="stSidebar"] [data-testid="stCaptionContainer"] p {color: #4B5563 !important;}
+[data-testid="stWidgetLabel"] p {color: #1F2937;}
+kbd {color: #4B5563 !important; opacity: 1 !important;}
+</style>"""
+
+
+def page_meta(lang: str, title: str) -> None:
+    """The page's language and tab title, set in the browser."""
+    import json
+
+    with st.container(key="page_meta"):
+        st.html(
+            _PAGE_META
+            % {"lang": json.dumps("zh-CN" if lang == "zh" else "en"), "title": json.dumps(title)},
+            unsafe_allow_javascript=True,
+        )
+    st.html(READABLE_CSS)
+
+
 def page_header(session: Session, title_key: str) -> None:
-    st.title(t(title_key, session.lang))
+    title = t(title_key, session.lang)
+    place = catalog.place_label(session.snapshot, session.view)
+    page_meta(session.lang, f"{title} · {place} · {t('app.title', session.lang)}")
+    st.title(title)
     for notice in session.notices:
         st.warning(plain(notice), icon=":material/warning:")
     if session.snapshot.is_sample:
