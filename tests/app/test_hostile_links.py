@@ -130,7 +130,7 @@ LINK = "[官方通知](http://evil.example/phish)"
 IMAGE = "![](http://127.0.0.1:9/beacon.png)"
 TAG = "<img src=http://127.0.0.1:9/tag.png><a href=http://evil.example>x</a>"
 MARKERS = ("evil.example", "127.0.0.1")
-PAGES = ("overview", "ten_firsts", "trends", "workforce", "volunteers", "deliberation",
+PAGES = ("overview", "forty_years", "ten_firsts", "trends", "workforce", "volunteers", "deliberation",
          "grid_services", "data_sources", "compare")  # fmt: skip
 
 
@@ -180,7 +180,7 @@ def _is_plain(text: str) -> bool:
     """No Markdown link or image, no unescaped tag, and nothing GitHub-style autolinking turns into
     a link (it works on the text after escapes are read, so "http\\://" still links)."""
     return not (
-        "](" in text
+        re.search(r"(?<!\\)\]\(", text)
         or "![" in text
         or re.search(r"(?<!\\)<[A-Za-z/]", text)
         or re.search(r"://|www\.|[\w.-]\\?@\w", text, re.IGNORECASE)

@@ -604,6 +604,40 @@ def test_a_malformed_manifest_never_takes_the_pages_down(data, caplog, change, w
     assert any("snapshot left out" in r.getMessage() for r in caplog.records)
 
 
+def test_an_unreadable_snapshot_folder_never_takes_the_pages_down(data, monkeypatch):
+    """Found: a snapshot folder written 0700 by the operator's account made list_snapshots() raise
+    PermissionError in the server's account, and every page crashed."""
+    _copy_with_manifest(data, "private", lambda m: None)
+    folder = data / "snapshots" / "private"
+    real_stat = Path.stat
+
+    def stat(self: Path, *args, **kwargs):  # what another account meets (root reads anything)
+        if folder in self.parents:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_stat(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "stat", stat)
+    at = AppTest.from_file(str(REPO / "streamlit_app.py"), default_timeout=60).run()
+    assert not at.exception
+    assert at.session_state["_session"].snapshot.id == BASE
+    problem = "private/ cannot be read: Permission denied"
+    assert [w.value for w in at.sidebar.warning] == [
+        ui.plain(t("notice.snapshot_left_out", "zh", problem=problem))
+    ]
+    assert not [o for o in at.sidebar.selectbox(key="snapshot").options if o.startswith("private")]
+
+
+def test_a_missing_default_snapshot_is_said_not_silently_replaced(data):
+    """Found: with the default's folder gone after a killed build, the app silently showed another
+    snapshot."""
+    _copy_with_manifest(data, "other", lambda m: None)
+    shutil.rmtree(data / "snapshots" / BASE)
+    at = AppTest.from_file(str(REPO / "streamlit_app.py"), default_timeout=60).run()
+    assert not at.exception
+    assert at.session_state["_session"].snapshot.id == "other"
+    assert t("notice.default_missing", "zh", snapshot=BASE) in [w.value for w in at.warning]
+
+
 def _title(data_dir: Path, lang: str) -> str:
     return snapshot.read_manifest(data_dir / "snapshots" / BASE)[f"title_{lang}"]
 
@@ -862,3 +896,21 @@ def test_macros_and_external_links_are_named_in_a_warning(data, member, key, wor
     assert [w.key for w in outcome.warnings] == [key]
     assert words in outcome.warnings[0].message("en")
     assert outcome.rows == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("[a](http://x.cn)", "\\[a\\](http:\u200b//x.cn)"),
+        ("![](http://127.0.0.1:9/b.png)", "!\\[\\](http:\u200b//127.0.0.1\\:9/b.png)"),
+        ("<b>x</b> &lt;", "\\<b\\>x\\</b\\> \\&lt;"),
+        (":red[x] :material/home: $x$ **b** `c`", "\\:red\\[x\\] \\:material/home: \\$x\\$ \\*\\*b\\*\\* \\`c\\`"),
+        ("www.x.cn a@b.cn", "www\u200b.x.cn a\u200b@b.cn"),
+        ("- item", "\\- item"),
+        ("1. item", "1\\. item"),
+        ("# title\nnext", "\\# title next"),
+        ("2019-01-09: 3.5 (约)", "2019-01-09: 3.5 (约)"),
+    ],
+)  # fmt: skip
+def test_plain_text_for_markdown_places(text, shown):
+    assert ui.plain(text) == shown

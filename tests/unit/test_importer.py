@@ -21,7 +21,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from dashboard import cli, schema, snapshot
+from dashboard import cli, export, schema, snapshot
 from dashboard.pipeline import importer, writer
 from dashboard.pipeline.importer import ImportFailed, import_file
 from dashboard.snapshot import DEFAULT_SNAPSHOT, load_snapshot, validate_snapshot
@@ -206,6 +206,8 @@ def test_invisible_and_direction_characters_are_removed_with_a_warning(data):
     assert "备注" in texts and "chaoyang.csv" in new.manifest["import"]["file"]
     export_xlsx = importer.template_xlsx_bytes(new)  # an XLSX built from the snapshot opens
     assert openpyxl.load_workbook(io.BytesIO(export_xlsx))
+    table_xlsx = export.xlsx_bytes(export.provenance_table(new, new.indicators, "zh"))
+    assert openpyxl.load_workbook(io.BytesIO(table_xlsx))  # the in-app "Download XLSX"
 
 
 def test_messages_never_carry_invisible_characters(data):
