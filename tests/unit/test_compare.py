@@ -226,6 +226,7 @@ def test_page_opens_with_the_older_snapshot_as_earlier(data):
     shutil.copytree(data / "snapshots" / BASE, later)
     manifest = json.loads((later / "manifest.json").read_text(encoding="utf-8"))
     manifest["as_of"] = "2030-01-01"
+    manifest["id"] = "later"  # a snapshot's manifest names its folder
     (later / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     for current in ("later", BASE):
         at = _page({"snapshot": current})
