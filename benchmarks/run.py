@@ -7,8 +7,13 @@ with min and max (p95 where there are 20 samples or more); every ratio compares 
 measured in the same run. The figures and the machine are also written as JSON to
 `benchmarks/results/` (ignored by git), with the servers' logs.
 
-    python benchmarks/run.py            # everything, 5 runs each (about 40 minutes on 2 cores)
-    python benchmarks/run.py --quick    # 1 run each, 2 sessions, no scale snapshot (~4 minutes)
+Many viewers at once (item 6) are sessions of `benchmarks/sessions.py`: it replays a real
+browser's requests over Streamlit's websocket without drawing anything, from a process pinned to
+a core the workers do not use, through nginx in front of 1 and then 2 workers (deploy/serve.py).
+
+    python benchmarks/run.py            # everything, 3 runs each (under 15 minutes on 2 idle cores)
+    python benchmarks/run.py --quick    # 1 run each, fewer sessions, no scale snapshot
+    python benchmarks/run.py --only 6   # some items only
 
 The servers read a throwaway copy of `data/` (DASHBOARD_DATA_DIR): the shipped snapshots, and for
 item 7 the community-level `scale-community` snapshot built into that copy with
@@ -42,13 +47,15 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:  # run as a script: make the tests' browser helpers importable
     sys.path.insert(0, str(REPO))
 
+from dashboard.snapshot import DEFAULT_SNAPSHOT  # noqa: E402
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, free_port, wait_until_up  # noqa: E402
 
 RESULTS = REPO / "benchmarks" / "results"
 BARE_APP = REPO / "benchmarks" / "bare_app.py"
-PAGES = ("overview", "ten_firsts", "trends", "workforce", "volunteers", "deliberation",
-         "grid_services", "data_sources")  # fmt: skip
-DEFAULT, SAMPLE, SCALE = "2019-01-09", "sample", "scale-community"
+PAGES = ("overview", "forty_years", "ten_firsts", "trends", "workforce", "volunteers",
+         "deliberation", "grid_services", "communities", "data_sources")  # fmt: skip
+# The app's default snapshot (the newest reported one), opened by a link without ?snapshot=.
+DEFAULT, SAMPLE, SCALE = DEFAULT_SNAPSHOT, "sample", "scale-community"
 PACK_FORMATS = ("pptx", "pdf", "html", "zip")
 
 # What "drawn" means: Plotly has built the chart's SVG; for the data view, the grid's canvas.
@@ -678,8 +685,9 @@ class Bench:
             for page in PAGES
         ]
         # Untimed visits first, so imports, the snapshot load and static files are warm: one to
-        # each target (quick: one to each server).
-        for _, url, selector in targets if not self.cfg.quick else targets[:2]:
+        # each server; each view's own figures are then built on its first timed visit, which
+        # the median of the runs leaves out.
+        for _, url, selector in targets[:2]:
             self._first_drawn(browser, url, selector)
         # Interleaved, so a slow moment of the machine hits every target alike.
         for _ in range(self.cfg.runs):
@@ -1072,7 +1080,8 @@ def work_exports(args: argparse.Namespace) -> None:
     for fmt in PACK_FORMATS:
         entry = out["packs"][fmt] = {"times": [], "bytes": 0}
         try:
-            for _ in range(args.runs):
+            # Only the PPTX pack has a target; one run of each of the others says enough.
+            for _ in range(args.runs if fmt == "pptx" else 1):
                 _clear_image_cache()
                 started = time.perf_counter()
                 entry["bytes"] = len(build(snapshot, view, charts, fmt))

@@ -958,29 +958,28 @@ def to_html(pack: Pack) -> bytes:
 # --- ZIP ----------------------------------------------------------------------------------------
 
 
+SOURCE_COLUMNS = ("publisher", "title", "published", "url", "charts")
+
+
 def sources_table(pack: Pack) -> pd.DataFrame:
+    """The pack's sources under headings in the pack's language."""
     rows = [
-        {
-            "source_id": s.source_id,
-            "publisher": s.publisher,
-            "title": s.title,
-            "published": s.published,
-            "url": s.url,
-            "charts": "; ".join(charts),
-        }
+        (s.publisher, s.title, s.published, s.url, "; ".join(charts))
         for s, charts in pack.sources()
     ]
-    return pd.DataFrame(
-        rows, columns=["source_id", "publisher", "title", "published", "url", "charts"]
-    )
+    headings = [t(f"col.source_{c}", pack.lang) for c in SOURCE_COLUMNS]
+    return pd.DataFrame(rows, columns=headings)
 
 
 def to_zip(pack: Pack) -> bytes:
     snap, view = pack.snapshot, pack.view
     files: dict[str, bytes] = {}
     entries = []
+    place = catalog.place_label(snap, view).replace(" › ", "_")
     for n, chart in enumerate(pack.charts, 1):
-        stem = f"{n:02d}_{export.file_stem(chart.id, view.district, snap.id)}"
+        # Named as a reader would name it: number, title, place and snapshot, in the pack's
+        # language (the chart's id stays in the manifest).
+        stem = f"{n:02d}_{export.readable_name(f'{chart.title}_{place}_{snap.id}')}"
         names = {"png": f"{stem}.png", "svg": f"{stem}.svg", "csv": f"{stem}.csv"}
         files[names["png"]] = chart.files["png"]
         files[names["svg"]] = chart.files["svg"]
@@ -994,7 +993,7 @@ def to_zip(pack: Pack) -> bytes:
                 "sources": [s.source_id for s in chart.notes.sources],
             }
         )
-    files["sources.csv"] = export.csv_bytes(sources_table(pack))
+    files[f"{t('pack.sources_file', pack.lang)}.csv"] = export.csv_bytes(sources_table(pack))
     district_name = (
         q.geo_name(snap, view.district, pack.lang) if view.drilled else t("geo.city", pack.lang)
     )

@@ -319,14 +319,17 @@ def yearly_statement(snapshot: Snapshot, lang: str) -> str:
     if snapshot.is_sample:
         return t("story.sample_yearly", lang, start=start, end=STORY_START + 40)
     cover = q.series_coverage(snapshot)
+    counts = {"values": cover.values, "years": len(cover.years), "most": cover.most_points}
+    if cover.yearly_from is None or cover.yearly_from > STORY_START + 40:
+        return t("story.no_yearly", lang, start=start, end=STORY_START + 40, **counts)
     return t(
-        "story.no_yearly",
+        "story.yearly_from",
         lang,
         start=start,
-        end=STORY_START + 40,
-        values=cover.values,
-        years=len(cover.years),
-        most=cover.most_points,
+        end=cover.yearly_from - 1,
+        first=cover.yearly_from,
+        name=q.indicator_name(snapshot, cover.yearly_indicator, lang),
+        **counts,
     )
 
 
@@ -398,6 +401,16 @@ def story_rows(snapshot: Snapshot, lang: str) -> pd.DataFrame:
     # A running number, so the notes list the story in order (the notes read a `rank` column).
     frame.insert(0, "rank", range(1, len(frame) + 1))
     return frame
+
+
+def story_sources(snapshot: Snapshot, rows: pd.DataFrame, lang: str) -> list[str]:
+    """The sources of the eras, turning points and firsts by name; the dated figures' many
+    sources by count, each named in the figure's hover, the data table and the pack's list."""
+    told = rows[rows["kind"] != "figure"]
+    figures = rows.loc[rows["kind"] == "figure", "source_id"]
+    others = set(figures) - set(told["source_id"])
+    named = _sources(snapshot, told, lang)
+    return named + ([t("story.figure_sources", lang, n=len(others))] if others else [])
 
 
 STORY_COLUMNS = (
@@ -485,11 +498,19 @@ def forty_year_story(snapshot: Snapshot, view: View) -> ChartResult:
         span=span,
         title=title,
         subtitle=subtitle,
-        sources=_sources(snapshot, shown, lang),
+        sources=story_sources(snapshot, shown, lang),
         figures_label=t("story.figures_row", lang),
         eras_label=t("story.eras_row", lang),
     )
     return ChartResult(fig, rows)
+
+
+def publisher(snapshot: Snapshot, source_id: str, lang: str) -> str:
+    """Who published a source: a trend joins only one publisher's counts."""
+    row = q.source_row(snapshot, source_id)
+    if row is None:
+        return source_id
+    return str(row[f"publisher_{lang}"] or row["publisher_zh"] or source_id)
 
 
 def trend(
@@ -522,8 +543,14 @@ def trend(
             title=meta[f"name_{view.lang}"],
             subtitle=t(
                 "chart.trend.subtitle_sources"
-                if rows.groupby("geo_code")["source_id"].nunique().gt(1).any()
-                else "chart.trend.subtitle",
+                if rows.assign(p=rows["source_id"].map(lambda s: publisher(snapshot, s, view.lang)))
+                .groupby("geo_code")["p"]
+                .nunique()
+                .gt(1)
+                .any()
+                else "chart.trend.subtitle"
+                if rows.groupby("geo_code")["year"].nunique().gt(1).any()
+                else "chart.trend.subtitle_single",
                 view.lang,
                 unit=unit_name,
             ),
@@ -534,6 +561,7 @@ def trend(
             year_range=year_range,
             highlight=view.district if view.drilled else None,
             stated=stated,
+            publishers={s: publisher(snapshot, s, view.lang) for s in rows["source_id"].unique()},
         )
         data = pd.concat([rows, pd.DataFrame([words[0]])]) if words else rows
         return ChartResult(fig, data.reset_index(drop=True))

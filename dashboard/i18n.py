@@ -155,9 +155,15 @@ TEXTS: dict[str, tuple[str, str]] = {
     "chart.story.title_short": ("四十年({start}—{end})", "Forty years ({start}–{end})"),
     "story.no_yearly": (
         "{start}—{end}年没有公布逐年数据:本快照{values}个有日期的全市数值分布在{years}个年份,"
-        "任何一项指标最多只有{most}个年份的数值",
+        "任何一项指标最多只有{most}个年份的数值。",
         "No yearly series for {start}–{end} was ever published: this snapshot's {values} dated "
         "city figures fall in {years} years, and no indicator has values for more than {most}.",
+    ),
+    "story.yearly_from": (
+        "{start}—{end}年没有公布逐年数据;逐年数据最早从{first}年开始({name})。本快照{values}个有日期的"
+        "全市数值分布在{years}个年份。",
+        "No yearly series for {start}–{end} was ever published; the first starts in {first} "
+        "({name}). This snapshot's {values} dated city figures fall in {years} years.",
     ),
     "story.sample_yearly": (
         "示例快照中的逐年序列是合成的;真实来源没有公布{start}—{end}年的逐年数据。",
@@ -171,6 +177,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "story.turning_points": ("转折点(发言人所述)", "Turning points, as the speaker put them"),
     "story.firsts": ("十个一(有年份的)", "Ten firsts with a year"),
     "story.figures_legend": ("有日期的公开数字(方块内为个数)", "Dated published figures (count)"),
+    "story.figure_sources": (
+        "有日期的数字另有{n}个来源(见悬停说明与数据表)",
+        "the dated figures' {n} further sources (in their hover text and the data table)",
+    ),
     "story.eras_row": ("发言人讲的时期", "Eras, as the speaker tells them"),
     "story.figures_row": ("有日期的公开数字", "Dated published figures"),
     "story.first_label": ("十个一 · {title}", "{title} (ten firsts)"),
@@ -194,6 +204,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "story.source": ("来源:{source}《{title}》", "Source: {source}, “{title}”"),
     "chart.forty_years.subtitle": ("两端均有公开来源的变化", "Changes where both ends are sourced"),
+    "chart.trend.subtitle_single": (
+        "{unit};圆点为唯一公布的数值",
+        "{unit}; the dot is the only value published",
+    ),
     "chart.trend.subtitle_sources": (
         "{unit};来源不同的点不连线:不同来源的口径可能不同,差值不一定是增长",
         "{unit}; points from different sources are not joined: they may count differently, so "
@@ -327,6 +341,38 @@ TEXTS: dict[str, tuple[str, str]] = {
     "data.manifest": ("快照清单", "Snapshot manifest"),
     "data.sources": ("来源登记", "Source registry"),
     "data.download_csv": ("下载CSV", "Download CSV"),
+    "col.indicator": ("指标", "Indicator"),
+    "col.place": ("地区", "Place"),
+    "col.period": ("时间", "Period"),
+    "col.value": ("数值", "Value"),
+    "col.unit": ("单位", "Unit"),
+    "col.qualifier": ("限定词", "Qualifier"),
+    "col.status": ("口径", "Status"),
+    "col.grade": ("来源类型", "Source type"),
+    "col.source": ("来源", "Source"),
+    "col.source_url": ("来源网址", "Source address"),
+    "col.quote": ("原文", "Quote"),
+    "col.note": ("说明", "Note"),
+    "col.snapshot": ("快照", "Snapshot"),
+    "col.source_publisher": ("发布机构", "Publisher"),
+    "col.source_title": ("标题", "Title"),
+    "col.source_published": ("发布日期", "Published"),
+    "col.source_charts": ("引用图表", "Cited by"),
+    "pack.sources_file": ("数据来源", "sources"),
+    "col.registry_publisher": ("发布机构", "Publisher"),
+    "col.registry_title": ("标题", "Title"),
+    "col.registry_published": ("发布日期", "Published"),
+    "col.registry_url": ("网址", "Address"),
+    "col.registry_grade": ("来源类型", "Source type"),
+    "col.registry_accessed": ("查阅日期", "Accessed"),
+    "col.registry_terms": ("使用条款", "Terms of use"),
+    "col.milestone_rank": ("序号", "No."),
+    "col.milestone_year": ("年份(来源给出的)", "Year (where a source gives one)"),
+    "col.milestone_category": ("类别", "Category"),
+    "col.milestone_title": ("名称", "Title"),
+    "col.milestone_summary": ("概要", "Summary"),
+    "col.milestone_quote": ("原文", "Quote"),
+    "col.milestone_source": ("来源", "Source"),
     "data.download_xlsx": ("下载XLSX", "Download XLSX"),
     "data.left_out": (
         "发布会中未作为数据收录的数字及原因,见 data/sources/LEFT_OUT.md。",

@@ -256,6 +256,14 @@ class SeriesCoverage:
     years: tuple[int, ...]  # the years they fall in
     most_points: int  # the most dated values any one indicator has
     longest_run: int  # the longest run of consecutive years any one indicator covers
+    # The first year from which some indicator has a value every year (a run of at least
+    # YEARLY_RUN years), and that indicator; None when no indicator has one.
+    yearly_from: int | None = None
+    yearly_indicator: str = ""
+
+
+# Three values in consecutive years are the least that reads as a yearly series.
+YEARLY_RUN = 3
 
 
 def series_coverage(snapshot: Snapshot) -> SeriesCoverage:
@@ -264,14 +272,16 @@ def series_coverage(snapshot: Snapshot) -> SeriesCoverage:
 
 def _series_coverage(snapshot: Snapshot) -> SeriesCoverage:
     rows = dated_city_values(snapshot)
-    most, longest = 0, 0
-    for _, years in rows.groupby("indicator_id", observed=True)["year"]:
+    most, longest, yearly_from, yearly_indicator = 0, 0, None, ""
+    for indicator_id, years in rows.groupby("indicator_id", observed=True)["year"]:
         distinct = sorted({int(y) for y in years})
         most = max(most, len(distinct))
-        run = 1
-        for before, after in itertools.pairwise(distinct):
-            run = run + 1 if after == before + 1 else 1
-            longest = max(longest, run)
+        run, start = 1, distinct[0]
         longest = max(longest, 1)
+        for before, after in itertools.pairwise(distinct):
+            run, start = (run + 1, start) if after == before + 1 else (1, after)
+            longest = max(longest, run)
+            if run >= YEARLY_RUN and (yearly_from is None or start < yearly_from):
+                yearly_from, yearly_indicator = start, str(indicator_id)
     years = tuple(sorted({int(y) for y in rows["year"]}))
-    return SeriesCoverage(len(rows), years, most, longest)
+    return SeriesCoverage(len(rows), years, most, longest, yearly_from, yearly_indicator)

@@ -18,7 +18,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dashboard import catalog, export, queries, schema, state
 from dashboard.charts.districts import selected_district
-from dashboard.formatting import format_value
+from dashboard.formatting import format_value, reader_note
 from dashboard.i18n import LANGS, t
 from dashboard.settings import Settings
 from dashboard.snapshot import (
@@ -237,6 +237,9 @@ def sync_link(session: Session) -> None:
         "snapshot": session.snapshot.id if session.snapshot.id != DEFAULT_SNAPSHOT else None,
         "present": "1" if session.present else None,
         "scene": str(session.scene) if session.present else None,
+        # A presenter window's own switch and the show it follows stay in its address.
+        "notes": st.query_params.get("notes") if session.present else None,
+        "follow": st.query_params.get("follow") if session.present else None,
     }
     current = {k: st.query_params.get(k) for k in wanted}
     if current != wanted:
@@ -283,8 +286,41 @@ def rerun_after_reconnect() -> None:
 # --- on every page --------------------------------------------------------------------------------
 
 
+# Names the page for screen readers and the browser tab: the document's language, and a title
+# naming the view and the place. Static script; the two values are JSON-encoded strings.
+_PAGE_META = """<script>
+document.documentElement.lang = %(lang)s;
+document.title = %(title)s;
+</script>"""
+# Caption and help text at >= 4.5:1 on the page and the sidebar (Streamlit fades them to ~3.9:1).
+READABLE_CSS = """<style>
+.st-key-page_meta {display: none;}
+[data-testid="stCaptionContainer"] {opacity: 1 !important;}
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p,
+[data-testid="stSidebar"] [data-testid="stCaptionContainer"] p {color: #4B5563 !important;}
+[data-testid="stWidgetLabel"] p {color: #1F2937;}
+kbd {color: #4B5563 !important; opacity: 1 !important;}
+</style>"""
+
+
+def page_meta(lang: str, title: str) -> None:
+    """The page's language and tab title, set in the browser."""
+    import json
+
+    with st.container(key="page_meta"):
+        st.html(
+            _PAGE_META
+            % {"lang": json.dumps("zh-CN" if lang == "zh" else "en"), "title": json.dumps(title)},
+            unsafe_allow_javascript=True,
+        )
+    st.html(READABLE_CSS)
+
+
 def page_header(session: Session, title_key: str) -> None:
-    st.title(t(title_key, session.lang))
+    title = t(title_key, session.lang)
+    place = catalog.place_label(session.snapshot, session.view)
+    page_meta(session.lang, f"{title} · {place} · {t('app.title', session.lang)}")
+    st.title(title)
     for notice in session.notices:
         st.warning(plain(notice), icon=":material/warning:")
     if session.snapshot.is_sample:
@@ -376,17 +412,41 @@ def chart(
 ) -> None:
     """A chart with its table alternative and download buttons, drill-down when selectable.
     `options` go to the chart's builder (the trends' year range)."""
-    result, table = built_chart(session, spec, height, **options)
+    built = _built(session, spec, height, **options)
+    result, table = built.result, built.table
     key = f"chart_{spec.id}"
     selection = (
         {"on_select": lambda: _on_chart_select(key), "selection_mode": "points"}
         if spec.selectable
         else {}
     )
+    config = plotly_config(spec.id, session)
+    config["toImageButtonOptions"]["filename"] = export.chart_file_stem(
+        result.figure, catalog.place_label(session.snapshot, session.view), session.snapshot.id
+    )
     st.plotly_chart(
-        result.figure, key=key, theme=None, config=plotly_config(spec.id, session), **selection
+        result.figure,
+        key=key,
+        theme=None,
+        config=config,
+        alt=built.alt,
+        **selection,
     )
     downloads(session, spec, result, table)
+
+
+def chart_alt(session: Session, result: catalog.ChartResult, limit: int = 900) -> str:
+    """The chart in words for a screen reader: title, what it shows, its values."""
+    from dashboard import briefing
+
+    notes = briefing.chart_notes(session.snapshot, result.data, session.lang)
+    head = ". ".join(
+        x
+        for x in (briefing.plain_title(result.figure), briefing.plain_subtitle(result.figure))
+        if x
+    )
+    text = f"{head}. {'; '.join(notes.figures)}".strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def downloads(
@@ -397,7 +457,7 @@ def downloads(
 ) -> None:
     """Image and data downloads in one popover, the table alternative beside it."""
     lang, snap, view = session.lang, session.snapshot, session.view
-    stem = export.file_stem(spec.id, view.district, snap.id)
+    stem = export.chart_file_stem(result.figure, catalog.place_label(snap, view), snap.id)
     if table is None:
         table = export.provenance_table(snap, result.data, lang)
     left, right = st.columns([1, 3])
@@ -451,6 +511,7 @@ CHART_CACHE_ENTRIES = 256
 class _Built:
     result: catalog.ChartResult  # read-only: shared by every session
     table: pd.DataFrame  # the provenance table (also read-only)
+    alt: str = ""  # the chart in words, for screen readers
 
 
 class _BuiltCharts:
@@ -485,15 +546,21 @@ def built_chart(
     session: Session, spec: catalog.ChartSpec, height: int, **options
 ) -> tuple[catalog.ChartResult, pd.DataFrame]:
     """The chart at this height (shared: not to be changed) and its provenance table."""
+    built = _built(session, spec, height, **options)
+    return built.result, built.table
+
+
+def _built(session: Session, spec: catalog.ChartSpec, height: int, **options) -> _Built:
     snap, view = session.snapshot, session.view
     key = (snap.id, snap.fingerprint, spec.id, view, height, tuple(sorted(options.items())))
     built = _built_charts.get(key)
     if built is None:
         result = spec.build(snap, view, **options)
         result.figure.update_layout(height=height)
-        built = _Built(result, export.provenance_table(snap, result.data, view.lang))
+        table = export.provenance_table(snap, result.data, view.lang)
+        built = _Built(result, table, chart_alt(session, result))
         _built_charts.put(key, built)
-    return built.result, built.table
+    return built
 
 
 # A table on screen shows at most this many rows: a community-scale snapshot has millions, which
@@ -510,12 +577,16 @@ def table_downloads(
     lang: str,
     sheet: str = "data",
     columns: list[str] | None = None,
+    reader=None,
 ) -> None:
-    """CSV (UTF-8 with BOM) and XLSX of a table (these columns of it), neutralised against
-    spreadsheet formulas. Nothing is copied or encoded until a button is pressed."""
-    stem = export.safe_name(stem)
+    """CSV (UTF-8 with BOM) and XLSX of a table (these columns of it, or as `reader` makes it
+    for a reader), neutralised against spreadsheet formulas. Nothing is copied or encoded until
+    a button is pressed."""
+    stem = export.readable_name(stem)
 
     def data() -> pd.DataFrame:
+        if reader is not None:
+            return reader(frame)
         return frame[columns] if columns else frame
 
     first, second, _ = st.columns([1, 1, 4])
@@ -554,23 +625,46 @@ def tile(session: Session, indicator_id: str, container=None) -> None:
     if value is None and geo != schema.CITY_CODE:
         value = queries.latest(session.snapshot, indicator_id)
         label = f"{label} ({t('district.city_value', lang)})"
+    definition = _definition(session, indicator_id)
     if value is None:
-        target.metric(label, "–", help=t("chart.no_data", lang))
+        target.metric(label, "–", help=f"{definition}\n\n{t('chart.no_data', lang)}".strip())
         return
     with target.container(border=True):
+        period = value.period or t("prov.period_unstated", lang)
         st.metric(
             label,
             format_value(value.value, value.unit, lang, value.qualifier),
-            help=f"{t('prov.period', lang)}: {value.period or t('prov.period_unstated', lang)}",
+            help=f"{definition}\n\n{t('prov.period', lang)}: {period}".strip(),
         )
         provenance_popover(session, value)
 
 
+def _definition(session: Session, indicator_id: str) -> str:
+    """What a figure measures, in plain words (the indicator's description)."""
+    meta = queries.meta(session.snapshot, indicator_id)
+    return str(meta.get(f"description_{session.lang}", "") or "")
+
+
+def _markdown_text(text: str) -> str:
+    """Snapshot text shown through markdown, its special characters escaped."""
+    for ch in "\\`*_{}[]()#+-.!|<>~$":
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
 def provenance_popover(session: Session, value: queries.Value) -> None:
+    """Source (a link where it has an address), status, period, the source's words, and a note
+    written for the reader in the reader's language."""
     lang = session.lang
     with st.popover(t("prov.details", lang), icon=":material/info:"):
         st.markdown(f"**{t('prov.source', lang)}**")
-        st.text(queries.source_label(session.snapshot, value.source_id, lang))
+        label = queries.source_label(session.snapshot, value.source_id, lang)
+        row = queries.source_row(session.snapshot, value.source_id)
+        url = str(row["url"]) if row is not None and row["url"] else ""
+        if url.startswith(("https://", "http://")):
+            st.markdown(f"[{_markdown_text(label)}]({url.replace(')', '%29')})")
+        else:
+            st.text(label)
         st.markdown(f"**{t('prov.status', lang)}**")
         st.text(t(f"status.{value.status}", lang))
         st.markdown(f"**{t('prov.period', lang)}**")
@@ -578,9 +672,17 @@ def provenance_popover(session: Session, value: queries.Value) -> None:
         if value.quote:
             st.markdown(f"**{t('prov.quote', lang)}**")
             st.text(f"“{value.quote}”")
-        if value.note:
+        note = reader_note(
+            {
+                "note": value.note,
+                "note_zh": getattr(value, "note_zh", ""),
+                "note_en": getattr(value, "note_en", ""),
+            },
+            lang,
+        )
+        if note:
             st.markdown(f"**{t('prov.note', lang)}**")
-            st.text(value.note)
+            st.text(note)
 
 
 def not_reported(session: Session, indicator_id: str) -> bool:

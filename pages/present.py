@@ -342,6 +342,7 @@ def presenter_link(number: int, token: str, theme: str) -> str:
 def ready_screen(session, view, scene_list, number: int, theme: str, token: str) -> None:
     lang, snapshot = session.lang, session.snapshot
     page_script(lang, f"{t('present.ready_title', lang)} · {t('app.title', lang)}")
+    st.html(ui.READABLE_CSS)
     st.title(t("present.ready_title", lang), anchor=False)
     place = catalog.place_label(snapshot, view)
     st.caption(
@@ -424,6 +425,7 @@ def notes_window(session, view, scene_list, number: int, total: int) -> None:
     found = presentation.BOARD.read(token)
     scene = scene_list[number - 1]
     page_script(lang, f"{t('present.notes', lang)} · {number}/{total}")
+    st.html(ui.READABLE_CSS)
     st.caption(t("present.notes_follow" if found else "present.notes_alone", lang))
     head = st.columns([4, 1, 1, 1.2], vertical_alignment="center")
     with head[0].container(key="present_counter"):

@@ -4,8 +4,9 @@ import streamlit as st
 
 from dashboard import catalog, ui
 
-# The growth chart draws volunteers themselves, not groups or projects.
-GROWTH_CHART = "trend-volunteers_registered"
+# The growth chart draws registered volunteers themselves (in any one registry's count), not
+# groups or projects.
+GROWTH_CHARTS = "trend-volunteers_registered"
 
 session = ui.current()
 ui.page_header(session, "page.volunteers")
@@ -26,7 +27,11 @@ ui.not_reported(session, "volunteers_registered")
 # 2. Growth of registered volunteers, only where a later source gives a second year (the tile
 # above already answers "how many"; an empty frame beside it would say nothing), and people
 # reporting to their communities
-growth = [s for s in catalog.trend_charts(session.snapshot, "volunteers") if s.id == GROWTH_CHART]
+growth = [
+    s
+    for s in catalog.trend_charts(session.snapshot, "volunteers")
+    if s.id.startswith(GROWTH_CHARTS)
+][:1]
 charts = [*growth, catalog.chart("volunteers-reporting")]
 for column, spec in zip(st.columns(len(charts)), charts, strict=True):
     with column:

@@ -21,13 +21,14 @@ for i, indicator_id in enumerate(ids):
     ui.tile(session, indicator_id, columns[i % 3])
 ui.not_reported(session, "community_workers")
 
-# 2. Charts
+# 2. Charts. The two charts of separate panels (groups, bases) take the page's width: at half of
+# a projector's width their panels would crowd each other.
+ui.chart(session, catalog.chart("workforce-profile"), height=420)
+ui.chart(session, catalog.chart("workforce-shares"), height=380)
 left, right = st.columns(2)
 with left:
-    ui.chart(session, catalog.chart("workforce-profile"))
-    ui.chart(session, catalog.chart("workforce-shares"))
-with right:
     ui.chart(session, catalog.chart("workforce-age"))
+with right:
     ui.chart(session, catalog.chart("workforce-pay"))
 
 # 3. Which districts had issued their pay rules (click a district to drill down)

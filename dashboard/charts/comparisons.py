@@ -17,6 +17,7 @@ from dashboard.charts.base import (
     bound_marker,
     empty_figure,
     frame,
+    wrap_category_labels,
     wrap_text,
 )
 from dashboard.formatting import format_value
@@ -75,7 +76,10 @@ def labelled_bars(
     top = max_value or max(b.value for b in bars) * 1.3
     fig.update_xaxes(range=[0, top], showticklabels=False, showgrid=False, zeroline=False)
     fig.update_yaxes(autorange="reversed", automargin=True, tickfont={"size": size["body"]})
-    fig.update_layout(showlegend=False, bargap=0.45, barmode="overlay")
+    fig.update_layout(showlegend=False, bargap=0.35)
+    if ctx.medium == "screen":
+        # On a page the chart may be half a projector's width: long row names wrap.
+        wrap_category_labels(fig, size, SCREEN_LABEL_PX)
     return frame(fig, ctx, title=title, subtitle=subtitle, sources=sources)
 
 
@@ -181,8 +185,10 @@ def then_and_now(
     return frame(fig, ctx, title=title, subtitle=subtitle, sources=sources)
 
 
-# On screen a chart of panels is about this wide (half a wide page).
-SCREEN_PANELS_PX = 700
+# On screen, row names of bar charts wrap at this width.
+SCREEN_LABEL_PX = 200
+# On screen a chart of panels is about this wide (a projector page less its sidebar).
+SCREEN_PANELS_PX = 880
 
 
 @dataclass(frozen=True)
@@ -229,6 +235,7 @@ def separate_panels(
     for col, panel in enumerate(panels, start=1):
         texts = [format_value(b.value, b.unit, ctx.lang, b.qualifier) for b in panel.bars]
         hatched = [b.qualifier in ("over", "nearly", "about") for b in panel.bars]
+        top = panel.max_value or max(b.value for b in panel.bars) * 1.45
         share = all(b.unit == "percent" for b in panel.bars)
         if share:
             # A share is drawn against its whole: a pale track to 100% behind each bar.
@@ -237,7 +244,7 @@ def separate_panels(
                     x=[100] * len(panel.bars),
                     y=[b.label for b in panel.bars],
                     orientation="h",
-                    marker={"color": THEMES[ctx.theme]["grid"]},
+                    marker={"color": THEMES[ctx.theme]["grid"], "opacity": 1},
                     hoverinfo="skip",
                     name="whole",
                 ),
@@ -249,11 +256,18 @@ def separate_panels(
                 x=[b.value for b in panel.bars],
                 y=[b.label for b in panel.bars],
                 orientation="h",
-                marker=bound_marker(ctx.theme, [panel.colour] * len(panel.bars), hatched),
+                # Opaque: in overlay mode the browser's plotly fades bars unless told not to.
+                marker={
+                    **bound_marker(ctx.theme, [panel.colour] * len(panel.bars), hatched),
+                    "opacity": 1,
+                },
                 text=texts,
-                # Over a pale track the figure goes inside its bar when it fits.
-                textposition="auto" if share else "outside",
+                # Over a pale track a long bar carries its figure inside, a short one beside it.
+                textposition=[
+                    "inside" if share and b.value >= 0.3 * top else "outside" for b in panel.bars
+                ],
                 insidetextanchor="end",
+                textangle=0,
                 cliponaxis=False,
                 textfont={"size": size["title"] * 0.8},
                 customdata=[b.key for b in panel.bars],
@@ -264,7 +278,6 @@ def separate_panels(
             row=1,
             col=col,
         )
-        top = panel.max_value or max(b.value for b in panel.bars) * 1.45
         fig.update_xaxes(
             range=[0, top],
             showticklabels=False,

@@ -23,7 +23,6 @@ from dashboard.charts.base import (
     frame,
     legend_rows,
     top_margin,
-    wrap_category_labels,
     wrap_text,
 )
 from dashboard.i18n import t
@@ -33,8 +32,9 @@ ERA_TINTS = {"light": ("#EEF4FA", "#FBF3E4"), "dark": ("#13243A", "#2A2414")}
 FIRST_COLOUR = "#E69F00"
 FIGURE_COLOUR = CONNECTION_COLOUR
 # Row labels may take this share of the figure's width before they wrap (screen: of 820 px, the
-# narrowest wide page the chart is shown on).
-LABEL_SHARE = 0.3
+# narrowest wide page the chart is shown on). An export is 1080 px tall for fifteen rows, so its
+# labels get more width and keep to one line.
+LABEL_SHARE = {"screen": 0.3, "present": 0.3, "export": 0.38}
 SCREEN_WIDTH_PX = 820
 # On screen a row is this tall per label line, plus a gap: the chart's height follows its rows.
 SCREEN_LINE_PX = 19
@@ -204,7 +204,7 @@ def story_timeline(
     )
     fig.update_layout(hovermode="closest", hoverlabel={"align": "left"})
     frame(fig, ctx, title=title, subtitle=subtitle, sources=sources)
-    _fit_rows(fig, ctx, len(order))
+    _fit_rows(fig, ctx, order)
     return fig
 
 
@@ -251,23 +251,32 @@ def _era_width_px(era: Era, span: tuple[int, int], ctx: ChartContext) -> float:
     return max(plot * (min(era.end, span[1]) - era.start) / years - 6, 90)
 
 
-def _fit_rows(fig: go.Figure, ctx: ChartContext, rows: int) -> None:
+def _fit_rows(fig: go.Figure, ctx: ChartContext, order: list[str]) -> None:
     """Row labels wrap within their share of the width; on screen, where the figure cannot know
     the page's width, the subtitle, legend and source line are laid out for the narrowest wide
     page, and the figure is as tall as its rows need."""
     size = SIZES[ctx.medium]
     width = {"screen": SCREEN_WIDTH_PX, "present": 1280, "export": 1920}[ctx.medium]
-    wrap_category_labels(fig, size, LABEL_SHARE * width)
-    if ctx.medium != "screen":
-        return
+    # Wrapped from the rows' own names at this chart's share (the frame wraps them narrower).
+    label_px = LABEL_SHARE[ctx.medium] * width
+    fig.update_yaxes(
+        tickmode="array",
+        tickvals=order,
+        ticktext=["<br>".join(wrap_text(r, size["tick"], label_px)) for r in order],
+    )
+    rows = len(order)
     plot_width = width - SIDE_MARGINS_PX - category_label_px(fig, size)
+    # The source line starts at the plot's left edge, right of the row names: it wraps there.
+    footer = next(a for a in fig.layout.annotations if a.name == "footer")
+    footer_lines = wrap_text(footer.text.replace("<br>", " "), size["footer"], plot_width)
+    footer.text = "<br>".join(footer_lines)
+    bottom = bottom_margin(size, len(footer_lines))
+    if ctx.medium != "screen":
+        fig.update_layout(margin={"b": bottom})
+        return
     subtitle = wrap_text(fig.layout.title.subtitle.text, size["subtitle"], width - 40)
     fig.update_layout(title_subtitle_text="<br>".join(subtitle))
     top = top_margin(size, 1, len(subtitle), legend_rows(fig, size, plot_width))
-    footer = next(a for a in fig.layout.annotations if a.name == "footer")
-    footer_lines = wrap_text(footer.text, size["footer"], plot_width)
-    footer.text = "<br>".join(footer_lines)
     lines = sum(label.count("<br>") + 1 for label in category_texts(fig))
     plot = lines * SCREEN_LINE_PX + rows * SCREEN_ROW_GAP_PX
-    bottom = bottom_margin(size, len(footer_lines))
     fig.update_layout(margin={"t": top, "b": bottom}, height=top + bottom + plot)

@@ -58,6 +58,7 @@ def trend_chart(
     year_range: tuple[int, int] | None = None,
     highlight: str | None = None,
     stated: list[tuple[int, str]] = (),
+    publishers: dict[str, str] | None = None,
 ) -> go.Figure:
     """One indicator over time, one trace per place.
 
@@ -103,7 +104,10 @@ def trend_chart(
                 )
             )
         else:
-            _published_series(fig, rows, ctx, unit, sources, colour, prefix, code)
+            series = rows["source_id"].map(lambda s: (publishers or {}).get(s, s))
+            _published_series(
+                fig, rows.assign(series=series), ctx, unit, sources, colour, prefix, code
+            )
             continue
         fig.add_trace(
             go.Scatter(
@@ -141,12 +145,13 @@ def _published_series(
     prefix: str,
     code: str,
 ) -> None:
-    """A place's published values, one series per source: a dashed connection joins only points
-    of the same source, since two sources may count differently (towns in 2012 counted the area
-    offices apart; 2022 did not), and a change of definition must not read as growth."""
+    """A place's published values, one series per publisher: a dashed connection joins only the
+    points of one publisher's counts (the yearly editions of the division codes), since two
+    publishers may count differently (towns in 2012 counted the area offices apart; 2022 did
+    not), and a change of definition must not read as growth."""
     size = SIZES[ctx.medium]
-    parts = list(rows.groupby("source_id", sort=False))
-    for j, (source_id, part) in enumerate(parts):
+    parts = list(rows.groupby("series", sort=False))
+    for j, (series, part) in enumerate(parts):
         part_colour = colour if j == 0 else SOURCE_COLOURS[(j - 1) % len(SOURCE_COLOURS)]
         if len(part) > 1:
             fig.add_trace(
@@ -167,10 +172,8 @@ def _published_series(
         ]
         label = t("chart.reported_points", ctx.lang)
         if len(parts) > 1:
-            source = sources.get(source_id, source_id)
-            cut = (
-                source if len(source) <= LEGEND_SOURCE_CHARS else source[:LEGEND_SOURCE_CHARS] + "…"
-            )
+            name = str(series)
+            cut = name if len(name) <= LEGEND_SOURCE_CHARS else name[:LEGEND_SOURCE_CHARS] + "…"
             label = t("chart.source_series", ctx.lang, source=cut)
         fig.add_trace(
             go.Scatter(
@@ -185,7 +188,7 @@ def _published_series(
                 hovertext=_hover(part, unit, ctx.lang, sources),
                 hoverinfo="text",
                 customdata=[code] * len(part),
-                meta={"source_id": source_id},
+                meta={"series": str(series)},
             )
         )
 

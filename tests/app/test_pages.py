@@ -219,8 +219,8 @@ def test_a_charts_data_table_is_drawn_when_asked_for() -> None:
     table = _pick(at.dataframe, lambda _: True).value
     snapshot = load_snapshot(REPORTED)
     parts = [q.latest(snapshot, f"grid_workers_{kind}") for kind in ("fulltime", "parttime")]
-    assert sorted(table["value"]) == sorted(p.value for p in parts)
-    assert table["source"].str.len().gt(0).all(), "every row names its source"
+    assert sorted(table[t("col.value", "en")]) == sorted(p.value for p in parts)
+    assert table[t("col.source", "en")].str.len().gt(0).all(), "every row names its source"
     at.toggle(key="table_grid-workers").set_value(False).run()
     assert not at.dataframe
 
@@ -233,7 +233,7 @@ def test_a_long_values_table_shows_its_first_rows_and_says_so(monkeypatch) -> No
     at = _app("data_sources", lang="en", snapshot=SAMPLE)
     assert not at.exception, [e.value for e in at.exception]
     total = len(load_snapshot(SAMPLE).indicators)
-    values = _pick(at.dataframe, lambda d: "indicator_id" in d.value.columns).value
+    values = _pick(at.dataframe, lambda d: t("col.indicator", "en") in d.value.columns).value
     assert len(values) == 100
     _pick(
         at.caption, lambda c: c.value == t("data.count_capped", "en", n=f"{total:,}", shown="100")

@@ -158,10 +158,10 @@ def test_bar_and_trend_charts_become_editable_powerpoint_charts_with_their_data(
 ):
     from pptx.enum.chart import XL_CHART_TYPE
 
-    prs = _pptx(snapshot, fake_render, lang=lang, charts=["workforce-profile", "workforce-pay"])
+    prs = _pptx(snapshot, fake_render, lang=lang, charts=["volunteers-reporting", "workforce-pay"])
     slides = list(prs.slides)
     bars = next(s for s in slides[1].shapes if s.has_chart).chart
-    fig = catalog.chart("workforce-profile").build(snapshot, view(lang)).figure
+    fig = catalog.chart("volunteers-reporting").build(snapshot, view(lang)).figure
     assert bars.chart_type == XL_CHART_TYPE.BAR_CLUSTERED
     assert list(bars.plots[0].categories) == list(fig.data[0].y)
     assert list(bars.plots[0].series[0].values) == [float(x) for x in fig.data[0].x]
@@ -387,27 +387,39 @@ def test_html_deck_cites_sources_without_links(deck, snapshot):
 # --- ZIP ----------------------------------------------------------------------------------------
 
 
-def test_zip_lists_every_chart_as_png_svg_csv_with_manifest(snapshot, fake_render):
-    data = briefing.build(snapshot, view("en", "110105"), CHARTS, "zip")
+@pytest.mark.parametrize(("lang", "place"), [("en", "Beijing_Chaoyang"), ("zh", "北京市_朝阳区")])
+def test_zip_lists_every_chart_as_png_svg_csv_with_manifest(snapshot, fake_render, lang, place):
+    data = briefing.build(snapshot, view(lang, "110105"), CHARTS, "zip")
     archive = zipfile.ZipFile(io.BytesIO(data))
     names = set(archive.namelist())
-    for n, chart_id in enumerate(CHARTS, 1):
-        stem = f"{n:02d}_{export.file_stem(chart_id, '110105', snapshot.id)}"
-        assert {f"{stem}.png", f"{stem}.svg", f"{stem}.csv"} <= names
-        assert archive.read(f"{stem}.csv").startswith("\ufeff".encode())
-    assert {"manifest.json", "sources.csv"} <= names
     manifest = json.loads(archive.read("manifest.json"))
+    for n, chart in enumerate(manifest["charts"], 1):
+        # Named in the pack's language: number, title, place, snapshot.
+        stem = f"{n:02d}_{export.readable_name(chart['title'] + '_' + place + '_' + snapshot.id)}"
+        assert {f"{stem}.png", f"{stem}.svg", f"{stem}.csv"} <= names
+        assert set(chart["files"].values()) == {f"{stem}.png", f"{stem}.svg", f"{stem}.csv"}
+        assert archive.read(f"{stem}.csv").startswith("\ufeff".encode())
+    sources_file = f"{t('pack.sources_file', lang)}.csv"
+    assert {"manifest.json", sources_file} <= names
     assert manifest["snapshot"]["id"] == snapshot.id
-    assert manifest["language"] == "en"
-    assert manifest["district"]["code"] == "110105" and manifest["district"]["name"] == "Chaoyang"
+    assert manifest["language"] == lang
+    assert manifest["district"]["code"] == "110105"
+    assert manifest["district"]["name"] == ("Chaoyang" if lang == "en" else "朝阳区")
     assert [c["id"] for c in manifest["charts"]] == CHARTS
     for name, digest in manifest["sha256"].items():
         import hashlib
 
         assert hashlib.sha256(archive.read(name)).hexdigest() == digest
-    sources = pd.read_csv(io.BytesIO(archive.read("sources.csv")), encoding="utf-8-sig")
+    sources = pd.read_csv(io.BytesIO(archive.read(sources_file)), encoding="utf-8-sig")
+    assert list(sources.columns) == [t(f"col.source_{c}", lang) for c in briefing.SOURCE_COLUMNS]
     cited = {s for c in manifest["charts"] for s in c["sources"]}
-    assert set(sources["source_id"]) == cited
+    assert len(sources) == len(cited)
+    if lang == "zh":
+        for name in names:
+            csv = archive.read(name).decode("utf-8-sig") if name.endswith(".csv") else ""
+            header = csv.splitlines()[0] if csv else ""
+            for field in ("indicator", "geo_code", "source_id", "persons", "sq_km"):
+                assert field not in header, (name, header)
     # PNG and SVG rendered once per chart, nothing else.
     assert sorted(fake_render) == sorted([("png", 1920, 1080), ("svg", 1920, 1080)] * len(CHARTS))
 

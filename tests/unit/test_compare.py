@@ -18,7 +18,8 @@ from dashboard.pipeline.importer import import_file
 from dashboard.snapshot import DEFAULT_SNAPSHOT, load_snapshot
 
 REPO = Path(__file__).resolve().parents[2]
-BASE = DEFAULT_SNAPSHOT  # the base an import takes unless told
+# An import builds on the default snapshot unless told otherwise.
+BASE = DEFAULT_SNAPSHOT
 COLUMNS = [
     "indicator_id",
     "geo_code",
@@ -112,7 +113,7 @@ def test_arithmetic_noise_is_not_a_change():
 
 def test_diff_of_an_import_against_its_base(data):
     content = (REPO / "tests" / "fixtures" / "import" / "messy.xlsx").read_bytes()
-    import_file(content, "messy.xlsx", "messy", data_dir=data)
+    import_file(content, "messy.xlsx", "messy", base_id=BASE, data_dir=data)
     base, new = load_snapshot(BASE, data), load_snapshot("messy", data)
     changes = compare.diff_snapshots(base, new)
     assert compare.summary(changes) == {"added": 8, "removed": 0, "changed": 0}
@@ -126,7 +127,11 @@ def test_diff_of_an_import_against_its_base(data):
 def test_changed_value_after_a_second_import(data):
     header = "区,指标,时间,数值\r\n"
     import_file(
-        (header + "朝阳,community_workers,2018,5\r\n").encode(), "a.csv", "first", data_dir=data
+        (header + "朝阳,community_workers,2018,5\r\n").encode(),
+        "a.csv",
+        "first",
+        base_id=BASE,
+        data_dir=data,
     )
     import_file(
         (header + "朝阳,community_workers,2018,6\r\n").encode(),
@@ -147,6 +152,7 @@ def test_labelled_table_and_its_downloads(data, lang):
         (REPO / "tests" / "fixtures" / "import" / "chaoyang_gbk.csv").read_bytes(),
         "c.csv",
         "c",
+        base_id=BASE,
         data_dir=data,
     )
     base, new = load_snapshot(BASE, data), load_snapshot("c", data)
@@ -175,6 +181,7 @@ def test_page_compares_the_current_snapshot_with_its_base(data):
         (REPO / "tests" / "fixtures" / "import" / "messy.xlsx").read_bytes(),
         "messy.xlsx",
         "messy",
+        base_id=BASE,
         data_dir=data,
     )
     at = _page({"snapshot": "messy"})
@@ -207,13 +214,17 @@ def test_page_with_a_single_snapshot(data):
     assert any(i.value == t("compare.need_two", "zh") for i in at.info)
 
 
+def _copy(data: Path, name: str, **manifest_changes: str) -> None:
+    """A copy of the base snapshot under another id (its manifest names its own folder)."""
+    folder = data / "snapshots" / name
+    shutil.copytree(data / "snapshots" / BASE, folder)
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest.update(id=name, **manifest_changes)
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+
 def test_page_in_english_with_identical_snapshots(data):
-    shutil.copytree(data / "snapshots" / BASE, data / "snapshots" / "copy")
-    manifest = data / "snapshots" / "copy" / "manifest.json"  # its id names its folder
-    manifest.write_text(
-        manifest.read_text(encoding="utf-8").replace(f'"id": "{BASE}"', '"id": "copy"'),
-        encoding="utf-8",
-    )
+    _copy(data, "copy")
     at = _page({"lang": "en"})
     assert not at.exception
     assert [m.value for m in at.metric] == ["0", "0", "0"]
@@ -222,12 +233,7 @@ def test_page_in_english_with_identical_snapshots(data):
 
 def test_page_opens_with_the_older_snapshot_as_earlier(data):
     """Whichever snapshot is current, "earlier" is the one with the earlier as-of date."""
-    later = data / "snapshots" / "later"
-    shutil.copytree(data / "snapshots" / BASE, later)
-    manifest = json.loads((later / "manifest.json").read_text(encoding="utf-8"))
-    manifest["as_of"] = "2030-01-01"
-    manifest["id"] = "later"  # a snapshot's manifest names its folder
-    (later / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    _copy(data, "later", as_of="2030-01-01")
     for current in ("later", BASE):
         at = _page({"snapshot": current})
         assert not at.exception
@@ -241,6 +247,7 @@ def test_describe_says_what_changed_in_words(data, lang):
         (REPO / "tests" / "fixtures" / "import" / "chaoyang_gbk.csv").read_bytes(),
         "c.csv",
         "c",
+        base_id=BASE,
         data_dir=data,
     )
     base, new = load_snapshot(BASE, data), load_snapshot("c", data)

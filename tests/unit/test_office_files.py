@@ -14,7 +14,7 @@ from dashboard import briefing, catalog
 from dashboard.snapshot import DEFAULT_SNAPSHOT, load_snapshot
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-CHARTS = ["workforce-profile", "workforce-pay", "forty-years", "pay-rules-map"]
+CHARTS = ["volunteers-reporting", "workforce-pay", "forty-years", "pay-rules-map"]
 
 pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
 
@@ -43,7 +43,7 @@ def test_libreoffice_opens_the_deck_with_a_page_per_slide_and_draws_its_charts(t
     reader = PdfReader(io.BytesIO(converted.read_bytes()))
     assert len(reader.pages) == len(slides)
     # The bar chart's own data labels, drawn by LibreOffice from the data in the file.
-    fig = catalog.chart("workforce-profile").build(snapshot, catalog.View(lang=lang)).figure
+    fig = catalog.chart("volunteers-reporting").build(snapshot, catalog.View(lang=lang)).figure
     text = reader.pages[1].extract_text().replace(" ", "").replace("\n", "")
     for label in fig.data[0].text:
         assert str(label).replace(" ", "") in text, (label, text[:300])
