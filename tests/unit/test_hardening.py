@@ -546,7 +546,15 @@ def html_is_only_the_page_meta(at: AppTest) -> bool:
 def _script_table(data_dir: Path) -> None:
     rows = [
         HEADER,
-        ["朝阳", "community_workers", "2018", 5, "", "", "<script>alert(1)</script><b>朝阳区社区工作者人数说明</b>"],
+        [
+            "朝阳",
+            "community_workers",
+            "2018",
+            5,
+            "",
+            "",
+            "<script>alert(1)</script><b>朝阳区社区工作者人数说明</b>",
+        ],
     ]
     import_file(
         workbook_bytes(rows), "<img src=x onerror=alert(1)>.xlsx", "html", data_dir=data_dir
@@ -563,7 +571,10 @@ def test_imported_html_is_shown_as_text(data):
     shown = [str(m.value) for m in at.markdown] + [str(c.value) for c in at.caption]
     assert not any("<script" in s or "<img" in s for s in shown)
     tables = [df.value for df in at.dataframe]
-    assert any((table == "<script>alert(1)</script><b>朝阳区社区工作者人数说明</b>").any().any() for table in tables)
+    assert any(
+        (table == "<script>alert(1)</script><b>朝阳区社区工作者人数说明</b>").any().any()
+        for table in tables
+    )
 
 
 # --- damaged snapshots on disk ------------------------------------------------------------------
