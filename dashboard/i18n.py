@@ -251,9 +251,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "divisions.check_2018": (
         "全市:2018年版(截止2018-10-31)有村委会{villagers}、社区居委会{residents};"
-        "发布会说村委会3920个、居委会3177个。",
+        "发布会说村委会{press_villagers}、居委会{press_residents}。",
         "Beijing as a whole: the 2018 edition (cut-off 2018-10-31) lists {villagers} villagers' "
-        "and {residents} residents' committees; the press conference said 3,920 and 3,177.",
+        "and {residents} residents' committees; the press conference said {press_villagers} and "
+        "{press_residents}.",
     ),
     "divisions.measure": ("单位类型", "Kind of unit"),
     "divisions.sources": (
