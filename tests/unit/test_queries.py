@@ -59,7 +59,7 @@ def test_series_is_dated_and_ordered(reported: Snapshot) -> None:
     assert list(pay["period"]) == ["2017-12", "2018-01-01"]
     assert list(pay["value"]) == [70.0, 100.0]
     committees = q.series(reported, "residents_committees")
-    assert list(committees["period"]) == ["2012", "2019-01-09"], (
+    assert list(committees["period"]) == ["2012-07", "2019-01-09"], (
         "undated values are not in a series"
     )
     assert committees["preferred"].all()
@@ -109,7 +109,9 @@ def test_multi_period_indicators(reported: Snapshot, later: Snapshot) -> None:
     assert "community_workers" not in ids, "one dated value is not a trend"
     assert q.multi_period_indicators(reported, "workforce") == ["community_worker_pay_floor_ratio"]
     assert set(ids) < set(q.multi_period_indicators(later))
-    assert "volunteers_registered" in q.multi_period_indicators(later, "volunteers")
+    assert "volunteers_registered_volunteer_beijing" in q.multi_period_indicators(
+        later, "volunteers"
+    )
 
 
 def test_names_and_labels(reported: Snapshot) -> None:
