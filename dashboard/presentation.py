@@ -4,8 +4,10 @@ window on a second screen follows the presenter's scene."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -17,9 +19,12 @@ from dashboard.catalog import OVERVIEW_HEADLINES
 from dashboard.i18n import t
 from dashboard.snapshot import Snapshot
 
-# Height of a chart scene in pixels; the projector is 1280x720 and the controls take the rest.
-# (The district maps are zoomed for this height: charts.districts.MAP_FIGURE_HEIGHT["present"].)
-SCENE_HEIGHT = 600
+# Every scene is laid out on a 1280x720 stage, the common projector, and the browser scales the
+# whole stage to the screen (1920x1080, 3840x2160...), so type grows with the screen. A chart
+# scene takes the whole stage; the controls are keys, never drawn on it.
+STAGE_WIDTH = 1280
+STAGE_HEIGHT = 720
+SCENE_HEIGHT = STAGE_HEIGHT
 AUTO_INTERVALS = (10, 15, 20, 30, 45, 60)
 DEFAULT_INTERVAL = 20
 
@@ -59,6 +64,7 @@ SCENES: tuple[Scene, ...] = (
     Scene("workforce-profile", "chart", chart="workforce-profile"),
     Scene("workforce-age", "chart", chart="workforce-age"),
     Scene("workforce-pay", "chart", chart="workforce-pay"),
+    Scene("pay-rules-map", "chart", chart="pay-rules-map"),
     Scene(
         "volunteers",
         "headlines",
@@ -157,13 +163,28 @@ def headline_figures(snapshot: Snapshot, view: catalog.View, scene: Scene) -> li
 
 
 def milestone_rows(snapshot: Snapshot, lang: str) -> pd.DataFrame:
-    """The ten firsts in rank order with a printable year."""
+    """The ten firsts in rank order; `year_text` is the year where a source gives one and empty
+    otherwise (the scene says once, not on every row, that the sources give no year)."""
     rows = snapshot.milestones.sort_values("rank").copy()
-    rows["year_text"] = [
-        str(int(y)) if pd.notna(y) else t("pack.undated", lang) for y in rows["year"]
-    ]
+    rows["year_text"] = [str(int(y)) if pd.notna(y) else "" for y in rows["year"]]
     rows["title"] = rows[f"title_{lang}"]
     return rows
+
+
+def source_line(snapshot: Snapshot, view: catalog.View, scene: Scene) -> str:
+    """The source line of a scene drawn as text, worded as every chart's footer."""
+    data = scene_data(snapshot, view, scene)
+    ids = list(dict.fromkeys(data["source_id"])) if "source_id" in data.columns else []
+    sources = [q.source_label(snapshot, s, view.lang) for s in ids]
+    line = t(
+        "footer.line",
+        view.lang,
+        sources="; ".join(dict.fromkeys(sources)) or "–",
+        snapshot=snapshot.id,
+        as_of=snapshot.as_of,
+        place=catalog.place_label(snapshot, view),
+    )
+    return f"{t('sample.watermark', view.lang)} · {line}" if snapshot.is_sample else line
 
 
 # --- speaker notes ---------------------------------------------------------------------------
@@ -183,6 +204,15 @@ def scene_notes(snapshot: Snapshot, view: catalog.View, scene: Scene) -> briefin
     return briefing.chart_notes(snapshot, scene_data(snapshot, view, scene), view.lang)
 
 
+def scene_alt(snapshot: Snapshot, view: catalog.View, scene: Scene, limit: int = 900) -> str:
+    """A chart scene in words, for screen readers: title, what it shows, its values."""
+    result = scene.build(snapshot, view)
+    notes = briefing.chart_notes(snapshot, result.data, view.lang)
+    parts = [briefing.plain_title(result.figure), briefing.plain_subtitle(result.figure)]
+    text = ". ".join(p for p in parts if p) + ". " + "; ".join(notes.figures)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def scene_titles(snapshot: Snapshot, view: catalog.View) -> list[str]:
     return [s.title(snapshot, view) for s in scenes(snapshot)]
 
@@ -192,12 +222,25 @@ def scene_titles(snapshot: Snapshot, view: catalog.View) -> list[str]:
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,32}$")
 
 
+@dataclass(frozen=True)
+class ShowState:
+    """Where one show is: its scene, the view it is shown in, and when it began (epoch seconds,
+    for the presenter's clock)."""
+
+    scene: int
+    snapshot_id: str
+    lang: str
+    district: str
+    started: float
+
+
 class SceneBoard:
-    """The scene each presentation is on, by a random token the notes link carries. Process-wide,
-    bounded; holds nothing but the scene number and the view to show it in."""
+    """The scene each presentation is on, by a random token the presenter link carries. The
+    audience screen and the presenter window both write it when they move and both follow it.
+    Process-wide, bounded; holds nothing but the scene number and the view to show it in."""
 
     def __init__(self, size: int = 256) -> None:
-        self._items: OrderedDict[str, tuple[int, str, str, str]] = OrderedDict()
+        self._items: OrderedDict[str, ShowState] = OrderedDict()
         self._size = size
         self._lock = threading.Lock()
 
@@ -205,12 +248,21 @@ class SceneBoard:
         if not TOKEN_PATTERN.fullmatch(token):
             return
         with self._lock:
-            self._items[token] = (scene, snapshot_id, lang, district)
+            earlier = self._items.get(token)
+            started = earlier.started if earlier else time.time()
+            self._items[token] = ShowState(scene, snapshot_id, lang, district, started)
             self._items.move_to_end(token)
             while len(self._items) > self._size:
                 self._items.popitem(last=False)
 
-    def read(self, token: str) -> tuple[int, str, str, str] | None:
+    def move(self, token: str, scene: int) -> None:
+        """The presenter window moved the show: only the scene changes."""
+        with self._lock:
+            earlier = self._items.get(token) if TOKEN_PATTERN.fullmatch(token or "") else None
+            if earlier is not None:
+                self._items[token] = dataclasses.replace(earlier, scene=scene)
+
+    def read(self, token: str) -> ShowState | None:
         if not TOKEN_PATTERN.fullmatch(token or ""):
             return None
         with self._lock:

@@ -209,6 +209,10 @@ SOURCES = pa.DataFrameSchema(
         "accessed": _text(),
         "terms": _text(),
         "note": _text(),
+        # Where the figures come from, in words an official can read out, in both languages.
+        # Optional so snapshots written before these columns existed still load.
+        "note_zh": _text(required=False),
+        "note_en": _text(required=False),
     },
     strict=True,
     name="sources",

@@ -13,6 +13,7 @@ import logging
 import os
 import re
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -316,7 +317,10 @@ def _fingerprint(path: Path, manifest_text: str) -> str:
     return hashlib.sha256((manifest_text + "|".join(stats)).encode()).hexdigest()
 
 
-_cache: dict[tuple[str, str], Snapshot] = {}
+# Snapshots are loaded when chosen and kept while in use: with uploads on there may be tens of
+# imported snapshots, and only the most recently used stay in memory (a session keeps its own).
+MAX_CACHED_SNAPSHOTS = 6
+_cache: OrderedDict[tuple[str, str], Snapshot] = OrderedDict()
 _cache_lock = threading.Lock()
 
 
@@ -343,12 +347,15 @@ def _load(snapshot_id: str, data_dir: Path | None) -> Snapshot:
         raise SnapshotError(f"{path.name}/manifest.json cannot be read: {exc}") from exc
     with _cache_lock:
         if key in _cache:
+            _cache.move_to_end(key)
             return _cache[key]
     snapshot = _load_uncached(path, key[1])
     with _cache_lock:
         for old in [k for k in _cache if k[0] == key[0]]:
             del _cache[old]
         _cache[key] = snapshot
+        while len(_cache) > MAX_CACHED_SNAPSHOTS:
+            _cache.popitem(last=False)
     return snapshot
 
 

@@ -12,13 +12,15 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 import streamlit as st
+from streamlit import config as streamlit_config
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dashboard import catalog, export, queries, schema, state
 from dashboard.charts.districts import selected_district
-from dashboard.formatting import format_value
+from dashboard.formatting import format_value, reader_note
 from dashboard.i18n import LANGS, t
+from dashboard.settings import Settings
 from dashboard.snapshot import (
     DEFAULT_SNAPSHOT,
     Snapshot,
@@ -81,13 +83,28 @@ def _init_from_link(ids: list[str]) -> state.LinkState:
 
 def plain(text: object) -> str:
     """Text from a file or a user, for a place that renders Markdown (help tooltips, captions,
-    notices, labels): Markdown and HTML characters escaped, so a link, an image or a tag is shown
-    as the characters it is made of and never becomes a link, a request or markup."""
+    notices, labels): the characters that start Markdown, HTML or Streamlit's directives escaped,
+    so a link, an image or a tag is shown as the characters it is made of and never becomes a
+    link, a request or markup. Ordinary punctuation (a colon before a space, parentheses, dots)
+    is left as written."""
     out = str(text).replace("\n", " ").replace("\r", " ")
     for ch in MARKDOWN_SPECIALS:
         out = out.replace(ch, "\\" + ch)
-    out = BARE_WWW.sub(lambda m: m.group(0)[:-1] + "\\.", out)
+    out = DIRECTIVE.sub(r"\\:", out)
+    # Escapes do not stop GitHub-style autolinks (found in the text after parsing): a zero-width
+    # space inside "://" and "www." and before "@" does, and shows nothing.
+    out = AUTOLINK.sub(lambda m: m.group(0)[:-1] + "\u200b" + m.group(0)[-1], out)
     return LINE_START.sub(_escape_marker, out, count=1)
+
+
+# Links and images need [ ], emphasis * _ ~, code `, HTML and entities < > &, LaTeX $, headings #.
+MARKDOWN_SPECIALS = "\\`*_[]<>~$&#"
+# Streamlit's directives and shortcodes (:red[...], :material/icon:, :smile:) start with a colon
+# before a letter.
+DIRECTIVE = re.compile(r":(?=\w)")
+AUTOLINK = re.compile(r":/|www\.|\w@", re.IGNORECASE)
+# A list or heading marker at the start: "- x", "+ x", "= x", "1. x" ("#" and ">" are escaped).
+LINE_START = re.compile(r"^(\s*)([-+=])|^(\s*\d{1,9})([.)])(?=\s|$)")
 
 
 def _escape_marker(match: re.Match) -> str:
@@ -95,20 +112,24 @@ def _escape_marker(match: re.Match) -> str:
     return f"{lead}\\{marker}"
 
 
-# CommonMark lets any ASCII punctuation be escaped; these start links, images, emphasis, code,
-# HTML and entities, LaTeX, tables, headings, autolinks (: @) and Streamlit's directives
-# (:red[...], :material/icon:, :emoji:). A "www." autolink and a list marker at the start are
-# escaped where they occur, so dates and decimals stay as they are written.
-MARKDOWN_SPECIALS = "\\`*_{}[]()#+!|<>~$:&@"
-BARE_WWW = re.compile(r"www\.", re.IGNORECASE)
-LINE_START = re.compile(r"^(\s*)([-=])|^(\s*\d{1,9})([.])(?=\s|$)")
+def apply_upload_limit(settings: Settings) -> None:
+    """Streamlit's upload route obeys one process-wide limit, read on every upload: 0 (every file
+    refused before a byte is kept) unless an administrator has turned uploads on. The shipped
+    .streamlit/config.toml says 0, so the route is closed before the first page has run."""
+    limit = settings.max_upload_mb if settings.allow_upload else 0
+    if streamlit_config.get_option("server.maxUploadSize") != limit:
+        streamlit_config.set_option("server.maxUploadSize", limit, "dashboard_settings.toml")
+
+
+_logged_left_out: set[str] = set()
 
 
 def start_session() -> Session | None:
     """Read the link once, draw the sidebar, load the snapshot; None when nothing can be shown."""
     listing = scan_snapshots()
-    for problem in listing.problems:
+    for problem in set(listing.problems) - _logged_left_out:  # once per process, not per click
         log.error("snapshot left out: %s", problem)
+        _logged_left_out.add(problem)
     ids = listing.ids
     if not ids:
         lang = st.session_state.get("lang", "zh")
@@ -216,6 +237,9 @@ def sync_link(session: Session) -> None:
         "snapshot": session.snapshot.id if session.snapshot.id != DEFAULT_SNAPSHOT else None,
         "present": "1" if session.present else None,
         "scene": str(session.scene) if session.present else None,
+        # A presenter window's own switch and the show it follows stay in its address.
+        "notes": st.query_params.get("notes") if session.present else None,
+        "follow": st.query_params.get("follow") if session.present else None,
     }
     current = {k: st.query_params.get(k) for k in wanted}
     if current != wanted:
@@ -262,8 +286,41 @@ def rerun_after_reconnect() -> None:
 # --- on every page --------------------------------------------------------------------------------
 
 
+# Names the page for screen readers and the browser tab: the document's language, and a title
+# naming the view and the place. Static script; the two values are JSON-encoded strings.
+_PAGE_META = """<script>
+document.documentElement.lang = %(lang)s;
+document.title = %(title)s;
+</script>"""
+# Caption and help text at >= 4.5:1 on the page and the sidebar (Streamlit fades them to ~3.9:1).
+READABLE_CSS = """<style>
+.st-key-page_meta {display: none;}
+[data-testid="stCaptionContainer"] {opacity: 1 !important;}
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p,
+[data-testid="stSidebar"] [data-testid="stCaptionContainer"] p {color: #4B5563 !important;}
+[data-testid="stWidgetLabel"] p {color: #1F2937;}
+kbd {color: #4B5563 !important; opacity: 1 !important;}
+</style>"""
+
+
+def page_meta(lang: str, title: str) -> None:
+    """The page's language and tab title, set in the browser."""
+    import json
+
+    with st.container(key="page_meta"):
+        st.html(
+            _PAGE_META
+            % {"lang": json.dumps("zh-CN" if lang == "zh" else "en"), "title": json.dumps(title)},
+            unsafe_allow_javascript=True,
+        )
+    st.html(READABLE_CSS)
+
+
 def page_header(session: Session, title_key: str) -> None:
-    st.title(t(title_key, session.lang))
+    title = t(title_key, session.lang)
+    place = catalog.place_label(session.snapshot, session.view)
+    page_meta(session.lang, f"{title} · {place} · {t('app.title', session.lang)}")
+    st.title(title)
     for notice in session.notices:
         st.warning(plain(notice), icon=":material/warning:")
     if session.snapshot.is_sample:
@@ -355,17 +412,41 @@ def chart(
 ) -> None:
     """A chart with its table alternative and download buttons, drill-down when selectable.
     `options` go to the chart's builder (the trends' year range)."""
-    result, table = built_chart(session, spec, height, **options)
+    built = _built(session, spec, height, **options)
+    result, table = built.result, built.table
     key = f"chart_{spec.id}"
     selection = (
         {"on_select": lambda: _on_chart_select(key), "selection_mode": "points"}
         if spec.selectable
         else {}
     )
+    config = plotly_config(spec.id, session)
+    config["toImageButtonOptions"]["filename"] = export.chart_file_stem(
+        result.figure, catalog.place_label(session.snapshot, session.view), session.snapshot.id
+    )
     st.plotly_chart(
-        result.figure, key=key, theme=None, config=plotly_config(spec.id, session), **selection
+        result.figure,
+        key=key,
+        theme=None,
+        config=config,
+        alt=built.alt,
+        **selection,
     )
     downloads(session, spec, result, table)
+
+
+def chart_alt(session: Session, result: catalog.ChartResult, limit: int = 900) -> str:
+    """The chart in words for a screen reader: title, what it shows, its values."""
+    from dashboard import briefing
+
+    notes = briefing.chart_notes(session.snapshot, result.data, session.lang)
+    head = ". ".join(
+        x
+        for x in (briefing.plain_title(result.figure), briefing.plain_subtitle(result.figure))
+        if x
+    )
+    text = f"{head}. {'; '.join(notes.figures)}".strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def downloads(
@@ -376,7 +457,7 @@ def downloads(
 ) -> None:
     """Image and data downloads in one popover, the table alternative beside it."""
     lang, snap, view = session.lang, session.snapshot, session.view
-    stem = export.file_stem(spec.id, view.district, snap.id)
+    stem = export.chart_file_stem(result.figure, catalog.place_label(snap, view), snap.id)
     if table is None:
         table = export.provenance_table(snap, result.data, lang)
     left, right = st.columns([1, 3])
@@ -430,6 +511,7 @@ CHART_CACHE_ENTRIES = 256
 class _Built:
     result: catalog.ChartResult  # read-only: shared by every session
     table: pd.DataFrame  # the provenance table (also read-only)
+    alt: str = ""  # the chart in words, for screen readers
 
 
 class _BuiltCharts:
@@ -464,15 +546,21 @@ def built_chart(
     session: Session, spec: catalog.ChartSpec, height: int, **options
 ) -> tuple[catalog.ChartResult, pd.DataFrame]:
     """The chart at this height (shared: not to be changed) and its provenance table."""
+    built = _built(session, spec, height, **options)
+    return built.result, built.table
+
+
+def _built(session: Session, spec: catalog.ChartSpec, height: int, **options) -> _Built:
     snap, view = session.snapshot, session.view
     key = (snap.id, snap.fingerprint, spec.id, view, height, tuple(sorted(options.items())))
     built = _built_charts.get(key)
     if built is None:
         result = spec.build(snap, view, **options)
         result.figure.update_layout(height=height)
-        built = _Built(result, export.provenance_table(snap, result.data, view.lang))
+        table = export.provenance_table(snap, result.data, view.lang)
+        built = _Built(result, table, chart_alt(session, result))
         _built_charts.put(key, built)
-    return built.result, built.table
+    return built
 
 
 # A table on screen shows at most this many rows: a community-scale snapshot has millions, which
@@ -489,12 +577,16 @@ def table_downloads(
     lang: str,
     sheet: str = "data",
     columns: list[str] | None = None,
+    reader=None,
 ) -> None:
-    """CSV (UTF-8 with BOM) and XLSX of a table (these columns of it), neutralised against
-    spreadsheet formulas. Nothing is copied or encoded until a button is pressed."""
-    stem = export.safe_name(stem)
+    """CSV (UTF-8 with BOM) and XLSX of a table (these columns of it, or as `reader` makes it
+    for a reader), neutralised against spreadsheet formulas. Nothing is copied or encoded until
+    a button is pressed."""
+    stem = export.readable_name(stem)
 
     def data() -> pd.DataFrame:
+        if reader is not None:
+            return reader(frame)
         return frame[columns] if columns else frame
 
     first, second, _ = st.columns([1, 1, 4])
@@ -533,23 +625,46 @@ def tile(session: Session, indicator_id: str, container=None) -> None:
     if value is None and geo != schema.CITY_CODE:
         value = queries.latest(session.snapshot, indicator_id)
         label = f"{label} ({t('district.city_value', lang)})"
+    definition = _definition(session, indicator_id)
     if value is None:
-        target.metric(label, "–", help=t("chart.no_data", lang))
+        target.metric(label, "–", help=f"{definition}\n\n{t('chart.no_data', lang)}".strip())
         return
     with target.container(border=True):
+        period = value.period or t("prov.period_unstated", lang)
         st.metric(
             label,
             format_value(value.value, value.unit, lang, value.qualifier),
-            help=f"{t('prov.period', lang)}: {value.period or t('prov.period_unstated', lang)}",
+            help=f"{definition}\n\n{t('prov.period', lang)}: {period}".strip(),
         )
         provenance_popover(session, value)
 
 
+def _definition(session: Session, indicator_id: str) -> str:
+    """What a figure measures, in plain words (the indicator's description)."""
+    meta = queries.meta(session.snapshot, indicator_id)
+    return str(meta.get(f"description_{session.lang}", "") or "")
+
+
+def _markdown_text(text: str) -> str:
+    """Snapshot text shown through markdown, its special characters escaped."""
+    for ch in "\\`*_{}[]()#+-.!|<>~$":
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
 def provenance_popover(session: Session, value: queries.Value) -> None:
+    """Source (a link where it has an address), status, period, the source's words, and a note
+    written for the reader in the reader's language."""
     lang = session.lang
     with st.popover(t("prov.details", lang), icon=":material/info:"):
         st.markdown(f"**{t('prov.source', lang)}**")
-        st.text(queries.source_label(session.snapshot, value.source_id, lang))
+        label = queries.source_label(session.snapshot, value.source_id, lang)
+        row = queries.source_row(session.snapshot, value.source_id)
+        url = str(row["url"]) if row is not None and row["url"] else ""
+        if url.startswith(("https://", "http://")):
+            st.markdown(f"[{_markdown_text(label)}]({url.replace(')', '%29')})")
+        else:
+            st.text(label)
         st.markdown(f"**{t('prov.status', lang)}**")
         st.text(t(f"status.{value.status}", lang))
         st.markdown(f"**{t('prov.period', lang)}**")
@@ -557,9 +672,17 @@ def provenance_popover(session: Session, value: queries.Value) -> None:
         if value.quote:
             st.markdown(f"**{t('prov.quote', lang)}**")
             st.text(f"“{value.quote}”")
-        if value.note:
+        note = reader_note(
+            {
+                "note": value.note,
+                "note_zh": getattr(value, "note_zh", ""),
+                "note_en": getattr(value, "note_en", ""),
+            },
+            lang,
+        )
+        if note:
             st.markdown(f"**{t('prov.note', lang)}**")
-            st.text(value.note)
+            st.text(note)
 
 
 def not_reported(session: Session, indicator_id: str) -> bool:

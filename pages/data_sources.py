@@ -5,7 +5,7 @@ import importlib.util
 
 import streamlit as st
 
-from dashboard import queries, schema, ui
+from dashboard import export, queries, schema, ui
 from dashboard.i18n import t
 
 session = ui.current()
@@ -45,33 +45,25 @@ if statuses:
 if places:
     table = table[table["geo_code"].isin(places)]
 
-# 2. The values, with provenance, and their downloads
-columns = [
-    "indicator",
-    "place",
-    "period",
-    "value",
-    "unit",
-    "qualifier",
-    "status",
-    "grade",
-    "source_id",
-    "quote",
-    "note",
-    "indicator_id",
-    "geo_code",
-]
+# 2. The values, with provenance, and their downloads: a reader's table in the chosen language
 if len(table) > ui.TABLE_ROWS_SHOWN:
     st.caption(t("data.count_capped", lang, n=f"{len(table):,}", shown=f"{ui.TABLE_ROWS_SHOWN:,}"))
 else:
     st.caption(t("data.count", lang, n=len(table)))
-st.dataframe(table.head(ui.TABLE_ROWS_SHOWN)[columns], hide_index=True, width="stretch", height=460)
-ui.table_downloads(table, f"values_{snapshot.id}_{lang}", "data", lang, columns=columns)
+shown = export.reader_table(snapshot, table.head(ui.TABLE_ROWS_SHOWN), lang)
+st.dataframe(shown, hide_index=True, width="stretch", height=460)
+ui.table_downloads(
+    table,
+    f"{t('page.data_sources', lang)}_{snapshot.id}",
+    "data",
+    lang,
+    reader=lambda frame: export.reader_table(snapshot, frame, lang),
+)
 st.caption(t("data.left_out", lang))
 
 # 3. Source registry and manifest
 with st.expander(t("data.sources", lang)):
-    st.dataframe(snapshot.sources, hide_index=True, width="stretch")
+    st.dataframe(export.registry_table(snapshot, lang), hide_index=True, width="stretch")
 with st.expander(t("data.manifest", lang)):
     st.json(snapshot.manifest)
 

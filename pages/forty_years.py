@@ -19,6 +19,7 @@ st.plotly_chart(
     result.figure,
     key="chart_forty-year-story",
     theme=None,
+    alt=ui.chart_alt(session, result),
     config=ui.plotly_config(spec.id, session),
 )
 ui.downloads(session, spec, result)

@@ -12,23 +12,23 @@ import streamlit as st
 from dashboard import settings, ui
 from dashboard.i18n import t
 from dashboard.pipeline import importer
-from dashboard.snapshot import SnapshotError, list_snapshots, load_snapshot
+from dashboard.snapshot import list_snapshots, listed_manifest
 
 session = ui.current()
 lang = session.lang
 ui.page_header(session, "page.import")
 
 config = settings.load_settings()
+ui.apply_upload_limit(config)
 if not config.allow_upload:
     st.info(t("import.disabled", lang), icon=":material/lock:")
     st.stop()
 
 
 def _importable(snapshot_id: str) -> bool:
-    try:
-        return not load_snapshot(snapshot_id).is_sample
-    except SnapshotError:
-        return False
+    """From the manifest: listing the bases never loads every snapshot."""
+    manifest = listed_manifest(snapshot_id)
+    return manifest is not None and manifest["kind"] != "sample"
 
 
 bases = [i for i in list_snapshots() if _importable(i)]
@@ -56,7 +56,12 @@ c2.download_button(
 )
 
 with st.form("import_form"):
-    upload = st.file_uploader(t("import.file", lang), type=["xlsx", "csv"], key="import_file")
+    upload = st.file_uploader(
+        t("import.file", lang),
+        type=["xlsx", "csv"],
+        key="import_file",
+        max_upload_size=config.max_upload_mb,
+    )
     left, right = st.columns(2)
     new_id = left.text_input(
         t("import.snapshot_id", lang),
@@ -100,6 +105,7 @@ if submitted:
             source=source.strip() or None,
             skip_invalid=skip_invalid,
             max_bytes=config.max_upload_bytes,
+            limits=importer.UPLOAD_LIMITS,
         )
     except importer.ImportFailed as exc:
         st.error(t("import.refused", lang, count=len(exc.problems)), icon=":material/block:")

@@ -30,6 +30,7 @@ st.plotly_chart(
     result.figure,  # its height follows its wrapped row labels
     key="chart_ten-firsts",
     theme=None,
+    alt=ui.chart_alt(session, result),
     on_select=_on_timeline_select,
     selection_mode="points",
     config=ui.plotly_config("ten-firsts", session),

@@ -210,8 +210,10 @@ def source_entry(
 ) -> dict:
     return {
         "id": f"nbs-division-codes-{edition}",
-        "publisher_zh": "国家统计局",
-        "publisher_en": "National Bureau of Statistics of China",
+        # The edition and the package it came in are part of the name every chart's source
+        # line prints, so an exported image says where its counts come from.
+        "publisher_zh": f"国家统计局 统计用区划代码{edition}年版(npm {PACKAGE}@{version})",
+        "publisher_en": f"NBS division codes, {edition} ed. (npm {PACKAGE}@{version})",
         "title": f"{edition}年统计用区划代码和城乡划分代码(截止时间:{cutoff})",
         "published": published,
         "url": f"http://www.stats.gov.cn/tjsj/tjbz/tjyqhdmhcxhfdm/{edition}/index.html",
@@ -220,6 +222,14 @@ def source_entry(
         "accessed": accessed,
         "terms": "Official statistical standard, published for public use; the package that "
         "carries it is MIT-licensed (package.json; its LICENSE file says WTFPL)",
+        "note_zh": f"国家统计局{edition}年统计用区划代码(截止{cutoff},{published}发布),"
+        f"取自npm软件包{PACKAGE}@{version};各区社区居委会、村委会、街道、镇、乡和地区办事处的"
+        "条目数按书面规则清点。这是统计用代码中的条目数,不是民政部门的统计数。",
+        "note_en": f"The statistics bureau's {edition} division codes (cut-off {cutoff}, published "
+        f"{published}), taken from the npm package {PACKAGE}@{version}; each district's "
+        "residents' and villagers' committees, sub-districts, towns, townships and area offices "
+        "counted by a written rule. Counts in a statistical code list, not the civil affairs "
+        "bureau's counts.",
         "note": f"The bureau's list as carried by the npm package {PACKAGE}@{version} "
         f"(integrity {integrity}); counted by scripts/division_codes.py with the rules in "
         "division_codes/editions.yaml. Counts in a statistical code list, not the civil "

@@ -53,6 +53,47 @@ THEMES = {
         "grid": "#334155",
     },
 }
+# Bars whose source gives only a bound ("over", "nearly", "about") are hatched. The bar keeps its
+# colour; its stripes are white or near-black, whichever stands out more on that colour, and its
+# outline takes the theme's text colour, so the bar stays visible from the back of a room on either
+# background (the dark theme once drew them navy on navy).
+HATCH_OUTLINE = {"light": "#1F2937", "dark": "#F3F4F6"}
+STRIPES = ("#FFFFFF", "#111827")
+
+
+def luminance(colour: str) -> float:
+    """Relative luminance of a #RRGGBB colour (WCAG 2)."""
+    channels = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two #RRGGBB colours (1 to 21)."""
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def stripes_for(colour: str) -> str:
+    return max(STRIPES, key=lambda s: contrast(s, colour))
+
+
+def bound_marker(theme: str, colours: list[str], hatched: list[bool]) -> dict:
+    """A bar marker: solid colours, with stripes and an outline on the bars that are bounds."""
+    return {
+        "color": colours,
+        "pattern": {
+            "shape": ["/" if h else "" for h in hatched],
+            "fillmode": "overlay",
+            "fgcolor": [stripes_for(c) for c in colours],
+            "fgopacity": 0.8,
+            "solidity": 0.3,
+            "size": 14,
+        },
+        "line": {"color": HATCH_OUTLINE[theme], "width": [2 if h else 0 for h in hatched]},
+    }
+
+
 # Type sizes per medium, in px at the figure's own size. Presentation sizes are designed for a
 # 1280x720 projector read from the back of a room (title >= 36, axis text >= 20).
 SIZES = {

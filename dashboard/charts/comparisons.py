@@ -14,6 +14,7 @@ from dashboard.charts.base import (
     SIZES,
     THEMES,
     ChartContext,
+    bound_marker,
     empty_figure,
     frame,
     wrap_category_labels,
@@ -56,16 +57,13 @@ def labelled_bars(
         )
     size = SIZES[ctx.medium]
     texts = [format_value(b.value, b.unit, ctx.lang, b.qualifier) for b in bars]
-    patterns = ["/" if b.qualifier in ("over", "nearly", "about") else "" for b in bars]
+    hatched = [b.qualifier in ("over", "nearly", "about") for b in bars]
     fig = go.Figure(
         go.Bar(
             x=[b.value for b in bars],
             y=[b.label for b in bars],
             orientation="h",
-            marker={
-                "color": colours or [CITY_COLOUR] * len(bars),
-                "pattern": {"shape": patterns, "fgopacity": 0.35, "fillmode": "overlay"},
-            },
+            marker=bound_marker(ctx.theme, colours or [CITY_COLOUR] * len(bars), hatched),
             text=texts,
             textposition="outside",
             cliponaxis=False,
@@ -236,7 +234,7 @@ def separate_panels(
     )
     for col, panel in enumerate(panels, start=1):
         texts = [format_value(b.value, b.unit, ctx.lang, b.qualifier) for b in panel.bars]
-        patterns = ["/" if b.qualifier in ("over", "nearly", "about") else "" for b in panel.bars]
+        hatched = [b.qualifier in ("over", "nearly", "about") for b in panel.bars]
         top = panel.max_value or max(b.value for b in panel.bars) * 1.45
         share = all(b.unit == "percent" for b in panel.bars)
         if share:
@@ -260,9 +258,8 @@ def separate_panels(
                 orientation="h",
                 # Opaque: in overlay mode the browser's plotly fades bars unless told not to.
                 marker={
-                    "color": panel.colour,
+                    **bound_marker(ctx.theme, [panel.colour] * len(panel.bars), hatched),
                     "opacity": 1,
-                    "pattern": {"shape": patterns, "fgopacity": 0.35, "fillmode": "overlay"},
                 },
                 text=texts,
                 # Over a pale track a long bar carries its figure inside, a short one beside it.

@@ -54,6 +54,8 @@ from dashboard.snapshot import (
     SnapshotError,
     cross_table_problems,
     is_valid_snapshot_id,
+    list_snapshots,
+    listed_manifest,
     load_snapshot,
     snapshots_dir,
 )
@@ -162,11 +164,34 @@ DIMENSION = re.compile(
 )
 MARKUP = re.compile(r"[<>]")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Characters that show nothing or turn text around: zero-width characters and joiners, the
+# byte-order mark, right-to-left marks, embeddings, overrides and isolates, Unicode
+# non-characters (U+FFFE, U+FFFF and their kin in every plane, which XML and so PPTX and XLSX
+# cannot hold) and lone surrogates. They are removed from imported text, with a warning.
+INVISIBLE = re.compile(
+    "[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u061c\ufdd0-\ufdef\ud800-\udfff"
+    + "".join(
+        f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17)
+    )
+    + "]"
+)
 PERIOD_FORMS = (
     (re.compile(r"^(\d{4})\s*年?$"), 1),
     (re.compile(r"^(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*月?$"), 2),
     (re.compile(r"^(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})\s*日?$"), 3),
 )
+
+
+# With uploads on, anyone who can open the dashboard can add snapshots: their number and the room
+# they take are capped (the command line, run by an operator, is not). A snapshot of the shipped
+# size is well under 1 MB, so the caps are far above a district's real use.
+@dataclass(frozen=True)
+class ImportLimits:
+    snapshots: int
+    total_mb: int
+
+
+UPLOAD_LIMITS = ImportLimits(snapshots=20, total_mb=100)
 
 
 # --- problems -----------------------------------------------------------------------------------
@@ -240,9 +265,15 @@ def problems_frame(problems: Iterable[Problem], lang: str) -> pd.DataFrame:
     return frame
 
 
+def clean_text(text: str) -> tuple[str, bool]:
+    """Text without invisible and direction-changing characters, and whether any were removed."""
+    cleaned = INVISIBLE.sub("", text)
+    return cleaned, cleaned != text
+
+
 def shown(value: object, limit: int = 40) -> str:
-    """A cell as quoted in a message: control characters replaced, long text cut."""
-    text = CONTROL.sub("?", str(value)).replace("\n", " ").replace("\r", " ")
+    """A cell as quoted in a message: control and invisible characters replaced, long text cut."""
+    text = INVISIBLE.sub("?", CONTROL.sub("?", str(value))).replace("\n", " ").replace("\r", " ")
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -295,7 +326,7 @@ def safe_name(file_name: str) -> str:
     (the name becomes the new source's title, and source names reach chart hover text, where
     Plotly reads tags)."""
     name = PureWindowsPath(PurePosixPath(str(file_name)).name).name
-    name = MARKUP.sub("", CONTROL.sub("", name)).strip()
+    name = INVISIBLE.sub("", MARKUP.sub("", CONTROL.sub("", name))).strip()
     if len(name) > 120:
         suffix = Path(name).suffix[:10]
         name = name[: 120 - len(suffix)] + suffix
@@ -466,7 +497,20 @@ def _read_xlsx(data: bytes) -> tuple[list[Sheet], list[Problem]]:
         workbook.close()
     if not sheets:
         raise ImportFailed([Problem("no_sheets")])
-    return sheets, warnings
+    return sheets, [*_workbook_warnings(data), *warnings]
+
+
+def _workbook_warnings(data: bytes) -> list[Problem]:
+    """What the workbook holds beyond cells that the reader leaves alone, said to the importer:
+    macros (a .xlsm renamed .xlsx) and links to other files, whose values may be stale."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = [n.lower() for n in archive.namelist()]
+    found = []
+    if any(n.endswith("vbaproject.bin") or n.startswith("xl/macrosheets/") for n in names):
+        found.append(Problem("macro_workbook"))
+    if any(n.startswith("xl/externallinks/") for n in names):
+        found.append(Problem("external_links"))
+    return found
 
 
 def _unreadable(exc: BaseException) -> ImportFailed:
@@ -802,6 +846,8 @@ def parse_value(value: object, fmt: str, unit: str, scale: float = 1.0) -> Parse
             has_sign, body = True, body[:-1]
     factor = scale
     if body[-1:] in SCALES and len(body) > 1:
+        if scale != 1.0:  # "万人" in the header or the unit cell, and "3.5万" in the cell
+            return Parsed(error=("value_scaled_twice", {"value": shown(raw)}))
         factor, body = factor * SCALES[body[-1]], body[:-1]
     if THOUSANDS.fullmatch(body):
         body = body.replace(",", "")
@@ -822,16 +868,18 @@ def _checked(parsed: Parsed, unit: str, raw: object) -> Parsed:
         return Parsed(error=("value_negative", {"value": shown(raw), "unit": unit}))
     if unit == "flag" and parsed.value not in (0.0, 1.0):
         return Parsed(error=("value_flag", {"value": shown(raw)}))
+    if unit == "percent" and not 0 <= parsed.value <= 100:
+        return Parsed(error=("value_percent_range", {"value": shown(raw)}))
     return parsed
 
 
 def _percent_fraction(parsed: Parsed, unit: str, has_sign: bool) -> Parsed:
-    """0.92 for a percent indicator is a fraction: 92%."""
+    """0.92 for a percentage may mean 92% or 0.92%: refused rather than guessed. A cell formatted
+    as a percentage in the workbook, or a value written with %, says which."""
     if parsed.error or unit != "percent" or has_sign or parsed.value is None:
         return parsed
     if 0 < abs(parsed.value) <= 1:
-        parsed.notes.append(f"{parsed.value:g} read as {parsed.value * 100:g}%")
-        parsed.value = round(parsed.value * 100, 10)
+        return Parsed(error=("value_percent_fraction", {"value": f"{parsed.value:g}"}))
     return parsed
 
 
@@ -890,6 +938,8 @@ def normalise(sheets: list[Sheet], lookup: Lookup, data: bytes = b"") -> Normali
         if not data_rows:
             header_only.append(Problem("only_header", sheet=sheet.name, row=header.row))
             continue
+        data_rows, cleaned = _cleaned_rows(sheet, header, data_rows)
+        header_only += cleaned
         extras = _sheet_extras(data, sheet, _blank_cells(data_rows, header)) if data else ({}, {})
         by_number = dict(sheet.rows)
         for number, cells in data_rows:
@@ -911,6 +961,27 @@ def normalise(sheets: list[Sheet], lookup: Lookup, data: bytes = b"") -> Normali
         raise ImportFailed(header_only)
     # A sheet with a header and no rows beside a sheet with data is an unused copy of the template.
     return Normalised(rows, problems, bad, header_only)
+
+
+def _cleaned_rows(sheet: Sheet, header: Header, data_rows: list) -> tuple[list, list[Problem]]:
+    """Data rows with invisible characters removed from their text cells, and a warning for each
+    cell that held any."""
+    names = {index: name for name, index in header.columns.items()}
+    out, warnings = [], []
+    for number, cells in data_rows:
+        kept = []
+        for index, cell in enumerate(cells):
+            if isinstance(cell.value, str):
+                value, removed = clean_text(cell.value)
+                if removed:
+                    cell = Cell(value, cell.fmt)
+                    column = column_letter(index) if index in names else None
+                    warnings.append(
+                        Problem("invisible_removed", sheet=sheet.name, row=number, column=column)
+                    )
+            kept.append(cell)
+        out.append((number, tuple(kept)))
+    return out, warnings
 
 
 def _blank_cells(data_rows, header: Header) -> set[tuple[int, int]]:
@@ -1044,6 +1115,56 @@ class ImportOutcome:
     manifest: dict
 
 
+# Units whose district values add up to the city's: a district's value above the city's is a
+# mistake (a unit scaled twice, a wrong row), never a fact.
+ADDITIVE_UNITS = ("persons", "count", "hours", "sq_km")
+
+
+def refuse_implausible(result: Normalised, base: Snapshot, as_of: str) -> None:
+    """Move rows that cannot be true into the problems, each naming its row: a period after the
+    snapshot's as-of date, a district value above its city total (the base snapshot's for that
+    period, else the largest the city ever had)."""
+    city = _city_totals(base)
+    for row in list(result.rows):
+        problem = _implausible(row, city, as_of)
+        if problem:
+            result.problems.append(problem)
+            result.bad_rows.add((row.sheet, row.row))
+            result.rows.remove(row)
+
+
+def _implausible(row: Row, city: dict, as_of: str) -> Problem | None:
+    where = {"sheet": row.sheet, "row": row.row}
+    if _first_day(row.period) > as_of:
+        return Problem("period_after_as_of", {"period": row.period, "as_of": as_of}, **where)
+    if row.geo_code == schema.CITY_CODE or row.unit not in ADDITIVE_UNITS:
+        return None
+    total = city.get((row.indicator_id, row.period), city.get((row.indicator_id, None)))
+    if total is not None and row.value > total:
+        return Problem(
+            "district_above_city",
+            {"value": f"{row.value:,.0f}", "city": f"{total:,.0f}", "period": row.period},
+            **where,
+        )
+    return None
+
+
+def _first_day(period: str) -> str:
+    return {4: f"{period}-01-01", 7: f"{period}-01"}.get(len(period), period)
+
+
+def _city_totals(base: Snapshot) -> dict:
+    """City values by (indicator, period), and the largest by (indicator, None)."""
+    ind = base.indicators
+    city = ind[(ind["geo_code"] == schema.CITY_CODE) & ind["unit"].isin(ADDITIVE_UNITS)]
+    totals: dict = {}
+    for indicator, period, value in zip(city["indicator_id"], city["period"], city["value"],
+                                        strict=True):  # fmt: skip
+        totals[(indicator, period)] = value
+        totals[(indicator, None)] = max(value, totals.get((indicator, None), value))
+    return totals
+
+
 def quote_for(file_name: str, sheet: str | None, row: int, many_sheets: bool) -> str:
     """'chaoyang.xlsx, row 12' (with the sheet when a workbook had several), at most 80 chars."""
     where = f"{shown(sheet, 30)} row {row}" if many_sheets and sheet else f"row {row}"
@@ -1066,6 +1187,8 @@ def source_row(snapshot_id: str, file_name: str, source: str, sha256: str, base_
         "accessed": today,
         "terms": "Internal district return; not published",
         "note": f"Imported from {file_name} (sha256 {sha256[:16]}) on top of snapshot {base_id}.",
+        "note_zh": f"区级报表 {file_name},未公开发布;在快照 {base_id} 基础上导入。",
+        "note_en": f"District return {file_name}, not published; imported on top of {base_id}.",
     }
 
 
@@ -1157,6 +1280,7 @@ def import_file(
     max_bytes: int | None = None,
     data_dir: Path | None = None,
     today: dt.date | None = None,
+    limits: ImportLimits | None = None,
 ) -> ImportOutcome:
     """Read, check and write a district table as snapshot `snapshot_id`; ImportFailed otherwise.
 
@@ -1172,6 +1296,13 @@ def import_file(
     sheets, warnings = read_sheets(data, name, max_bytes)
     result = normalise(sheets, Lookup(base), data)
     warnings = [*warnings, *result.warnings]
+    today = today or dt.date.today()
+    as_of = as_of or today.isoformat()
+    refuse_implausible(result, base, as_of)
+    if source_text is not None:
+        source_text, removed = clean_text(source_text)
+        if removed:
+            warnings.append(Problem("invisible_removed_source"))
     skipped = []
     if result.problems:
         if not skip_invalid:
@@ -1179,9 +1310,7 @@ def import_file(
         skipped = result.problems
     if not result.rows:
         raise ImportFailed([*skipped, Problem("nothing_valid")])
-    today = today or dt.date.today()
     sha256 = hashlib.sha256(data).hexdigest()
-    as_of = as_of or today.isoformat()
     source_text = source_text or name
     source = source_row(snapshot_id, name, source_text, sha256, base.id, as_of, today.isoformat())
     if source["source_id"] in set(base.sources["source_id"]):
@@ -1211,7 +1340,7 @@ def import_file(
         raise ImportFailed([Problem("write_failed", {"error": shown("; ".join(check), 200)})])
     path = None
     if not dry_run:
-        path = _write(tables, manifest, data_dir)
+        path = _write(tables, manifest, data_dir, limits)
     return ImportOutcome(
         snapshot_id, base.id, path, len(result.rows), skipped, len(result.bad_rows), replaced,
         warnings, sha256, manifest,
@@ -1240,13 +1369,43 @@ def _import_lock(root: Path) -> Iterator[None]:
             os.close(fd)
 
 
-def _write(tables: dict, manifest: dict, data_dir: Path | None) -> Path:
+def imported_usage(root: Path) -> tuple[int, int]:
+    """How many imported snapshots there are and the bytes they take (their manifests say they
+    were imported); unreadable folders are not counted."""
+    count = size = 0
+    for snapshot_id in list_snapshots(root.parent):
+        manifest = listed_manifest(snapshot_id, root.parent)
+        if manifest is None or "import" not in manifest:
+            continue
+        count += 1
+        with contextlib.suppress(OSError):
+            size += sum(p.stat().st_size for p in (root / snapshot_id).iterdir())
+    return count, size
+
+
+def _check_limits(root: Path, limits: ImportLimits) -> None:
+    count, size = imported_usage(root)
+    if count >= limits.snapshots:
+        raise ImportFailed(
+            [Problem("too_many_imports", {"count": count, "limit": limits.snapshots})]
+        )
+    if size >= limits.total_mb * 1024 * 1024:
+        raise ImportFailed(
+            [Problem("imports_too_large", {"size": _mb(size, up=True), "limit": limits.total_mb})]
+        )
+
+
+def _write(
+    tables: dict, manifest: dict, data_dir: Path | None, limits: ImportLimits | None = None
+) -> Path:
     snapshot_id = manifest["id"]
     root = snapshots_dir(data_dir)
     try:
         with _import_lock(root):
             if (root / snapshot_id).exists():
                 raise SnapshotExistsError(snapshot_id)
+            if limits is not None:
+                _check_limits(root, limits)
             return write_snapshot(tables, manifest, root, replace=False)
     except SnapshotExistsError as exc:
         raise ImportFailed([Problem("snapshot_exists", {"snapshot": snapshot_id})]) from exc
@@ -1294,7 +1453,7 @@ EXAMPLE_ROWS = {
         ("朝阳", "volunteers_registered", "2018年12月", "45.6万", "", "约"),
         ("海淀区", "community_worker_avg_age", "2018-12-31", "38.5", "岁", ""),
         ("110105", "fifteen_minute_circle_coverage", "2018", "93%", "%", ""),
-        ("丰台区", "deliberation_coverage_rural", "2018", "0.75", "%", "以上"),
+        ("丰台区", "deliberation_coverage_rural", "2018", "75%", "%", "以上"),
     ],
     "en": [
         ("Chaoyang", "community_workers", "2018-12", "3512", "persons", ""),

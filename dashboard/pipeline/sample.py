@@ -36,8 +36,17 @@ CITY_ONLY = (
     "community_direct_items",
     "community_plaques",
     "certified_social_workers_national_share",
+    "community_worker_age_earlier_low",
+    "community_worker_age_earlier_high",
+    "community_worker_age_now_low",
+    "community_worker_age_now_high",
 )
 SAMPLE_NOTE = "synthetic sample value, not a published figure"
+# Counts in the statistical division codes: one edition a year at its cut-off date, not a
+# yearly path from 1978.
+DIVISION_PREFIX = "division_"
+# Units whose values are named points, not quantities that grow or split over districts.
+POINT_ONLY_UNITS = ("age_decade",)
 
 
 def sample_source_row() -> dict:
@@ -53,6 +62,8 @@ def sample_source_row() -> dict:
         "accessed": "",
         "terms": "Synthetic; for demonstration only, never to be quoted",
         "note": "Generated with a fixed seed from the reported snapshot's city values.",
+        "note_zh": "本看板生成的合成示例数据,仅供演示,不得引用。",
+        "note_en": "Synthetic data made by this dashboard for demonstration; never to be quoted.",
     }
 
 
@@ -132,18 +143,49 @@ def district_weights(reported: pd.DataFrame, rng: random.Random) -> np.ndarray:
     return base * np.array([rng.uniform(0.7, 1.3) for _ in schema.DISTRICT_CODES])
 
 
+def shared_weights(rules: list[dict]) -> dict[str, str]:
+    """Numerator -> denominator of every share or ratio: a numerator is split over districts
+    with its denominator's weights, so no district's share exceeds the city's bounds (a sample
+    district with more deliberation halls than communities would break the real data's rules)."""
+    return {
+        r["derivation"]["numerator"]: r["derivation"]["denominator"]
+        for r in rules
+        if (r.get("derivation") or {}).get("op") in ("share", "ratio")
+    }
+
+
 def sample_rows(
-    reported: pd.DataFrame, meta: pd.DataFrame, as_of: str, seed: int = SEED
+    reported: pd.DataFrame,
+    meta: pd.DataFrame,
+    as_of: str,
+    seed: int = SEED,
+    rules: list[dict] | None = None,
 ) -> pd.DataFrame:
     rng = random.Random(seed)
     rows = []
+    same_as = shared_weights(rules or [])
+    weights_of: dict[str, np.ndarray] = {}
+    for ind in meta.itertuples():
+        weights_of[ind.indicator_id] = district_weights(reported, rng)
     for ind in meta.itertuples():
         if ind.derivation or ind.unit == "flag" or ind.indicator_id == "district_area":
+            continue
+        if ind.unit in POINT_ONLY_UNITS:
+            # A band named by its decade has no yearly path and no district share: the
+            # reported points, with their own periods ("formerly" stays undated).
+            mine = reported[
+                (reported["indicator_id"] == ind.indicator_id)
+                & (reported["geo_code"] == schema.CITY_CODE)
+                & reported["preferred"]
+            ]
+            rows += [
+                (r.indicator_id, r.geo_code, r.period, r.value, r.unit) for r in mine.itertuples()
+            ]
             continue
         points = anchors(reported, ind.indicator_id, as_of)
         if not points:
             continue
-        weights = district_weights(reported, rng)
+        weights = weights_of[same_as.get(ind.indicator_id, ind.indicator_id)]
         for period, value in city_series(points, ind.unit, rng):
             rows.append((ind.indicator_id, schema.CITY_CODE, period, value, ind.unit))
             if ind.indicator_id in CITY_ONLY:
@@ -153,8 +195,29 @@ def sample_rows(
             ):
                 rows.append((ind.indicator_id, code, period, v, ind.unit))
     frame = pd.DataFrame(rows, columns=["indicator_id", "geo_code", "period", "value", "unit"])
-    frame = pd.concat([frame, sample_flags(reported, meta, rng)], ignore_index=True)
-    return frame
+    flags = sample_flags(reported, meta, rng, frame, rules or [])
+    return pd.concat([frame, flags, sample_divisions(reported, rng)], ignore_index=True)
+
+
+def sample_divisions(reported: pd.DataFrame, rng: random.Random) -> pd.DataFrame:
+    """Division-code counts for the editions the base holds, at their cut-off dates: each city
+    count kept, its districts' shares shuffled a little and adding up to it exactly."""
+    counts = reported[reported["indicator_id"].str.startswith(DIVISION_PREFIX)]
+    rows = []
+    for (indicator_id, period), group in counts.groupby(["indicator_id", "period"]):
+        city = group.loc[group["geo_code"] == schema.CITY_CODE, "value"]
+        by_code = group.set_index("geo_code")["value"]
+        if city.empty:
+            continue
+        base = np.array([by_code.get(c, 0.0) for c in schema.DISTRICT_CODES], dtype=float)
+        weights = base * np.array([rng.uniform(0.85, 1.15) for _ in schema.DISTRICT_CODES])
+        shares = split_total(city.iloc[0], weights) if weights.sum() else base
+        rows.append((indicator_id, schema.CITY_CODE, period, float(city.iloc[0]), "count"))
+        rows += [
+            (indicator_id, code, period, float(v), "count")
+            for code, v in zip(schema.DISTRICT_CODES, shares, strict=True)
+        ]
+    return pd.DataFrame(rows, columns=["indicator_id", "geo_code", "period", "value", "unit"])
 
 
 def districts(value: float, unit: str, weights: np.ndarray, rng: random.Random) -> list[float]:
@@ -163,16 +226,44 @@ def districts(value: float, unit: str, weights: np.ndarray, rng: random.Random) 
     return [shape(value * (1 + rng.uniform(-0.12, 0.12)), unit) for _ in weights]
 
 
-def sample_flags(reported: pd.DataFrame, meta: pd.DataFrame, rng: random.Random) -> pd.DataFrame:
-    """Per-district yes/no indicators: a plausible mix, every district present."""
+def sample_flags(
+    reported: pd.DataFrame,
+    meta: pd.DataFrame,
+    rng: random.Random,
+    values: pd.DataFrame,
+    rules: list[dict],
+) -> pd.DataFrame:
+    """Per-district yes/no indicators, every district present. A flag counted by a city figure
+    ("14 of 16 districts") has exactly that many districts marked yes, so a tile and its map
+    agree; other flags get a plausible mix. City-wide statements stay as reported."""
+    counted_by = {
+        r["id"]: r["derivation"]["count"]
+        for r in rules
+        if (r.get("derivation") or {}).get("op") == "complement_flag"
+    }
     rows = []
     for ind in meta[meta["unit"] == "flag"].itertuples():
-        periods = sorted(
-            set(reported.loc[reported["indicator_id"] == ind.indicator_id, "period"])
-        ) or ["2018"]
-        for period in periods:
-            for code in schema.DISTRICT_CODES:
-                rows.append((ind.indicator_id, code, period, float(rng.random() < 0.8), "flag"))
+        mine = reported[reported["indicator_id"] == ind.indicator_id]
+        if not mine.empty and set(mine["geo_code"]) == {schema.CITY_CODE}:
+            rows += [
+                (ind.indicator_id, r.geo_code, r.period, r.value, "flag") for r in mine.itertuples()
+            ]
+            continue
+        for period in sorted(set(mine["period"])) or ["2018"]:
+            count = values[
+                (values["indicator_id"] == counted_by.get(ind.indicator_id))
+                & (values["geo_code"] == schema.CITY_CODE)
+                & (values["period"] == period)
+            ]["value"]
+            if len(count):
+                yes = set(rng.sample(schema.DISTRICT_CODES, int(count.iloc[0])))
+                flags = [float(code in yes) for code in schema.DISTRICT_CODES]
+            else:
+                flags = [float(rng.random() < 0.8) for _ in schema.DISTRICT_CODES]
+            rows += [
+                (ind.indicator_id, code, period, flag, "flag")
+                for code, flag in zip(schema.DISTRICT_CODES, flags, strict=True)
+            ]
     return pd.DataFrame(rows, columns=["indicator_id", "geo_code", "period", "value", "unit"])
 
 
@@ -195,7 +286,7 @@ def as_indicator_table(frame: pd.DataFrame, rules: list[dict]) -> pd.DataFrame:
 def build_sample(base_id: str = "2019-01-09", out: Path | None = None, seed: int = SEED) -> Path:
     base = load_snapshot(base_id)
     rules = read_sources(sources_root()).indicators
-    rows = sample_rows(base.indicators, base.indicator_meta, base.as_of, seed)
+    rows = sample_rows(base.indicators, base.indicator_meta, base.as_of, seed, rules)
     indicators = as_indicator_table(rows, rules)
     sources = pd.concat([base.sources, pd.DataFrame([sample_source_row()])], ignore_index=True)
     tables = {

@@ -88,6 +88,13 @@ def mark_preferred(frame: pd.DataFrame) -> pd.Series:
             f"{first.indicator_id}/{first.geo_code}/{first.period}: "
             "competing values, none noted 'preferred'"
         )
+    # A version noted "alternative" that is alone in this snapshot (the preferred one was
+    # published later) is the one shown, and its note must not point to a value not here.
+    alone = (group_size == 1) & frame["note"].str.lower().str.startswith("alternative")
+    frame.loc[alone, "note"] = (
+        "the only version in this snapshot (the version noted preferred was published later); "
+        + frame.loc[alone, "note"]
+    )
     for _, group in orphans.groupby(key):
         best = group.sort_values("_rank").index[-1]
         preferred.loc[best] = True

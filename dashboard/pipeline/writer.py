@@ -26,8 +26,9 @@ import pyarrow.parquet as pq
 from dashboard import schema
 from dashboard.snapshot import is_valid_snapshot_id, sha256_file
 
-# Called with the name of each step of a write once it is done ("written", "set_aside",
-# "swapped", "cleaned"): tests kill the process there to prove that every moment is safe.
+# Called with the name of each step of a write once it is done ("writing" after each table,
+# "written", "set_aside", "swapped", "cleaned"): tests kill the process there to prove that every
+# moment is safe.
 after_step: Callable[[str], None] | None = None
 
 
@@ -111,6 +112,7 @@ def _write_files(tables: dict[str, pd.DataFrame], manifest: dict, folder: Path) 
         file = folder / f"{name}.parquet"
         _write_parquet(tables[name], file)
         entries[name] = {"file": file.name, "rows": len(tables[name]), "sha256": sha256_file(file)}
+        _step("writing")
     full = {**manifest, "schema_version": schema.SCHEMA_VERSION, "tables": entries}
     (folder / "manifest.json").write_text(
         json.dumps(full, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"

@@ -3,7 +3,9 @@ and shows the default view for it. Nothing from a link becomes a path, HTML or a
 
 from __future__ import annotations
 
+import re
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -11,9 +13,10 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import schema, snapshot
 from dashboard.i18n import t
+from dashboard.snapshot import DEFAULT_SNAPSHOT
 
 REPO = Path(__file__).resolve().parents[2]
-BASE = "2019-01-09"
+BASE = DEFAULT_SNAPSHOT
 DEFAULTS = {
     "lang": "zh",
     "district": schema.CITY_CODE,
@@ -119,3 +122,83 @@ def test_link_to_a_snapshot_that_exists_on_disk_but_is_not_listed(data):
     assert not at.exception
     assert t("notice.bad_param", "zh", name="snapshot") in notices(at)
     assert at.session_state["_session"].snapshot.id == BASE
+
+
+# --- hostile text in an imported table: shown as the characters it is made of ---------------------
+
+LINK = "[官方通知](http://evil.example/phish)"
+IMAGE = "![](http://127.0.0.1:9/beacon.png)"
+TAG = "<img src=http://127.0.0.1:9/tag.png><a href=http://evil.example>x</a>"
+MARKERS = ("evil.example", "127.0.0.1")
+PAGES = ("overview", "forty_years", "ten_firsts", "trends", "workforce", "volunteers", "deliberation",
+         "grid_services", "data_sources", "compare")  # fmt: skip
+
+
+def _hostile_import(data_dir: Path) -> None:
+    """A link, an image and a tag in every text field an import takes: the source (which refuses
+    tags, so it carries the link and the image), the note, and the file's name."""
+    from dashboard.pipeline.importer import ImportFailed, import_file
+
+    header = "区 district,指标 indicator,时间 period,数值 value,单位 unit,限定 qualifier,说明 note"
+    row = f'朝阳区,resident_population,2025,3600000,人,,"{LINK} {IMAGE} {TAG}"'
+    content = f"{header}\r\n{row}\r\n".encode()
+    name = f"{LINK} {IMAGE} {TAG}.csv"
+    with pytest.raises(ImportFailed, match="without control characters or < >"):
+        import_file(content, name, "evil", data_dir=data_dir, source=f"{LINK} {TAG}")
+    import_file(content, name, "evil", data_dir=data_dir, source=f"{LINK} {IMAGE} **粗体** :red[x]")
+
+
+PLAIN_ELEMENTS = ("text", "json", "arrow_data_frame")
+
+
+def _rendered_texts(at: AppTest) -> list[str]:
+    """Every string a Markdown-rendering field of the page holds (bodies of markdown, captions and
+    notices; labels and help tooltips of metrics, widgets, popovers and expanders). st.text, st.json and
+    tables are plain by construction and left out."""
+    found: list[str] = []
+
+    def strings(message) -> None:
+        for descriptor, value in message.ListFields():
+            if descriptor.message_type is not None:
+                for item in value if isinstance(value, Sequence) else [value]:
+                    strings(item)
+            elif descriptor.name in ("body", "help", "label") and isinstance(value, str):
+                found.append(value)
+
+    def walk(node) -> None:
+        proto = getattr(node, "proto", None)
+        if proto is not None and getattr(node, "type", "") not in PLAIN_ELEMENTS:
+            strings(proto)
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at._tree)
+    return found
+
+
+def _is_plain(text: str) -> bool:
+    """No Markdown link or image, no unescaped tag, and nothing GitHub-style autolinking turns into
+    a link (it works on the text after escapes are read, so "http\\://" still links)."""
+    return not (
+        re.search(r"(?<!\\)\]\(", text)
+        or "![" in text
+        or re.search(r"(?<!\\)<[A-Za-z/]", text)
+        or re.search(r"://|www\.|[\w.-]\\?@\w", text, re.IGNORECASE)
+    )
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_imported_links_images_and_tags_are_plain_text_everywhere(data, page):
+    """Found: an import's --source '[官方通知](http://evil.example/phish) ![](...beacon.png)' became
+    a clickable link and an outside image request in the drilled view's population tooltip."""
+    _hostile_import(data)
+    at = AppTest.from_file(str(REPO / "pages" / f"{page}.py"), default_timeout=60)
+    at.query_params["snapshot"] = "evil"
+    at.query_params["district"] = "110105"
+    at.run()
+    assert not at.exception
+    assert at.session_state["_session"].snapshot.id == "evil"
+    hostile = [s for s in _rendered_texts(at) if any(m in s for m in MARKERS)]
+    assert [s for s in hostile if not _is_plain(s)] == []
+    if page == "overview":  # the drilled population tooltip names the imported source
+        assert any("官方通知" in s and "evil.example" in s for s in hostile)

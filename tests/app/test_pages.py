@@ -29,6 +29,7 @@ PAGES = {
     "volunteers": 1,
     "deliberation": 1,
     "grid_services": 2,
+    "communities": 5,
     "data_sources": 0,
 }
 
@@ -218,8 +219,8 @@ def test_a_charts_data_table_is_drawn_when_asked_for() -> None:
     table = _pick(at.dataframe, lambda _: True).value
     snapshot = load_snapshot(REPORTED)
     parts = [q.latest(snapshot, f"grid_workers_{kind}") for kind in ("fulltime", "parttime")]
-    assert sorted(table["value"]) == sorted(p.value for p in parts)
-    assert table["source"].str.len().gt(0).all(), "every row names its source"
+    assert sorted(table[t("col.value", "en")]) == sorted(p.value for p in parts)
+    assert table[t("col.source", "en")].str.len().gt(0).all(), "every row names its source"
     at.toggle(key="table_grid-workers").set_value(False).run()
     assert not at.dataframe
 
@@ -232,7 +233,7 @@ def test_a_long_values_table_shows_its_first_rows_and_says_so(monkeypatch) -> No
     at = _app("data_sources", lang="en", snapshot=SAMPLE)
     assert not at.exception, [e.value for e in at.exception]
     total = len(load_snapshot(SAMPLE).indicators)
-    values = _pick(at.dataframe, lambda d: "indicator_id" in d.value.columns).value
+    values = _pick(at.dataframe, lambda d: t("col.indicator", "en") in d.value.columns).value
     assert len(values) == 100
     _pick(
         at.caption, lambda c: c.value == t("data.count_capped", "en", n=f"{total:,}", shown="100")
@@ -287,6 +288,11 @@ def test_the_data_dir_fixture_reaches_the_app(data_dir: Path) -> None:
     import shutil
 
     shutil.copytree(data_dir / "snapshots" / REPORTED, data_dir / "snapshots" / "only-here")
+    manifest = data_dir / "snapshots" / "only-here" / "manifest.json"  # its id names its folder
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8").replace(f'"id": "{REPORTED}"', '"id": "only-here"'),
+        encoding="utf-8",
+    )
     at = _app("overview", lang="en", snapshot="only-here")
     assert not at.exception
     assert not at.warning, [w.value for w in at.warning]

@@ -121,16 +121,58 @@ def test_pptx_has_a_title_slide_a_slide_per_chart_and_sources(snapshot, fake_ren
     assert snapshot.id in title_slide_text and snapshot.as_of in title_slide_text
     assert "北京市" in title_slide_text
     for slide, chart_id in zip(slides[1:], CHARTS, strict=False):
-        expected = briefing.plain_title(catalog.chart(chart_id).build(snapshot, view()).figure)
+        fig = catalog.chart(chart_id).build(snapshot, view()).figure
+        expected = briefing.plain_title(fig)
         assert slide.shapes.title.text == expected
         pictures = [s for s in slide.shapes if s.shape_type == 13]
-        assert len(pictures) == 1
-        assert pictures[0].width / pictures[0].height == pytest.approx(16 / 9, rel=0.01)
-        assert expected in pictures[0]._element.nvPicPr.cNvPr.get("descr")
+        charts = [s for s in slide.shapes if s.has_chart]
+        if chart_id in ("workforce-age", "workforce-pay"):
+            assert len(charts) == 1 and not pictures, chart_id
+            assert expected in charts[0]._element.nvGraphicFramePr.cNvPr.get("descr")
+        else:
+            assert len(pictures) == 1 and not charts, chart_id
+            ratio = briefing.PICTURE_SIZE[0] / briefing.PICTURE_SIZE[1]
+            assert pictures[0].width / pictures[0].height == pytest.approx(ratio, rel=0.01)
+            assert expected in pictures[0]._element.nvPicPr.cNvPr.get("descr")
     assert slides[-1].shapes.title.text.startswith(t("pack.sources", "zh"))
-    # Only PNGs were rendered, each once, at 1920x1080.
-    assert sorted(set(fake_render)) == [("png", 1920, 1080)]
-    assert len(fake_render) == len(CHARTS)
+    # Only the pictures were rendered, each once, without their titles.
+    assert fake_render == [("png", *briefing.PICTURE_SIZE)] * 2
+
+
+def test_slide_pictures_leave_the_title_to_the_slide_and_keep_the_source(snapshot):
+    fig = catalog.chart("ten-firsts").build(snapshot, catalog.View(medium="export")).figure
+    bare = briefing.bare_figure(fig)
+    assert fig.layout.title.text and not bare.layout.title.text
+    assert not bare.layout.title.subtitle.text
+    assert [a.text for a in bare.layout.annotations if a.name == "footer"] == [
+        a.text for a in fig.layout.annotations if a.name == "footer"
+    ]
+    assert bare.layout.margin.t < fig.layout.margin.t
+    assert (bare.layout.width, bare.layout.height) == briefing.PICTURE_SIZE
+    assert fig.layout.title.text, "the shared figure is left as it was"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_bar_and_trend_charts_become_editable_powerpoint_charts_with_their_data(
+    snapshot, fake_render, lang
+):
+    from pptx.enum.chart import XL_CHART_TYPE
+
+    prs = _pptx(snapshot, fake_render, lang=lang, charts=["volunteers-reporting", "workforce-pay"])
+    slides = list(prs.slides)
+    bars = next(s for s in slides[1].shapes if s.has_chart).chart
+    fig = catalog.chart("volunteers-reporting").build(snapshot, view(lang)).figure
+    assert bars.chart_type == XL_CHART_TYPE.BAR_CLUSTERED
+    assert list(bars.plots[0].categories) == list(fig.data[0].y)
+    assert list(bars.plots[0].series[0].values) == [float(x) for x in fig.data[0].x]
+    labels = [p.data_label.text_frame.text for p in bars.plots[0].series[0].points]
+    assert labels == list(fig.data[0].text), "labels as on the image, qualifiers included"
+    source_text = "\n".join(s.text_frame.text for s in slides[1].shapes if s.has_text_frame)
+    assert t("footer.line", lang, sources="", snapshot="", as_of="", place="")[:3] in source_text
+    line = next(s for s in slides[2].shapes if s.has_chart).chart
+    assert line.chart_type == XL_CHART_TYPE.XY_SCATTER_LINES
+    data = catalog.chart("workforce-pay").build(snapshot, view(lang)).data
+    assert sorted(line.plots[0].series[0].values) == sorted(data["value"].astype(float))
 
 
 def test_pptx_notes_hold_quotes_and_sources(snapshot, fake_render):
@@ -180,7 +222,9 @@ def test_pptx_in_english_for_a_district(snapshot, fake_render):
 # --- PDF ----------------------------------------------------------------------------------------
 
 
-def test_pdf_has_title_chart_and_source_pages_with_bookmarks(snapshot, fake_render):
+def test_pdf_has_cover_contents_numbered_pages_and_small_charts_two_to_a_page(
+    snapshot, fake_render
+):
     from pypdf import PdfReader
 
     data = briefing.build(snapshot, view(), CHARTS, "pdf")
@@ -189,14 +233,40 @@ def test_pdf_has_title_chart_and_source_pages_with_bookmarks(snapshot, fake_rend
         s for c in CHARTS for s in catalog.chart(c).build(snapshot, view()).data["source_id"]
     }
     source_pages = -(-len(pack_sources) // briefing.SOURCES_PER_PAGE)
-    assert len(reader.pages) == 1 + len(CHARTS) + source_pages
+    # workforce-age and workforce-pay: two bars, two points, one topic: one page.
+    assert len(reader.pages) == 1 + 1 + 3 + source_pages
     titles = [item["/Title"] for item in reader.outline]
     assert titles[0] == t("app.title", "zh")
-    assert titles[1] == briefing.plain_title(
+    assert titles[1] == t("pack.contents", "zh")
+    assert titles[2] == briefing.plain_title(
         catalog.chart(CHARTS[0]).build(snapshot, view()).figure
     )
     assert reader.metadata.title.startswith(t("app.title", "zh"))
-    assert ("pdf", 1920, 1080) in fake_render and ("png", 1920, 1080) not in fake_render
+    assert ("pdf", *briefing.HALF_PAGE) in fake_render
+    assert fake_render.count(("pdf", *briefing.HALF_PAGE)) == 2
+    assert ("png", 1920, 1080) not in fake_render
+    sizes = {
+        (round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in reader.pages
+    }
+    assert len(sizes) == 1, "a shared page is as large as any other"
+
+
+def test_pdf_contents_list_every_page_with_its_number(snapshot):
+    pack = briefing.collect(snapshot, view(), catalog.briefing_charts(snapshot), ())
+    groups = briefing.chart_pages(pack)
+    assert sum(len(g) for g in groups) == len(pack.charts)
+    assert any(len(g) == 2 for g in groups), "small charts share pages"
+    for group in groups:
+        if len(group) == 2:
+            assert all(briefing.is_small(c) for c in group)
+            assert len({catalog.chart(c.id).page for c in group}) == 1
+    entries = [(f"chart {n}", n + 3) for n in range(30)]
+    pages = briefing.contents_pages(pack, entries)
+    assert len(pages) == 2, "a long contents list goes on, never cut short"
+    texts = [a.text for page in pages for a in page.layout.annotations]
+    for title, number in entries:
+        line = t("pack.contents_line", "zh", title=title, page=number)
+        assert any(line in text for text in texts), line
 
 
 def test_pdf_text_layer_maps_lookalike_radicals_back():
@@ -317,27 +387,39 @@ def test_html_deck_cites_sources_without_links(deck, snapshot):
 # --- ZIP ----------------------------------------------------------------------------------------
 
 
-def test_zip_lists_every_chart_as_png_svg_csv_with_manifest(snapshot, fake_render):
-    data = briefing.build(snapshot, view("en", "110105"), CHARTS, "zip")
+@pytest.mark.parametrize(("lang", "place"), [("en", "Beijing_Chaoyang"), ("zh", "北京市_朝阳区")])
+def test_zip_lists_every_chart_as_png_svg_csv_with_manifest(snapshot, fake_render, lang, place):
+    data = briefing.build(snapshot, view(lang, "110105"), CHARTS, "zip")
     archive = zipfile.ZipFile(io.BytesIO(data))
     names = set(archive.namelist())
-    for n, chart_id in enumerate(CHARTS, 1):
-        stem = f"{n:02d}_{export.file_stem(chart_id, '110105', snapshot.id)}"
-        assert {f"{stem}.png", f"{stem}.svg", f"{stem}.csv"} <= names
-        assert archive.read(f"{stem}.csv").startswith("\ufeff".encode())
-    assert {"manifest.json", "sources.csv"} <= names
     manifest = json.loads(archive.read("manifest.json"))
+    for n, chart in enumerate(manifest["charts"], 1):
+        # Named in the pack's language: number, title, place, snapshot.
+        stem = f"{n:02d}_{export.readable_name(chart['title'] + '_' + place + '_' + snapshot.id)}"
+        assert {f"{stem}.png", f"{stem}.svg", f"{stem}.csv"} <= names
+        assert set(chart["files"].values()) == {f"{stem}.png", f"{stem}.svg", f"{stem}.csv"}
+        assert archive.read(f"{stem}.csv").startswith("\ufeff".encode())
+    sources_file = f"{t('pack.sources_file', lang)}.csv"
+    assert {"manifest.json", sources_file} <= names
     assert manifest["snapshot"]["id"] == snapshot.id
-    assert manifest["language"] == "en"
-    assert manifest["district"]["code"] == "110105" and manifest["district"]["name"] == "Chaoyang"
+    assert manifest["language"] == lang
+    assert manifest["district"]["code"] == "110105"
+    assert manifest["district"]["name"] == ("Chaoyang" if lang == "en" else "朝阳区")
     assert [c["id"] for c in manifest["charts"]] == CHARTS
     for name, digest in manifest["sha256"].items():
         import hashlib
 
         assert hashlib.sha256(archive.read(name)).hexdigest() == digest
-    sources = pd.read_csv(io.BytesIO(archive.read("sources.csv")), encoding="utf-8-sig")
+    sources = pd.read_csv(io.BytesIO(archive.read(sources_file)), encoding="utf-8-sig")
+    assert list(sources.columns) == [t(f"col.source_{c}", lang) for c in briefing.SOURCE_COLUMNS]
     cited = {s for c in manifest["charts"] for s in c["sources"]}
-    assert set(sources["source_id"]) == cited
+    assert len(sources) == len(cited)
+    if lang == "zh":
+        for name in names:
+            csv = archive.read(name).decode("utf-8-sig") if name.endswith(".csv") else ""
+            header = csv.splitlines()[0] if csv else ""
+            for field in ("indicator", "geo_code", "source_id", "persons", "sq_km"):
+                assert field not in header, (name, header)
     # PNG and SVG rendered once per chart, nothing else.
     assert sorted(fake_render) == sorted([("png", 1920, 1080), ("svg", 1920, 1080)] * len(CHARTS))
 
@@ -345,10 +427,13 @@ def test_zip_lists_every_chart_as_png_svg_csv_with_manifest(snapshot, fake_rende
 def test_a_second_pack_reuses_the_rendered_images(snapshot, fake_render):
     briefing.build(snapshot, view(), CHARTS[:2], "pptx")
     first = len(fake_render)
+    briefing.build(snapshot, view(), CHARTS[:2], "pptx")
+    assert len(fake_render) == first, "the slide pictures come from the cache"
     briefing.build(snapshot, view(), CHARTS[:2], "zip")
-    assert len(fake_render) - first == 2, "only the SVGs are new; the PNGs come from the cache"
+    zipped = len(fake_render)
+    assert zipped - first == 4, "a PNG and an SVG of each chart, with its title"
     export.render_spec(snapshot, view(), CHARTS[0], "png")
-    assert len(fake_render) - first == 2, "a chart's own download reuses the pack's PNG"
+    assert len(fake_render) == zipped, "a chart's own download reuses the pack's PNG"
 
 
 def test_unknown_charts_and_formats_are_refused(snapshot, fake_render):
@@ -401,6 +486,16 @@ def test_cli_writes_a_pack(tmp_path, fake_render, capsys):
     assert cli.main(["export", "--out", str(tmp_path / "x.docx")]) == 1
     assert cli.main(["export", "--out", str(tmp_path / "x.pdf"), "--district", "999"]) == 1
     assert cli.main(["export", "--out", str(tmp_path / "x.pdf"), "--snapshot", "../etc"]) == 1
+    assert cli.main(["export"]) == 1, "no --out and no --charts list"
+    assert "--out" in capsys.readouterr().err
+
+
+def test_cli_lists_the_chart_ids_without_an_output_file(capsys):
+    from dashboard import cli
+
+    assert cli.main(["export", "--charts", "list"]) == 0
+    listed = capsys.readouterr().out.split()
+    assert "forty-years" in listed and "ten-firsts" in listed
 
 
 # --- the panel in the app ------------------------------------------------------------------------

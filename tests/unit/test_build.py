@@ -367,3 +367,12 @@ def test_division_counts_keep_every_unit(repo: Path) -> None:
         listed = [r for r in csv.DictReader(handle) if r["kind"] == "other_township_units"]
     other = sum(int(r["count"]) for r in counts if r["kind"] == "other_township_units")
     assert len(listed) == other, "every unit no rule claims is listed by name"
+
+
+@pytest.mark.parametrize("snapshot_id", REPORTED)
+def test_no_shown_value_says_another_is_preferred(snapshots, snapshot_id) -> None:
+    """A value shown (preferred) whose note calls it the alternative says why it is shown."""
+    ind = snapshots[snapshot_id].indicators
+    shown = ind[ind["preferred"]]
+    wrong = shown[shown["note"].str.lower().str.startswith("alternative")]
+    assert wrong.empty, wrong[["indicator_id", "geo_code", "period", "note"]].to_string()

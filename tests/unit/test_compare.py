@@ -15,10 +15,11 @@ from streamlit.testing.v1 import AppTest
 from dashboard import compare, export, snapshot
 from dashboard.i18n import t
 from dashboard.pipeline.importer import import_file
-from dashboard.snapshot import load_snapshot
+from dashboard.snapshot import DEFAULT_SNAPSHOT, load_snapshot
 
 REPO = Path(__file__).resolve().parents[2]
-BASE = "2019-01-09"
+# An import builds on the default snapshot unless told otherwise.
+BASE = DEFAULT_SNAPSHOT
 COLUMNS = [
     "indicator_id",
     "geo_code",

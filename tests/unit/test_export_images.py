@@ -137,7 +137,7 @@ def test_pdf_pack_has_a_page_per_chart_and_every_font_embedded(snapshot):
     charts = ["workforce-age", "forty-years"]
     data = briefing.build(snapshot, catalog.View(lang="zh"), charts, "pdf")
     reader = PdfReader(io.BytesIO(data))
-    assert len(reader.pages) == 1 + len(charts) + 1  # title, charts, sources
+    assert len(reader.pages) == 1 + 1 + len(charts) + 1  # cover, contents, charts, sources
     for page in reader.pages:
         width, height = float(page.mediabox.width), float(page.mediabox.height)
         assert width / height == pytest.approx(16 / 9, rel=0.01)
@@ -146,9 +146,11 @@ def test_pdf_pack_has_a_page_per_chart_and_every_font_embedded(snapshot):
     missing = [(n, f.get("/BaseFont")) for n, f in fonts if not _embedded(f)]
     assert missing == []
     # The text layer reads back as the characters drawn (look-alike radicals mapped back).
-    chart_text = reader.pages[1].extract_text()
+    chart_text = reader.pages[2].extract_text()
     assert "社区工作者年轻化" in chart_text
-    assert "工作者" in reader.pages[2].extract_text() or "社区" in reader.pages[2].extract_text()
+    assert "工作者" in reader.pages[3].extract_text() or "社区" in reader.pages[3].extract_text()
+    assert "社区工作者年轻化" in reader.pages[1].extract_text(), "the contents name every page"
+    assert t("pack.page_number", "zh", page=3, total=5) in chart_text
     assert t("pack.sources", "zh") in reader.pages[-1].extract_text()
     assert re.search(r"[\u2e80-\u2fdf]", "".join(p.extract_text() for p in reader.pages)) is None
 
@@ -156,10 +158,10 @@ def test_pdf_pack_has_a_page_per_chart_and_every_font_embedded(snapshot):
 def test_pptx_pack_holds_the_full_size_renders(snapshot):
     from pptx import Presentation
 
-    data = briefing.build(snapshot, catalog.View(lang="en"), ["workforce-age"], "pptx")
+    data = briefing.build(snapshot, catalog.View(lang="en"), ["forty-years"], "pptx")
     slide = list(Presentation(io.BytesIO(data)).slides)[1]
     picture = next(s for s in slide.shapes if s.shape_type == 13)
-    assert Image.open(io.BytesIO(picture.image.blob)).size == (1920, 1080)
+    assert Image.open(io.BytesIO(picture.image.blob)).size == briefing.PICTURE_SIZE
 
 
 # --- one warm browser, many callers -------------------------------------------------------------

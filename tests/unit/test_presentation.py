@@ -30,12 +30,19 @@ def present_view(lang="zh", theme="dark", district="110000") -> catalog.View:
     return catalog.View(lang=lang, district=district, theme=theme, medium="present")
 
 
-def test_the_show_covers_the_briefing_in_ten_to_twelve_scenes(reported):
+def test_the_show_covers_the_briefing_in_ten_to_fourteen_scenes(reported):
     scenes = presentation.scenes(reported)
-    assert 10 <= len(scenes) <= 13
+    assert 10 <= len(scenes) <= 14
     keys = [s.key for s in scenes]
     assert keys[0] == "headlines"
-    for expected in ("ten-firsts", "forty-years", "volunteers", "deliberation", "grid"):
+    for expected in (
+        "ten-firsts",
+        "forty-years",
+        "volunteers",
+        "deliberation",
+        "grid",
+        "pay-rules-map",
+    ):
         assert expected in keys
     assert sum(k.startswith("workforce") for k in keys) >= 2
     assert len(set(keys)) == len(keys)
@@ -73,7 +80,12 @@ def test_chart_scenes_are_readable_from_the_back(reported, lang, theme):
                 assert trace.text is not None and len(trace.text) == len(trace.x), scene.key
                 assert trace.textfont.size >= 20
                 labelled = True
+            elif trace.type in ("choropleth", "choroplethmap") and trace.name:
+                labelled = True  # a category map reads by its legend
             elif trace.type == "scatter" and "markers" in (trace.mode or ""):
+                if all(isinstance(y, str) for y in trace.y):
+                    labelled = True  # events on a timeline's row, named by it, not values
+                    continue
                 assert "text" in trace.mode, f"{scene.key}: points without value labels"
                 assert trace.textfont.size >= 20
                 labelled = True
@@ -104,10 +116,67 @@ def test_scene_notes_hold_quotes_and_sources(reported):
             assert any(quote in line for line in notes.quotes), scene.key
 
 
-def test_ten_firsts_scene_lists_every_milestone(reported):
+def test_ten_firsts_scene_lists_every_milestone_and_a_year_only_where_a_source_gives_one(
+    reported,
+):
     rows = presentation.milestone_rows(reported, "en")
     assert list(rows["rank"]) == sorted(reported.milestones["rank"])
-    assert all(rows["year_text"])
+    dated = rows["year"].notna()
+    assert all(rows.loc[dated, "year_text"]) and not any(rows.loc[~dated, "year_text"])
+    assert not rows["year_text"].str.contains(t("pack.undated", "en")).any()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_headline_scenes_carry_their_source_line(reported, lang):
+    for scene in presentation.scenes(reported):
+        if scene.kind == "chart":
+            continue
+        line = presentation.source_line(reported, present_view(lang), scene)
+        label = t("footer.line", lang, sources="", snapshot="", as_of="", place="").split(" ")[0]
+        assert line.startswith(label.rstrip(":：")[:2]), line
+        assert reported.id in line and reported.as_of in line
+        ids = set(presentation.scene_data(reported, present_view(lang), scene)["source_id"])
+        from dashboard import queries as q
+
+        for source_id in ids:
+            assert q.source_label(reported, source_id, lang) in line
+
+
+def test_chart_scenes_have_a_text_alternative_with_their_values(reported):
+    for scene in presentation.scenes(reported):
+        if scene.kind != "chart":
+            continue
+        alt = presentation.scene_alt(reported, present_view("en"), scene)
+        title = scene.title(reported, present_view("en"))
+        assert alt.startswith(title), (scene.key, alt)
+        assert any(ch.isdigit() for ch in alt), (scene.key, alt)
+
+
+@pytest.mark.parametrize("theme", ["dark", "light"])
+def test_hatched_bars_stand_out_on_both_themes(reported, theme):
+    """The bars the source gives only as a bound keep their colour (>= 3:1 on the background)
+    and carry stripes (>= 3:1 on the bar) and an outline (>= 3:1 on the background)."""
+    from dashboard.charts.base import HATCH_OUTLINE, THEMES, contrast
+
+    background = THEMES[theme]["paper"]
+    hatched_seen = False
+    for scene in presentation.scenes(reported):
+        if scene.kind != "chart":
+            continue
+        for trace in scene.build(reported, present_view("zh", theme)).figure.data:
+            pattern = trace.marker.pattern if trace.type == "bar" else None
+            if not pattern or not any(pattern.shape or []):
+                continue
+            hatched_seen = True
+            assert pattern.fillmode == "overlay", scene.key
+            for shape, colour, stripes in zip(
+                pattern.shape, trace.marker.color, pattern.fgcolor, strict=True
+            ):
+                if shape:
+                    assert contrast(stripes, colour) >= 3, (scene.key, colour, stripes)
+            assert contrast(trace.marker.line.color, background) >= 3, scene.key
+    assert hatched_seen
+    assert set(HATCH_OUTLINE) == set(THEMES)
 
 
 def test_step_stops_at_both_ends_and_clamp_keeps_numbers_in_range():
@@ -122,7 +191,18 @@ def test_step_stops_at_both_ends_and_clamp_keeps_numbers_in_range():
 def test_scene_board_follows_by_token_and_refuses_odd_tokens():
     board = presentation.SceneBoard(size=2)
     board.publish("abcdefgh12", 3, "2019-01-09", "zh", "110000")
-    assert board.read("abcdefgh12") == (3, "2019-01-09", "zh", "110000")
+    found = board.read("abcdefgh12")
+    assert (found.scene, found.snapshot_id, found.lang, found.district) == (
+        3,
+        "2019-01-09",
+        "zh",
+        "110000",
+    )
+    board.move("abcdefgh12", 5)
+    assert board.read("abcdefgh12").scene == 5, "the presenter window moves the show"
+    assert board.read("abcdefgh12").started == found.started, "the clock keeps running"
+    board.move("unknown-token", 2)
+    assert board.read("unknown-token") is None
     board.publish("../../etc", 1, "x", "zh", "110000")
     assert board.read("../../etc") is None
     assert board.read("") is None
@@ -154,15 +234,24 @@ def app():
 
 def _counter(at) -> str:
     return next(
-        m.value for m in at.markdown if "/" in m.value and m.value.split("/")[0].strip().isdigit()
+        m.value.strip("*").split("**")[0]
+        for m in at.markdown
+        if "/" in m.value and m.value.strip("*").split("/")[0].strip().isdigit()
     )
 
 
-def test_page_moves_between_scenes_and_leaves(app, reported):
+def _keys(at) -> set[str]:
+    return {b.key for b in at.button}
+
+
+def test_page_starts_from_a_ready_screen_then_moves_between_scenes_and_leaves(app, reported):
     at = app.run()
     assert not at.exception
+    assert "present_next" not in _keys(at), "no scene before the show starts"
+    at.button(key="present_start").click().run()
     total = len(presentation.scenes(reported))
     assert _counter(at) == f"1 / {total}"
+    assert "present_start" not in _keys(at), "the ready screen is gone during the show"
     at.button(key="present_next").click().run()
     assert _counter(at) == f"2 / {total}"
     assert at.session_state["scene"] == 2
@@ -171,12 +260,37 @@ def test_page_moves_between_scenes_and_leaves(app, reported):
     at.button(key="present_pgup").click().run()
     at.button(key="present_prev").click().run()
     assert _counter(at) == f"1 / {total}"
-    assert at.button(key="present_prev").disabled, "nothing before the first scene"
     at.button(key="present_pgup").click().run()
     assert _counter(at) == f"1 / {total}", "stays on the first scene"
+    at.button(key="present_end").click().run()
+    assert _counter(at) == f"{total} / {total}"
+    at.button(key="present_home").click().run()
+    assert _counter(at) == f"1 / {total}"
+    at.button(key="present_blank").click().run()
+    assert at.session_state["present_black"] is True
+    assert not list(at.metric), "a black screen shows nothing"
+    at.button(key="present_blank").click().run()
+    assert at.metric, "B again brings the scene back"
     at.button(key="present_exit").click().run()
     assert not at.exception
     assert at.session_state["present"] is False
+
+
+def test_sample_show_needs_a_confirmation_and_carries_a_watermark(app):
+    app.query_params["snapshot"] = "sample"
+    at = app.run()
+    assert not at.exception
+    assert at.button(key="present_start").disabled, "a sample show cannot start unconfirmed"
+    at.checkbox(key="present_sample_ok").check().run()
+    assert not at.button(key="present_start").disabled
+    at.button(key="present_start").click().run()
+    marks = [
+        m.value
+        for m in at.markdown
+        if t("sample.watermark", "en").replace("/", "")
+        in m.value.replace("\\", "").replace("/", "")
+    ]
+    assert marks, "the scene carries the sample watermark"
 
 
 def test_page_theme_toggle_switches_light_and_dark(app):
@@ -185,6 +299,19 @@ def test_page_theme_toggle_switches_light_and_dark(app):
     at.toggle(key="present_dark").set_value(False).run()
     assert at.session_state["theme"] == "light"
     assert not at.exception
+
+
+def test_presenter_window_moves_the_show_it_follows(app, reported):
+    token = "presenter-test-01"
+    presentation.BOARD.publish(token, 2, reported.id, "en", "110000")
+    app.query_params.update({"notes": "1", "follow": token, "scene": "2"})
+    at = app.run()
+    assert not at.exception
+    at.button(key="notes_next").click().run()
+    assert presentation.BOARD.read(token).scene == 3
+    at.button(key="notes_jump_5").click().run()
+    assert presentation.BOARD.read(token).scene == 5
+    assert at.button(key="notes_jump_5").proto.type == "primary"
 
 
 def test_notes_view_shows_the_scene_notes(app, reported):

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from dashboard import schema
-from dashboard.pipeline.sample import ADDITIVE_UNITS, build_sample
+from dashboard.pipeline.sample import ADDITIVE_UNITS, POINT_ONLY_UNITS, build_sample
 from dashboard.pipeline.sources import SourceError
 from dashboard.snapshot import Snapshot, load_snapshot, validate_snapshot
 
@@ -86,7 +86,8 @@ def test_series_pass_through_every_reported_city_point(
     for p in points.itertuples():
         if pd.isna(p.year) and p.indicator_id in has_dated:
             continue
-        period = p.period or reported.as_of
+        # A band of ages keeps its own period: "formerly" is not pinned to the as-of year.
+        period = p.period if p.unit in POINT_ONLY_UNITS else (p.period or reported.as_of)
         got = by_key.get((p.indicator_id, period))
         if got != p.value:
             misses.append((p.indicator_id, period, p.value, got))
@@ -112,3 +113,73 @@ def test_sample_without_sources_is_refused(data_dir: Path) -> None:
     """Without the curated sources the derivation rules are unknown; refuse rather than drop them."""
     with pytest.raises(SourceError, match="no curated sources folder"):
         build_sample(out=data_dir / "snapshots")
+
+
+# --- the rules of the real data, over the sample and the reported snapshots alike ---------------
+
+REPORTED = ("2019-01-09", "2026-11-27")
+
+
+@pytest.fixture(params=[*REPORTED, "sample"])
+def any_snapshot(request, sample_dir: Path) -> Snapshot:
+    """The fresh sample, or a reported snapshot from the same throwaway data folder."""
+    return load_snapshot(request.param)
+
+
+def _preferred(snapshot: Snapshot) -> pd.DataFrame:
+    return snapshot.indicators[snapshot.indicators["preferred"]]
+
+
+def test_percentages_stay_between_0_and_100(any_snapshot: Snapshot) -> None:
+    rows = _preferred(any_snapshot)
+    rows = rows[rows["unit"] == "percent"]
+    assert len(rows), "no percentages: this test checks nothing"
+    wrong = rows[(rows["value"] < 0) | (rows["value"] > 100)]
+    assert wrong.empty, wrong[["indicator_id", "geo_code", "period", "value"]].to_string()
+
+
+def test_a_counted_flag_agrees_with_its_count(any_snapshot: Snapshot, repo: Path) -> None:
+    """'14 of 16 districts' on a tile means 14 districts marked yes on the map."""
+    from dashboard.pipeline.sources import read_sources
+
+    rules = [
+        i
+        for i in read_sources(repo / "data" / "sources").indicators
+        if (i.get("derivation") or {}).get("op") == "complement_flag"
+    ]
+    rows = _preferred(any_snapshot)
+    checked = 0
+    for rule in rules:
+        counts = rows[
+            (rows["indicator_id"] == rule["derivation"]["count"])
+            & (rows["geo_code"] == schema.CITY_CODE)
+        ]
+        flags = rows[
+            (rows["indicator_id"] == rule["id"]) & rows["geo_code"].isin(schema.DISTRICT_CODES)
+        ]
+        for count in counts.itertuples():
+            marked = flags[flags["period"] == count.period]
+            if marked.empty:
+                continue
+            checked += 1
+            assert len(marked) == len(schema.DISTRICT_CODES), (rule["id"], count.period)
+            assert marked["value"].sum() == count.value, (rule["id"], count.period)
+    assert checked, "no flag with a count: this test checks nothing"
+
+
+def test_districts_add_up_to_the_city(any_snapshot: Snapshot) -> None:
+    """Where all 16 districts and the city have a count for the same period, the districts add
+    up to the city (within 1%, for figures the sources round)."""
+    rows = _preferred(any_snapshot)
+    rows = rows[rows["unit"].isin(ADDITIVE_UNITS)]
+    checked, wrong = 0, []
+    for (indicator, period), group in rows.groupby(["indicator_id", "period"]):
+        districts = group[group["geo_code"].isin(schema.DISTRICT_CODES)]
+        city = group.loc[group["geo_code"] == schema.CITY_CODE, "value"]
+        if len(districts) < len(schema.DISTRICT_CODES) or len(city) != 1:
+            continue
+        checked += 1
+        if abs(districts["value"].sum() - city.iloc[0]) > 0.01 * city.iloc[0]:
+            wrong.append((indicator, period, districts["value"].sum(), city.iloc[0]))
+    assert checked, "no complete district set: this test checks nothing"
+    assert not wrong, f"districts that do not add up to the city: {wrong}"

@@ -14,6 +14,7 @@ import pytest
 from dashboard import cli
 from dashboard.pipeline.writer import _write_parquet
 from dashboard.snapshot import (
+    DEFAULT_SNAPSHOT,
     SnapshotError,
     list_snapshots,
     load_snapshot,
@@ -207,14 +208,8 @@ def test_list_snapshots_default_first_sample_last(data_dir: Path) -> None:
     (root / "no-manifest").mkdir()
     (root / ".tmp-2030-abc").mkdir()
     assert scan_snapshots().problems == ["no-manifest/manifest.json is missing"]
-    assert list_snapshots() == [
-        "2019-01-09",
-        "0000-early",
-        "2020-05-01",
-        "2026-11-27",
-        "zz-late",
-        "sample",
-    ]
+    others = sorted({"0000-early", "2020-05-01", "2019-01-09", "2026-11-27", "zz-late"} - {DEFAULT})
+    assert list_snapshots() == [DEFAULT, *others, "sample"]
 
 
 def test_list_snapshots_of_an_empty_folder(tmp_path: Path) -> None:
@@ -223,7 +218,8 @@ def test_list_snapshots_of_an_empty_folder(tmp_path: Path) -> None:
 
 # --- a malformed manifest is one snapshot's problem, never the folder's ----------------------------
 
-OTHER = "2026-11-27"
+DEFAULT = DEFAULT_SNAPSHOT
+OTHER = next(i for i in ("2019-01-09", "2026-11-27") if i != DEFAULT)  # a snapshot not the default
 
 
 def _drop(*keys: str):
@@ -266,7 +262,7 @@ MANIFEST_DAMAGE = {
     "version text": (_put("1", "schema_version"), "'schema_version' must be a whole number"),
     "version true": (_put(True, "schema_version"), "'schema_version' must be a whole number"),
     "version newer": (_put(2, "schema_version"), "has schema version 2, this dashboard reads"),
-    "id of another folder": (_put("2019-01-09", "id"), "'id' is '2019-01-09' but the folder is"),
+    "id of another folder": (_put("elsewhere", "id"), "'id' is 'elsewhere' but the folder is"),
     "id a number": (_put(2026, "id"), "'id' must be text, not a number"),
     "kind unknown": (_put("draft", "kind"), "has unknown kind 'draft'"),
     "as_of not a date": (_put("soon", "as_of"), "'as_of' must be a date YYYY-MM-DD"),
@@ -303,16 +299,16 @@ def test_a_malformed_manifest_leaves_that_snapshot_out_and_the_rest_serving(
     """Found: one malformed manifest took every page down, and validate ended in a traceback."""
     words = _damage(data_dir, damage)
     listing = scan_snapshots()
-    assert OTHER not in listing.ids and listing.ids[0] == SID
+    assert OTHER not in listing.ids and listing.ids[0] == DEFAULT
     [problem] = listing.problems
     assert problem.startswith(f"{OTHER}/manifest.json ") and words in problem
-    assert load_snapshot(SID).id == SID
+    assert load_snapshot(DEFAULT).id == DEFAULT
     assert words in _refusal(OTHER)
     [found] = validate_snapshot(OTHER)
     assert found.startswith(f"{OTHER}/manifest.json ") and words in found
     assert cli.main(["validate"]) == 1
     out = capsys.readouterr()
-    assert f"{SID}: ok" in out.out and f"{OTHER}/manifest.json" in out.out and words in out.out
+    assert f"{DEFAULT}: ok" in out.out and f"{OTHER}/manifest.json" in out.out and words in out.out
     assert "Traceback" not in out.out + out.err
     assert cli.main(["validate", OTHER]) == 1
     assert words in capsys.readouterr().out
@@ -340,7 +336,7 @@ def test_an_unreadable_snapshot_folder_is_left_out(
     try:
         _unreadable(folder, monkeypatch)
         listing = scan_snapshots()
-        assert listing.ids == [SID, "sample"]
+        assert listing.ids == [DEFAULT, "sample"]
         assert listing.problems == [f"{OTHER}/ cannot be read: Permission denied"]
         assert "Permission denied" in _refusal(OTHER)
         assert cli.main(["validate"]) == 1
@@ -354,12 +350,12 @@ def test_validate_flags_a_missing_default_and_leftover_folders(
 ) -> None:
     """Found: with the default snapshot gone and only hidden copies left, validate exited 0."""
     root = data_dir / "snapshots"
-    shutil.rmtree(root / SID)
+    shutil.rmtree(root / DEFAULT)
     (root / ".tmp-2030-01-01-abc").mkdir()
     (root / ".old-2019-01-09-def").mkdir()
     assert cli.main(["validate"]) == 1
     out = capsys.readouterr().out
-    assert f"the default snapshot {SID} is missing; run: python -m dashboard build" in out
+    assert f"the default snapshot {DEFAULT} is missing; run: python -m dashboard build" in out
     assert ".tmp-2030-01-01-abc/ was left by an interrupted build or import" in out
     assert ".old-2019-01-09-def/ was left by an interrupted build or import" in out
 

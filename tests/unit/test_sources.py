@@ -129,3 +129,20 @@ def test_the_two_pending_districts_are_named(curated: Curated) -> None:
         if f["indicator"] == "pay_rules_issued" and f["source"] == PRESS
     }
     assert pending == {"110111": 0, "110117": 0}
+
+
+def test_every_reported_fact_has_a_quote_and_no_date_of_its_own(curated: Curated) -> None:
+    reported = [f for f in curated.facts if (f.get("status") or "reported") == "reported"]
+    unquoted = [(f["_file"], f["indicator"], f["geo"]) for f in reported if not f.get("quote")]
+    dated = [(f["_file"], f["indicator"], f["geo"]) for f in curated.facts if "published" in f]
+    assert not unquoted, f"reported facts without a quote: {unquoted}"
+    assert not dated, f"facts dated apart from their document: {dated}"
+
+
+def test_sources_behind_shown_figures_have_notes_in_both_languages(curated: Curated) -> None:
+    """The press conference and every division-code edition say in words where they come from."""
+    by_id = {s["id"]: s for s in curated.sources}
+    ids = [PRESS, *(i for i in by_id if i.startswith("nbs-division-codes-"))]
+    assert len(ids) == 9
+    missing = [i for i in ids if not (by_id[i].get("note_zh") and by_id[i].get("note_en"))]
+    assert not missing, f"sources without a note in both languages: {missing}"

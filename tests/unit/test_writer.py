@@ -17,9 +17,9 @@ import dashboard.pipeline.writer as writer
 from dashboard import schema
 from dashboard.pipeline.importer import import_file
 from dashboard.pipeline.writer import SnapshotExistsError, write_snapshot
-from dashboard.snapshot import folder_problems, load_snapshot, validate_snapshot
+from dashboard.snapshot import DEFAULT_SNAPSHOT, folder_problems, load_snapshot, validate_snapshot
 
-SID = "2019-01-09"
+SID = DEFAULT_SNAPSHOT  # the one whose loss is visible to every viewer
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -175,6 +175,7 @@ def _killed_build(data_dir: Path, step: str, by_renames: bool) -> int:
 @pytest.mark.parametrize(
     ("step", "by_renames"),
     [
+        ("writing", False),
         ("written", False),
         ("swapped", False),
         ("cleaned", False),
@@ -191,7 +192,9 @@ def test_a_build_killed_at_any_step_leaves_a_readable_snapshot(
     root = data_dir / "snapshots"
     assert _killed_build(data_dir, step, by_renames) == -signal.SIGKILL
     title = load_snapshot(SID).manifest["title_en"]
-    assert title == ("rebuilt" if step != "written" else load_snapshot(SID).title("en"))
+    assert title == (
+        "rebuilt" if step in ("swapped", "cleaned") else load_snapshot(SID).title("en")
+    )
     assert validate_snapshot(SID) == []
     writer.recover(root)
     assert load_snapshot(SID).manifest["title_en"] == title
@@ -206,8 +209,8 @@ def test_a_build_killed_between_two_renames_is_flagged_and_restored(data_dir: Pa
     assert not (root / SID).exists()
     problems = folder_problems()
     assert f"the default snapshot {SID} is missing; run: python -m dashboard build" in problems
-    assert any(p.startswith(".old-2019-01-09-") and "interrupted" in p for p in problems)
-    assert any(p.startswith(".tmp-2019-01-09-") for p in problems)
+    assert any(p.startswith(f".old-{SID}-") and "interrupted" in p for p in problems)
+    assert any(p.startswith(f".tmp-{SID}-") for p in problems)
     # An import on the default base restores it first, then finds its base.
     content = (REPO / "tests" / "fixtures" / "import" / "chaoyang_gbk.csv").read_bytes()
     outcome = import_file(content, "chaoyang.csv", "2030-01-01", data_dir=data_dir)

@@ -1,0 +1,59 @@
+"""社区与村 Communities and villages: every district's committees and townships in each edition
+of the statistics bureau's division codes, 2016-2023."""
+
+import streamlit as st
+
+from dashboard import catalog, queries, ui
+from dashboard.formatting import format_value
+from dashboard.i18n import t
+
+session = ui.current()
+lang = session.lang
+snapshot = session.snapshot
+ui.page_header(session, "page.communities")
+st.caption(t("divisions.intro", lang))
+
+available = [i for i in catalog.DIVISION_MEASURES if queries.has_district_data(snapshot, i)]
+if not available:
+    st.info(t("district.not_reported", lang), icon=":material/info:")
+    st.stop()
+
+# 1. The place's move from villages to communities, and the check against the press conference
+ui.chart(session, catalog.chart("communities-shift"), height=460)
+villagers = queries.series(snapshot, "division_villagers_committees")
+residents = queries.series(snapshot, "division_residents_committees")
+in_2018 = "2018-10-31"
+if in_2018 in set(villagers["period"]) and in_2018 in set(residents["period"]):
+    st.caption(
+        t(
+            "divisions.check_2018",
+            lang,
+            villagers=format_value(
+                villagers.loc[villagers["period"] == in_2018, "value"].iloc[0], "count", lang
+            ),
+            residents=format_value(
+                residents.loc[residents["period"] == in_2018, "value"].iloc[0], "count", lang
+            ),
+        )
+    )
+
+# 2. The latest edition by district: map and ranked bars of the chosen kind; a click drills down
+chosen = st.selectbox(
+    t("divisions.measure", lang),
+    available,
+    key="communities_measure",
+    format_func=lambda i: queries.indicator_name(snapshot, i, lang),
+)
+st.caption(t("district.click_hint", lang))
+left, right = st.columns(2)
+with left:
+    ui.chart(session, catalog.chart(f"district-map-{chosen}"))
+with right:
+    ui.chart(session, catalog.chart(f"district-bar-{chosen}"))
+
+# 3. A line per district over the editions, the selected district in its own colour
+left, right = st.columns(2)
+with left:
+    ui.chart(session, catalog.chart("communities-lines-residents"), height=460)
+with right:
+    ui.chart(session, catalog.chart("communities-lines-villagers"), height=460)
