@@ -715,9 +715,9 @@ def test_a_drilled_chart_says_in_its_title_whose_figures_it_shows(reported, lang
     view = catalog.View(lang=lang, district=CHAOYANG)
     district = q.geo_name(reported, CHAOYANG, lang)
     city = catalog.chart("workforce-profile").build(reported, view).figure.layout.title.text
-    assert city.startswith("<b>" + t("drill.title_city", lang, district=district))
+    assert city.startswith("<b>" + t("drill.title_city", lang, district=district).rstrip(" ·"))
     own = catalog.chart("trend-resident_population").build(reported, view).figure.layout.title.text
-    assert own.startswith("<b>" + t("drill.title_district", lang, district=district))
+    assert own.startswith("<b>" + t("drill.title_district", lang, district=district).rstrip(" ·"))
     plain = catalog.chart("workforce-profile").build(reported, catalog.View(lang=lang)).figure
     assert not plain.layout.title.text.startswith("<b>" + t("drill.title_city", lang, district=""))
     first, rest = catalog.drill_summary(reported, view)
