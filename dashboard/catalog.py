@@ -117,7 +117,13 @@ def mark_place(result: ChartResult, snapshot: Snapshot, view: View) -> None:
     fig = result.figure
     title_px = fig.layout.title.font.size or 20
     top = (fig.layout.margin.t or 0) + int(1.3 * title_px)
-    fig.update_layout(title_text=f"<b>{prefix.rstrip(' ·')}</b><br>{title}", margin_t=top)
+    fig.update_layout(
+        title_text=f"<b>{prefix.rstrip(' ·')}</b><br>{title}",
+        margin_t=top,
+        # plotly.js lifts a title of several lines by about 0.7 em; the pad puts it back (as the
+        # frame does for a wrapped title).
+        title_pad_t=int(title_px * (0.6 + 0.72)),
+    )
     if fig.layout.height:
         fig.update_layout(height=fig.layout.height + int(1.3 * title_px))
 
