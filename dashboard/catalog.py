@@ -138,7 +138,10 @@ def drill_summary(snapshot: Snapshot, view: View) -> tuple[str, str]:
     district = q.geo_name(snapshot, view.district, view.lang)
     ind = snapshot.indicators
     own = ind.loc[ind["preferred"] & (ind["geo_code"] == view.district), "indicator_id"]
-    names = [q.indicator_name(snapshot, i, view.lang) for i in dict.fromkeys(own)]
+    # The figures a reader looks for first (population, pay rules) before the counts of units.
+    topics = snapshot.indicator_meta.set_index("indicator_id")["topic"]
+    order = sorted(dict.fromkeys(own), key=lambda i: (topics.get(i) == "trends", i))
+    names = [q.indicator_name(snapshot, i, view.lang) for i in order]
     joiner = "、" if view.lang == "zh" else ", "
     listed = joiner.join(names[:DRILL_NAMED])
     if len(names) > DRILL_NAMED:
