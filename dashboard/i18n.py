@@ -244,11 +244,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "divisions.intro": (
         "国家统计局每年发布统计用区划代码,列出每个社区居委会、村委会和街道、镇、乡。"
-        "这里按书面规则逐版清点北京各区的条目(2016—2023年版);"
+        "这里按书面规则逐版清点北京各区的条目(2016—2023年版中在本快照日期前已发布的各版);"
         "它们是统计用代码中的条目数,不是民政部门的统计数,期间为各版截止日期。",
         "Each year the national statistics bureau publishes its division codes, listing every "
         "residents' and villagers' committee, sub-district, town and township. Here Beijing's "
-        "entries are counted district by district, edition by edition (2016–2023), by a written "
+        "entries are counted district by district, in each edition of 2016–2023 published by "
+        "this snapshot's date, by a written "
         "rule: counts in a statistical code list, not the civil affairs bureau's counts, dated by "
         "each edition's cut-off.",
     ),

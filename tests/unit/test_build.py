@@ -376,3 +376,50 @@ def test_no_shown_value_says_another_is_preferred(snapshots, snapshot_id) -> Non
     shown = ind[ind["preferred"]]
     wrong = shown[shown["note"].str.lower().str.startswith("alternative")]
     assert wrong.empty, wrong[["indicator_id", "geo_code", "period", "note"]].to_string()
+
+
+def _division_script():
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[2] / "scripts" / "division_codes.py"
+    spec = importlib.util.spec_from_file_location("division_codes", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(
+    ("code", "name", "kind"),
+    [
+        ("110101001001", "多福巷社区居委会", "residents_committees"),  # up to the 2018 edition
+        ("110101001001", "多福巷社区", "residents_committees"),  # from 2019: the suffix dropped
+        ("110115009002", "鸿博家园第二社区委员会", "residents_committees"),
+        ("110112104201", "永合庄村", "villagers_committees"),  # 2019 on: a bare village name
+        ("110112104201", "永合庄村民委员会", "villagers_committees"),
+        ("110115403498", "北京经济技术开发区虚拟社区", "other_village_units"),  # numbered 400+
+        ("110115104400", "亦庄镇东工业区", "other_village_units"),
+        (
+            "110112104050",
+            "永合庄村",
+            "unmatched_village_units",
+        ),  # a village numbered as a community
+    ],
+)
+def test_the_written_rule_for_village_level_units(code: str, name: str, kind: str) -> None:
+    assert _division_script().village_kind(code, name) == kind
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("东华门街道办事处", "subdistricts"),
+        ("东华门街道", "subdistricts"),
+        ("南磨房地区办事处", "area_offices"),
+        ("南磨房地区", "area_offices"),
+        ("宋庄镇", "towns"),
+        ("于家务回族乡", "townships"),
+        ("大兴国际机场", "other_township_units"),
+    ],
+)
+def test_the_written_rule_for_township_level_units(name: str, kind: str) -> None:
+    assert _division_script().township_kind(name) == kind
