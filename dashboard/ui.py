@@ -303,14 +303,21 @@ kbd {color: #4B5563 !important; opacity: 1 !important;}
 </style>"""
 
 
-def page_meta(lang: str, title: str) -> None:
-    """The page's language and tab title, set in the browser."""
+def script_json(value: str) -> str:
+    """A string as a JavaScript literal that cannot end the <script> holding it: JSON with < > &
+    written as \\u escapes (a title naming a place from a snapshot may hold "</script>")."""
     import json
 
+    text = json.dumps(value, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def page_meta(lang: str, title: str) -> None:
+    """The page's language and tab title, set in the browser."""
     with st.container(key="page_meta"):
         st.html(
             _PAGE_META
-            % {"lang": json.dumps("zh-CN" if lang == "zh" else "en"), "title": json.dumps(title)},
+            % {"lang": script_json("zh-CN" if lang == "zh" else "en"), "title": script_json(title)},
             unsafe_allow_javascript=True,
         )
     st.html(READABLE_CSS)
