@@ -99,7 +99,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "drill.title_district": ("{district}数字 · ", "{district} figures · "),
     "drill.title_districts": ("各区对比 · ", "All districts · "),
     "drill.title_city": ("全市数字(非{district}) · ", "City figures (not {district}) · "),
-    "drill.own": ("{district}自己的数字:{names}", "{district}'s own figures: {names}"),
+    "drill.own": (
+        "{district}自己的数字只有{n}项:{names}",
+        "Only {n} figures are {district}'s own: {names}",
+    ),
+    "drill.more": ("等", " and others"),
     "drill.own_none": (
         "本快照没有{district}自己的数字",
         "This snapshot has no figures of {district}'s own",
