@@ -114,6 +114,7 @@ class ChartContext:
     place: str = ""
     theme: str = "light"
     medium: str = "screen"
+    width: int | None = None  # on screen: the width the chart is drawn at, where known
 
     def for_medium(self, medium: str, theme: str | None = None) -> ChartContext:
         return replace(self, medium=medium, theme=theme or self.theme)
@@ -122,6 +123,15 @@ class ChartContext:
 # The width a figure is laid out for where it is known: exports are 1920 px wide, the projector
 # 1280 px. Long text is wrapped to fit; on screen the width follows the page, so nothing wraps.
 NOMINAL_WIDTH = {"screen": None, "present": 1280, "export": 1920}
+# On screen, before the browser has said how wide the page is: a projector's main column.
+SCREEN_DEFAULT_WIDTH = 820
+
+
+def layout_width(ctx: ChartContext) -> int:
+    """The width a figure's text is wrapped to: the medium's, or the chart's width on screen."""
+    return NOMINAL_WIDTH[ctx.medium] or ctx.width or SCREEN_DEFAULT_WIDTH
+
+
 # Share of the width that category labels on the value axis may take before they wrap, and that the
 # source line (which starts at the plot's left edge) may take.
 AXIS_LABEL_SHARE = 0.25
@@ -239,7 +249,7 @@ def frame(
     if ctx.is_sample:
         footer = f"{t('sample.watermark', ctx.lang)} · {footer}"
     # Long titles, subtitles and source lines wrap rather than run off the image's right edge.
-    width = NOMINAL_WIDTH[ctx.medium]
+    width = layout_width(ctx)
     if width:
         title_lines = wrap_text(title, size["title"], width - 40, bold=True)
         subtitle_lines = wrap_text(subtitle, size["subtitle"], width - 40)
