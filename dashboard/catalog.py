@@ -53,6 +53,9 @@ class View:
     district: str = schema.CITY_CODE
     theme: str = "light"
     medium: str = "screen"
+    # On screen, the width the chart is drawn at when the browser has said (px, in steps); text
+    # wraps to it. None: not known yet.
+    width: int | None = None
 
     @property
     def drilled(self) -> bool:
@@ -175,6 +178,7 @@ def context(snapshot: Snapshot, view: View, shown: pd.DataFrame | None = None) -
         place=place,
         theme=view.theme,
         medium=view.medium,
+        width=view.width if view.medium == "screen" else None,
     )
 
 
