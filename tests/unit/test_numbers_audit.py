@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard.pipeline.sources import NOT_A_SOURCE
+from dashboard.pipeline.sources import NOT_A_SOURCE, read_sources
 
 # Multipliers a published number may carry: 万/萬 and 亿/億 in Chinese documents (the traditional
 # forms in the big5 copies on gov.cn), million and thousand on the foreign-language government pages.
@@ -258,3 +258,80 @@ def test_audit_catches_planted_bad_rows(repo: Path) -> None:
     assert len(source_problems(planted, "2019-01-09")) == 2
     assert not quote_problems(pd.DataFrame([good]))
     assert not source_problems(pd.DataFrame([good]), "2019-01-09")
+
+
+def derivation_rules(repo: Path) -> dict[str, dict]:
+    curated = read_sources(repo / "data" / "sources")
+    return {i["id"]: i["derivation"] for i in curated.indicators if i.get("derivation")}
+
+
+def arithmetic_problems(rows: pd.DataFrame, rules: dict[str, dict]) -> list[str]:
+    """Recompute each ratio, share and density from the preferred inputs of the same place (and
+    period, except a land area, which is published undated and serves every period)."""
+    preferred = rows[rows["preferred"] & (rows["status"] != "derived")]
+    problems = []
+    for _, row in rows[rows["status"] == "derived"].iterrows():
+        rule = rules.get(row["indicator_id"])
+        if not rule or rule["op"] not in ("ratio", "share", "density"):
+            continue
+        place = preferred[preferred["geo_code"] == row["geo_code"]]
+        num = place[
+            (place["indicator_id"] == rule["numerator"]) & (place["period"] == row["period"])
+        ]
+        den = place[place["indicator_id"] == rule["denominator"]]
+        if rule["op"] != "density":
+            den = den[den["period"] == row["period"]]
+        if len(num) != 1 or len(den) != 1:
+            problems.append(f"{row_key(row)}: inputs not found once ({len(num)}, {len(den)})")
+            continue
+        scale = 100.0 if rule["op"] == "share" else 1.0
+        expected = num["value"].iloc[0] / den["value"].iloc[0] * scale
+        if not math.isclose(
+            row["value"], expected, rel_tol=1e-6, abs_tol=1e-4
+        ):  # built to 4 places
+            problems.append(f"{row_key(row)}: {row['value']} but the inputs give {expected}")
+        stated = f"{num['value'].iloc[0]:,.10g} ({row['period'] or 'no date stated'}) ÷ "
+        if stated not in row["note"] or f"{den['value'].iloc[0]:,.10g}" not in row["note"]:
+            problems.append(f"{row_key(row)}: note does not state its inputs: {row['note']}")
+    return problems
+
+
+def test_every_derived_value_is_its_stated_arithmetic(repo: Path) -> None:
+    rules = derivation_rules(repo)
+    problems, checked = [], 0
+    for folder in reported_snapshots(repo):
+        rows = pd.read_parquet(folder / "indicators.parquet")
+        checked += rows["indicator_id"].isin(["population_density"]).sum()
+        problems += [f"{folder.name}: {p}" for p in arithmetic_problems(rows, rules)]
+    assert checked > 0, "no density to check"
+    assert not problems, "\n".join(problems)
+
+
+def test_arithmetic_check_catches_a_wrong_density(repo: Path) -> None:
+    folder = next(f for f in reported_snapshots(repo) if f.name == "2026-11-27")
+    rows = pd.read_parquet(folder / "indicators.parquet")
+    rules = derivation_rules(repo)
+    assert not arithmetic_problems(rows, rules)
+    density = rows.index[rows["indicator_id"] == "population_density"][0]
+    rows.loc[density, "value"] *= 1.01
+    assert len(arithmetic_problems(rows, rules)) == 1
+
+
+def test_no_note_a_reader_sees_speaks_like_a_developer(repo: Path) -> None:
+    """Notes are shown beside the figure: no file names, field names or indicator ids."""
+    ids = set(derivation_rules(repo)) | set(
+        pd.read_parquet(reported_snapshots(repo)[0] / "indicator_meta.parquet")["indicator_id"]
+    )
+    jargon = re.compile(
+        r"period is empty|\.md\b|\.yaml\b|per the research|grade [ABC]\b|\([AB]\)|\bA/B\b"
+    )
+    problems = []
+    for folder in reported_snapshots(repo):
+        rows = pd.read_parquet(folder / "indicators.parquet")
+        sources = pd.read_parquet(folder / "sources.parquet")
+        notes = list(rows["note"]) + list(sources["note_zh"]) + list(sources["note_en"])
+        for note in set(notes):
+            words = set(re.findall(r"[a-z]+(?:_[a-z]+)+", note))
+            if jargon.search(note) or words & ids:
+                problems.append(f"{folder.name}: {note}")
+    assert not problems, "\n".join(problems)
