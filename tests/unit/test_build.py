@@ -195,7 +195,12 @@ def test_an_encyclopaedia_source_is_refused_by_name(sources_copy: Path, tmp_path
 
 
 @pytest.mark.parametrize(
-    "url", ["http://h2878021.stratoserver.net/en/china/", "http://demographia.com/db.htm"]
+    "url",
+    [
+        "http://h2878021.stratoserver.net/en/china/",
+        "http://demographia.com/db.htm",
+        "https://qbook.qq.com/read/1026244315/13",
+    ],
 )
 def test_an_aggregator_source_is_refused(sources_copy: Path, tmp_path: Path, url: str) -> None:
     registry = sources_copy / "registry" / "public.yaml"
