@@ -105,9 +105,12 @@ def mark_preferred(frame: pd.DataFrame) -> pd.Series:
     return preferred
 
 
-def derive(values: pd.DataFrame, indicators: list[dict]) -> pd.DataFrame:
+def derive(
+    values: pd.DataFrame, indicators: list[dict], place_names: dict[str, str] | None = None
+) -> pd.DataFrame:
     """Compute every derived indicator where both inputs exist for the same place and period."""
     preferred = values[values["preferred"]]
+    names = {i["id"]: i["name_en"] for i in indicators}
     rows = []
     for ind in indicators:
         rule = ind.get("derivation")
@@ -120,7 +123,7 @@ def derive(values: pd.DataFrame, indicators: list[dict]) -> pd.DataFrame:
             den = (
                 den.sort_values("period")
                 .drop_duplicates("geo_code", keep="last")
-                .drop(columns="period")
+                .rename(columns={"period": "period_d"})
             )
             both = num.merge(den, on=["geo_code"], suffixes=("_n", "_d"))
         else:
@@ -143,26 +146,42 @@ def derive(values: pd.DataFrame, indicators: list[dict]) -> pd.DataFrame:
                     "status": "derived",
                     "source_id": r.source_id_n,
                     "quote": "",
-                    "note": derivation_note(
-                        rule, r.value_n, r.value_d, r.source_id_n, r.source_id_d
-                    ),
+                    "note": derivation_note(rule, names, r),
                 }
             )
-    rows += implied_flags(preferred, indicators)
+    rows += implied_flags(preferred, indicators, place_names or {})
     if not rows:
         return values.iloc[0:0]
     return pd.DataFrame(rows)
 
 
-def derivation_note(rule: dict, num: float, den: float, src_n: str, src_d: str) -> str:
-    factor = " × 100" if rule["op"] == "share" else ""
-    sources = src_n if src_n == src_d else f"{src_n}; {src_d}"
-    return (
-        f"{rule['numerator']} {num:g} ÷ {rule['denominator']} {den:g}{factor} (sources: {sources})"
-    )
+def derivation_note(rule: dict, names: dict[str, str], row) -> str:
+    """The arithmetic in words a reader can check: each input with its period, and the result."""
+    scale = 100.0 if rule["op"] == "share" else 1.0
+    factor = " × 100" if scale != 1.0 else ""
+    result = _plain(round(row.value_n / row.value_d * scale, 1))
+    result += "%" if rule["op"] == "share" else ""
+    numerator = f"{names[rule['numerator']]} {_plain(row.value_n)}{_when(row.period)}"
+    area = " km²" if rule["op"] == "density" else ""
+    period_d = getattr(row, "period_d", row.period)
+    denominator = f"{names[rule['denominator']].lower()} {_plain(row.value_d)}{area}"
+    apart = "; the two figures come from different sources"
+    apart = "" if row.source_id_n == row.source_id_d else apart
+    return f"{numerator} ÷ {denominator}{_when(period_d)}{factor} = {result}{apart}"
 
 
-def implied_flags(preferred: pd.DataFrame, indicators: list[dict]) -> list[dict]:
+def _plain(number: float) -> str:
+    """A number as a reader writes it: thousands separated, no trailing .0."""
+    return f"{number:,.0f}" if float(number).is_integer() else f"{number:,.10g}"
+
+
+def _when(period: str) -> str:
+    return f" ({period})" if period else " (no date stated)"
+
+
+def implied_flags(
+    preferred: pd.DataFrame, indicators: list[dict], place_names: dict[str, str]
+) -> list[dict]:
     """Districts implied by a reported count: 'N of 16 have X, and these (16 - N) have not'."""
     rows = []
     for ind in indicators:
@@ -196,9 +215,10 @@ def implied_flags(preferred: pd.DataFrame, indicators: list[dict]) -> list[dict]
                         "status": "derived",
                         "source_id": total.source_id,
                         "quote": "",
-                        "note": f"{rule['count']} = {total.value:g} of 16 (reported); the "
-                        f"{len(named_no)} districts named as not yet done are "
-                        f"{', '.join(sorted(named_no))}, so this one is done",
+                        "note": f"{total.value:g} of the 16 districts have done so (reported); "
+                        f"the {len(named_no)} named as not yet done are "
+                        f"{', '.join(place_names.get(c, c) for c in sorted(named_no))}, "
+                        "so this one is done",
                     }
                 )
     return rows
@@ -278,7 +298,10 @@ def story_frame(story: list[dict], sources: dict[str, dict], as_of: str) -> pd.D
             "year_note_en": str(s.get("year_note_en") or ""),
             "source_id": s["source"],
         }
-        for s in sorted(story, key=lambda s: (s["year"], s["kind"] != "era", s["key"]))
+        for s in sorted(
+            story,
+            key=lambda s: (s["year"], s["kind"] != "era", s.get("end_year") or s["year"], s["key"]),
+        )
         if str(sources[s["source"]]["published"]) <= as_of
     ]
     frame = pd.DataFrame(rows, columns=columns)
@@ -419,7 +442,8 @@ def reported_tables(curated: Curated, as_of: str) -> dict[str, pd.DataFrame]:
         for f in facts
     }
     values = facts_frame(facts, units, rank)
-    derived = derive(values, curated.indicators)
+    places = {str(g["geo_code"]): g["name_en"] for g in curated.geography}
+    derived = derive(values, curated.indicators, places)
     divisions = pd.DataFrame(
         division_rows(curated, as_of),
         columns=[c for c in INDICATOR_COLUMNS if c not in ("year", "preferred")],

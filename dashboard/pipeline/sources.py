@@ -13,9 +13,12 @@ from dashboard import schema
 
 # The source policy: encyclopaedias, their mirrors and forks, and population aggregators are
 # pointers to an official figure, never its source. Matched on a source's id, URL, publisher
-# and title, so a mirror under a new name is caught by its address or its title.
+# and title, so a mirror under a new name is caught by its address or its title. Books read on
+# e-book platforms (QQ Books) are neither an official publication nor a news report, and the
+# copy carries an upload date, not the book's.
 NOT_A_SOURCE = re.compile(
-    r"wiki|ipfs|kfd\.|zxc\.|citypopulation|stratoserver|demographia|baike|xzqh\.org",
+    r"wiki|ipfs|kfd\.|zxc\.|citypopulation|stratoserver|demographia|baike|xzqh\.org"
+    r"|qq\.com/read",
     re.IGNORECASE,
 )
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

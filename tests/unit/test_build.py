@@ -81,7 +81,10 @@ def test_full_time_grid_worker_share_is_derived(snapshots) -> None:
     assert rows.iloc[0]["value"] == pytest.approx(6800 / 82500 * 100, abs=1e-3)
     assert rows.iloc[0]["value"] == pytest.approx(8.24, abs=0.005)
     assert rows.iloc[0]["status"] == "derived"
-    assert "grid_workers_fulltime 6800 ÷ grid_workers 82500 × 100" in rows.iloc[0]["note"]
+    assert (
+        "Full-time grid workers 6,800 (no date stated) ÷ grid workers 82,500"
+        in rows.iloc[0]["note"]
+    )
 
 
 def test_pay_rules_flags_fourteen_done_two_pending(snapshots) -> None:
@@ -94,8 +97,8 @@ def test_pay_rules_flags_fourteen_done_two_pending(snapshots) -> None:
             assert row["quote"], code
         else:
             assert (row["value"], row["status"]) == (1.0, "derived"), code
-            assert "districts_pay_rules_issued = 14 of 16" in row["note"], code
-            assert "110111, 110117" in row["note"], code
+            assert "14 of the 16 districts" in row["note"], code
+            assert "Fangshan, Pinggu" in row["note"], code
 
 
 def test_late_facts_only_in_the_later_snapshot(repo: Path, snapshots) -> None:
@@ -192,7 +195,12 @@ def test_an_encyclopaedia_source_is_refused_by_name(sources_copy: Path, tmp_path
 
 
 @pytest.mark.parametrize(
-    "url", ["http://h2878021.stratoserver.net/en/china/", "http://demographia.com/db.htm"]
+    "url",
+    [
+        "http://h2878021.stratoserver.net/en/china/",
+        "http://demographia.com/db.htm",
+        "https://qbook.qq.com/read/1026244315/13",
+    ],
 )
 def test_an_aggregator_source_is_refused(sources_copy: Path, tmp_path: Path, url: str) -> None:
     registry = sources_copy / "registry" / "public.yaml"
