@@ -318,18 +318,22 @@ def test_arithmetic_check_catches_a_wrong_density(repo: Path) -> None:
 
 
 def test_no_note_a_reader_sees_speaks_like_a_developer(repo: Path) -> None:
-    """Notes are shown beside the figure: no file names, field names or indicator ids."""
+    """Notes, names and descriptions are shown beside the figure: no file names, field names,
+    indicator ids or internal grade letters."""
     ids = set(derivation_rules(repo)) | set(
         pd.read_parquet(reported_snapshots(repo)[0] / "indicator_meta.parquet")["indicator_id"]
     )
     jargon = re.compile(
-        r"period is empty|\.md\b|\.yaml\b|per the research|grade [ABC]\b|\([AB]\)|\bA/B\b"
+        r"period is empty|\.md\b|\.yaml\b|\.csv\b|per the research|grade [ABC]\b|\([AB]\)|\bA/B\b"
     )
     problems = []
     for folder in reported_snapshots(repo):
         rows = pd.read_parquet(folder / "indicators.parquet")
         sources = pd.read_parquet(folder / "sources.parquet")
+        meta = pd.read_parquet(folder / "indicator_meta.parquet")
         notes = list(rows["note"]) + list(sources["note_zh"]) + list(sources["note_en"])
+        for column in ("name_zh", "name_en", "description_zh", "description_en"):
+            notes += list(meta[column])
         for note in set(notes):
             words = set(re.findall(r"[a-z]+(?:_[a-z]+)+", note))
             if jargon.search(note) or words & ids:
