@@ -111,7 +111,7 @@ class Config:
 def make_config(quick: bool, runs: int | None = None) -> Config:
     if quick:
         return Config(True, runs or 1, (1, 2), (1, 10), (1, 2), 1, 2, 2, False)
-    return Config(False, runs or 3, (1, 10, 20), (1, 10, 20, 40), (1, 2), 2, 20, 10, True)
+    return Config(False, runs or 3, (1, 10, 20), (1, 10, 20, 40), (1, 2), 2, 20, 5, True)
 
 
 @dataclass

@@ -53,6 +53,9 @@ class View:
     district: str = schema.CITY_CODE
     theme: str = "light"
     medium: str = "screen"
+    # On screen, the width the chart is drawn at when the browser has said (px, in steps); text
+    # wraps to it. None: not known yet.
+    width: int | None = None
 
     @property
     def drilled(self) -> bool:
@@ -99,15 +102,37 @@ def whose_numbers(snapshot: Snapshot, view: View, data: pd.DataFrame) -> str:
     return "district" if view.district in codes else "city"
 
 
+DRILL_TITLE_KEYS = {
+    "district": "drill.title_district",
+    "districts": "drill.title_districts",
+    "city": "drill.title_city",
+}
+
+
 def mark_place(result: ChartResult, snapshot: Snapshot, view: View) -> None:
     """Put whose numbers these are at the head of the title, in the title's own type."""
     district = q.geo_name(snapshot, view.district, view.lang)
     whose = whose_numbers(snapshot, view, result.data)
-    prefix = t(f"drill.title_{whose}", view.lang, district=district)
+    prefix = t(DRILL_TITLE_KEYS[whose], view.lang, district=district)
     title = result.figure.layout.title.text or ""
-    # Inside the bold of the first title line, so the prefix is as large and as bold as the title.
-    head, body = ("<b>", title[3:]) if title.startswith("<b>") else ("", title)
-    result.figure.update_layout(title_text=f"{head}{prefix}{body}")
+    # A line of its own above the title, as large and as bold: prefixed to a title that already
+    # fills the width it would run off the image. The top margin grows by that line.
+    fig = result.figure
+    title_px = fig.layout.title.font.size or 20
+    top = (fig.layout.margin.t or 0) + int(1.3 * title_px)
+    fig.update_layout(
+        title_text=f"<b>{prefix.rstrip(' ·')}</b><br>{title}",
+        margin_t=top,
+        # plotly.js lifts a title of several lines by about 0.7 em; the pad puts it back (as the
+        # frame does for a wrapped title).
+        title_pad_t=int(title_px * (0.6 + 0.72)),
+    )
+    if fig.layout.height:
+        fig.update_layout(height=fig.layout.height + int(1.3 * title_px))
+
+
+# The district's own figures named in the view's title area before "and N more".
+DRILL_NAMED = 3
 
 
 def drill_summary(snapshot: Snapshot, view: View) -> tuple[str, str]:
@@ -116,10 +141,16 @@ def drill_summary(snapshot: Snapshot, view: View) -> tuple[str, str]:
     district = q.geo_name(snapshot, view.district, view.lang)
     ind = snapshot.indicators
     own = ind.loc[ind["preferred"] & (ind["geo_code"] == view.district), "indicator_id"]
-    names = [q.indicator_name(snapshot, i, view.lang) for i in dict.fromkeys(own)]
+    # The figures a reader looks for first (population, pay rules) before the counts of units.
+    topics = snapshot.indicator_meta.set_index("indicator_id")["topic"]
+    order = sorted(dict.fromkeys(own), key=lambda i: (topics.get(i) == "trends", i))
+    names = [q.indicator_name(snapshot, i, view.lang) for i in order]
     joiner = "、" if view.lang == "zh" else ", "
+    listed = joiner.join(names[:DRILL_NAMED])
+    if len(names) > DRILL_NAMED:
+        listed += t("drill.more", view.lang, n=len(names) - DRILL_NAMED)
     if names:
-        first = t("drill.own", view.lang, district=district, names=joiner.join(names))
+        first = t("drill.own", view.lang, district=district, n=len(names), names=listed)
     else:
         first = t("drill.own_none", view.lang, district=district)
     return first, t("drill.rest_city", view.lang, district=district)
@@ -147,6 +178,7 @@ def context(snapshot: Snapshot, view: View, shown: pd.DataFrame | None = None) -
         place=place,
         theme=view.theme,
         medium=view.medium,
+        width=view.width if view.medium == "screen" else None,
     )
 
 

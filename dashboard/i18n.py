@@ -99,7 +99,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "drill.title_district": ("{district}数字 · ", "{district} figures · "),
     "drill.title_districts": ("各区对比 · ", "All districts · "),
     "drill.title_city": ("全市数字(非{district}) · ", "City figures (not {district}) · "),
-    "drill.own": ("{district}自己的数字:{names}", "{district}'s own figures: {names}"),
+    "drill.own": (
+        "{district}自己的数字只有{n}项:{names}",
+        "Only {n} figures are {district}'s own: {names}",
+    ),
+    "drill.more": ("等", " and others"),
     "drill.own_none": (
         "本快照没有{district}自己的数字",
         "This snapshot has no figures of {district}'s own",
@@ -251,9 +255,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "divisions.check_2018": (
         "全市:2018年版(截止2018-10-31)有村委会{villagers}、社区居委会{residents};"
-        "发布会说村委会3920个、居委会3177个。",
+        "发布会说村委会{press_villagers}、居委会{press_residents}。",
         "Beijing as a whole: the 2018 edition (cut-off 2018-10-31) lists {villagers} villagers' "
-        "and {residents} residents' committees; the press conference said 3,920 and 3,177.",
+        "and {residents} residents' committees; the press conference said {press_villagers} and "
+        "{press_residents}.",
     ),
     "divisions.measure": ("单位类型", "Kind of unit"),
     "divisions.sources": (

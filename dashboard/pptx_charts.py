@@ -68,6 +68,10 @@ def native_chart(fig: go.Figure) -> NativeChart | None:
     """The figure as a native chart, or None where only a picture says it right."""
     if not fig.data:
         return None
+    # A state the source gives in words ("全面实现") is drawn as words beside the points; a native
+    # chart would keep the points and drop the words, so such a figure stays a picture.
+    if any(a.name == "stated-end" for a in fig.layout.annotations):
+        return None
     kinds = {t.type for t in fig.data}
     if kinds == {"bar"}:
         return _bar(fig)

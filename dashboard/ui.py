@@ -9,6 +9,7 @@ import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -161,7 +162,11 @@ def start_session() -> Session | None:
         )
     session = Session(
         snapshot=snapshot,
-        view=catalog.View(lang=lang, district=st.session_state["district"]),
+        view=catalog.View(
+            lang=lang,
+            district=st.session_state["district"],
+            width=st.session_state.get("page_width"),
+        ),
         present=st.session_state["present"],
         scene=st.session_state["scene"],
         notices=notices,
@@ -265,6 +270,7 @@ def current() -> Session:
         hide_chrome()
     else:
         sidebar(session, scan_snapshots().ids)
+        page_width_probe()
     sync_link(session)
     rerun_after_reconnect()
     st.session_state["_session_run"] = run_marker
@@ -294,7 +300,7 @@ document.title = %(title)s;
 </script>"""
 # Caption and help text at >= 4.5:1 on the page and the sidebar (Streamlit fades them to ~3.9:1).
 READABLE_CSS = """<style>
-.st-key-page_meta {display: none;}
+.st-key-page_meta, .st-key-page_width_probe {display: none;}
 [data-testid="stCaptionContainer"] {opacity: 1 !important;}
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p,
 [data-testid="stSidebar"] [data-testid="stCaptionContainer"] p {color: #4B5563 !important;}
@@ -303,14 +309,21 @@ kbd {color: #4B5563 !important; opacity: 1 !important;}
 </style>"""
 
 
-def page_meta(lang: str, title: str) -> None:
-    """The page's language and tab title, set in the browser."""
+def script_json(value: str) -> str:
+    """A string as a JavaScript literal that cannot end the <script> holding it: JSON with < > &
+    written as \\u escapes (a title naming a place from a snapshot may hold "</script>")."""
     import json
 
+    text = json.dumps(value, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def page_meta(lang: str, title: str) -> None:
+    """The page's language and tab title, set in the browser."""
     with st.container(key="page_meta"):
         st.html(
             _PAGE_META
-            % {"lang": json.dumps("zh-CN" if lang == "zh" else "en"), "title": json.dumps(title)},
+            % {"lang": script_json("zh-CN" if lang == "zh" else "en"), "title": script_json(title)},
             unsafe_allow_javascript=True,
         )
     st.html(READABLE_CSS)
@@ -736,6 +749,24 @@ footer {display: none !important;}
 .block-container {padding-top: 0.5rem !important; padding-bottom: 0 !important;
   max-width: 100% !important;}
 </style>"""
+
+
+_page_width = None
+
+
+def page_width_probe() -> None:
+    """The main column's width from the browser (in steps); the next run wraps charts to it."""
+    global _page_width
+    if _page_width is None:
+        import streamlit.components.v1 as components
+
+        folder = Path(__file__).resolve().parent / "page_width"
+        _page_width = components.declare_component("page_width", path=str(folder))
+    with st.container(key="page_width_probe"):
+        width = _page_width(key="page_width_value", default=None)
+    if isinstance(width, int) and width != st.session_state.get("page_width"):
+        st.session_state["page_width"] = width
+        st.rerun()
 
 
 def hide_chrome() -> None:

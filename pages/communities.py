@@ -20,22 +20,24 @@ if not available:
 
 # 1. The place's move from villages to communities, and the check against the press conference
 ui.chart(session, catalog.chart("communities-shift"), height=460)
-villagers = queries.series(snapshot, "division_villagers_committees")
-residents = queries.series(snapshot, "division_residents_committees")
-in_2018 = "2018-10-31"
-if in_2018 in set(villagers["period"]) and in_2018 in set(residents["period"]):
-    st.caption(
-        t(
-            "divisions.check_2018",
-            lang,
-            villagers=format_value(
-                villagers.loc[villagers["period"] == in_2018, "value"].iloc[0], "count", lang
-            ),
-            residents=format_value(
-                residents.loc[residents["period"] == in_2018, "value"].iloc[0], "count", lang
-            ),
-        )
-    )
+# The 2018 edition (cut-off 2018-10-31) is the one nearest the press conference of 2019-01-09.
+EDITION_2018, PRESS_DAY = "2018-10-31", "2019-01-09"
+
+
+def value_on(indicator_id: str, period: str) -> str | None:
+    rows = queries.series(snapshot, indicator_id)
+    rows = rows[rows["period"] == period]
+    return format_value(rows["value"].iloc[0], "count", lang) if len(rows) else None
+
+
+check = {
+    "villagers": value_on("division_villagers_committees", EDITION_2018),
+    "residents": value_on("division_residents_committees", EDITION_2018),
+    "press_villagers": value_on("village_committees", PRESS_DAY),
+    "press_residents": value_on("residents_committees", PRESS_DAY),
+}
+if all(check.values()):
+    st.caption(t("divisions.check_2018", lang, **check))
 
 # 2. The latest edition by district: map and ranked bars of the chosen kind; a click drills down
 chosen = st.selectbox(

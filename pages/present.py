@@ -8,7 +8,6 @@ to the page the show was started from). The presenter window (notes, next scene,
 list) follows the show and can move it.
 """
 
-import json
 import secrets
 import time
 from urllib.parse import urlencode
@@ -194,8 +193,8 @@ def page_script(lang: str, title: str) -> None:
         st.html(
             _STAGE_SCRIPT
             % {
-                "lang": json.dumps("zh-CN" if lang == "zh" else "en"),
-                "title": json.dumps(title),
+                "lang": ui.script_json("zh-CN" if lang == "zh" else "en"),
+                "title": ui.script_json(title),
                 "w": presentation.STAGE_WIDTH,
                 "h": presentation.STAGE_HEIGHT,
             },
@@ -449,7 +448,7 @@ def notes_window(session, view, scene_list, number: int, total: int) -> None:
     elapsed = int(time.time() - found.started) if found else 0
     with head[3]:
         st.html(
-            _CLOCK % {"elapsed": elapsed, "label": json.dumps(t("present.clock", lang))},
+            _CLOCK % {"elapsed": int(elapsed), "label": ui.script_json(t("present.clock", lang))},
             unsafe_allow_javascript=True,
         )
     left, right = st.columns([2, 1], gap="large")

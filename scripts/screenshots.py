@@ -14,13 +14,16 @@ from playwright.sync_api import sync_playwright
 REPO = Path(__file__).resolve().parent.parent
 PAGES = (
     "overview",
+    "forty_years",
     "ten_firsts",
     "trends",
     "workforce",
     "volunteers",
     "deliberation",
     "grid_services",
+    "communities",
     "data_sources",
+    "compare",
 )
 VIEWPORTS = {"desktop": (1920, 1080), "projector": (1280, 720), "phone": (390, 844)}
 ARGS = [

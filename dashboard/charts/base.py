@@ -114,6 +114,7 @@ class ChartContext:
     place: str = ""
     theme: str = "light"
     medium: str = "screen"
+    width: int | None = None  # on screen: the width the chart is drawn at, where known
 
     def for_medium(self, medium: str, theme: str | None = None) -> ChartContext:
         return replace(self, medium=medium, theme=theme or self.theme)
@@ -122,6 +123,15 @@ class ChartContext:
 # The width a figure is laid out for where it is known: exports are 1920 px wide, the projector
 # 1280 px. Long text is wrapped to fit; on screen the width follows the page, so nothing wraps.
 NOMINAL_WIDTH = {"screen": None, "present": 1280, "export": 1920}
+# On screen, before the browser has said how wide the page is: a projector's main column.
+SCREEN_DEFAULT_WIDTH = 820
+
+
+def layout_width(ctx: ChartContext) -> int:
+    """The width a figure's text is wrapped to: the medium's, or the chart's width on screen."""
+    return NOMINAL_WIDTH[ctx.medium] or ctx.width or SCREEN_DEFAULT_WIDTH
+
+
 # Share of the width that category labels on the value axis may take before they wrap, and that the
 # source line (which starts at the plot's left edge) may take.
 AXIS_LABEL_SHARE = 0.25
@@ -209,7 +219,10 @@ def footer_offset(size: dict) -> int:
 
 def bottom_margin(size: dict, footer_lines: int) -> int:
     """Room below the plot for tick labels and a source line of `footer_lines` lines."""
-    return footer_offset(size) + int(size["footer"] * (3 + LINE_HEIGHT * max(footer_lines - 2, 0)))
+    # Three and a half lines' height holds two lines and plotly's padding below the last one.
+    return footer_offset(size) + int(
+        size["footer"] * (3.5 + LINE_HEIGHT * max(footer_lines - 2, 0))
+    )
 
 
 def footer_text(ctx: ChartContext, sources: list[str]) -> str:
@@ -239,12 +252,18 @@ def frame(
     if ctx.is_sample:
         footer = f"{t('sample.watermark', ctx.lang)} · {footer}"
     # Long titles, subtitles and source lines wrap rather than run off the image's right edge.
-    width = NOMINAL_WIDTH[ctx.medium]
+    width = layout_width(ctx)
     if width:
-        title_lines = wrap_text(title, size["title"], width - 40, bold=True)
-        subtitle_lines = wrap_text(subtitle, size["subtitle"], width - 40)
-        footer_lines = wrap_text(footer, size["footer"], FOOTER_SHARE * width)
+        # On screen the width is a step at or below the chart's own, and widths are estimates:
+        # a little more room is kept there.
+        spare = 40 if ctx.medium != "screen" else 64
+        title_lines = wrap_text(title, size["title"], width - spare, bold=True)
+        subtitle_lines = wrap_text(subtitle, size["subtitle"], width - spare)
         wrap_category_labels(fig, size, AXIS_LABEL_SHARE * width)
+        # The source line starts at the plot's left edge, right of the category labels.
+        plot_left = SIDE_MARGINS_PX * 2 / 3 + category_label_px(fig, size)
+        footer_width = min(FOOTER_SHARE * width, width - plot_left - spare)
+        footer_lines = wrap_text(footer, size["footer"], footer_width)
         plot_width = width - SIDE_MARGINS_PX - category_label_px(fig, size)
         rows = legend_rows(fig, size, plot_width)
     else:

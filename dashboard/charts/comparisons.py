@@ -141,7 +141,7 @@ def then_and_now(
                 y=i,
                 xanchor="left",
                 text="<br>".join(
-                    wrap_text(f"{c.after_text} ({c.after_period[:4]})", size["tick"], 0.3 * width)
+                    wrap_text(f"{c.after_text} ({c.after_period[:4]})", label_px, 0.42 * width)
                 ),
                 showarrow=False,
                 font={"size": label_px, "color": CITY_COLOUR},

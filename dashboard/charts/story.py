@@ -5,6 +5,7 @@ source in its hover text; the table behind the chart carries them too."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 import plotly.graph_objects as go
@@ -275,8 +276,13 @@ def _fit_rows(fig: go.Figure, ctx: ChartContext, order: list[str]) -> None:
         fig.update_layout(margin={"b": bottom})
         return
     subtitle = wrap_text(fig.layout.title.subtitle.text, size["subtitle"], width - 40)
-    fig.update_layout(title_subtitle_text="<br>".join(subtitle))
-    top = top_margin(size, 1, len(subtitle), legend_rows(fig, size, plot_width))
+    title_text = re.sub(r"</?b>", "", fig.layout.title.text.replace("<br>", " "))
+    title = wrap_text(title_text, size["title"], width - 40, bold=True)
+    fig.update_layout(
+        title_text="<br>".join(f"<b>{line}</b>" for line in title),
+        title_subtitle_text="<br>".join(subtitle),
+    )
+    top = top_margin(size, len(title), len(subtitle), legend_rows(fig, size, plot_width))
     lines = sum(label.count("<br>") + 1 for label in category_texts(fig))
     plot = lines * SCREEN_LINE_PX + rows * SCREEN_ROW_GAP_PX
     fig.update_layout(margin={"t": top, "b": bottom}, height=top + bottom + plot)

@@ -129,8 +129,9 @@ def trend_chart(
     return frame(fig, ctx, title=title, subtitle=subtitle, sources=used_sources)
 
 
-# Colours of a place's second and later sources (the first takes the place's own colour).
-SOURCE_COLOURS = ("#E69F00", "#009E73", "#CC79A7", "#56B4E9")
+# Colours of a place's second and later publishers (the first takes the place's own colour);
+# none near the selected district's vermillion.
+SOURCE_COLOURS = ("#009E73", "#CC79A7", "#56B4E9", "#000000")
 # A source's name in a legend is cut to this many characters (the source line gives it whole).
 LEGEND_SOURCE_CHARS = 18
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +34,7 @@ from dashboard.pipeline.sample import (
     SEED,
     split_total,
 )
+from dashboard.pipeline.writer import move_into_place, temporary_folder
 from dashboard.snapshot import (
     SAMPLE_SNAPSHOT,
     SnapshotError,
@@ -208,7 +208,7 @@ def _write(tables: dict[str, pd.DataFrame], manifest: dict, root: Path) -> Path:
     """Write into a temporary folder beside the target and swap it in only when complete."""
     root.mkdir(parents=True, exist_ok=True)
     target = root / manifest["id"]
-    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{manifest['id']}-", dir=root))
+    tmp = temporary_folder(root, manifest["id"])  # ordinary permissions, leftovers recovered
     try:
         entries = {}
         for name in schema.TABLES:
@@ -227,13 +227,7 @@ def _write(tables: dict[str, pd.DataFrame], manifest: dict, root: Path) -> Path:
         (tmp / "manifest.json").write_text(
             json.dumps(full, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"
         )
-        if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".old-{manifest['id']}-", dir=root))
-            target.rename(old / "snapshot")
-            tmp.rename(target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            tmp.rename(target)
+        move_into_place(tmp, target)  # one exchange: the id never goes missing
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

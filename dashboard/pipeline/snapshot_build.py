@@ -298,7 +298,10 @@ def story_frame(story: list[dict], sources: dict[str, dict], as_of: str) -> pd.D
             "year_note_en": str(s.get("year_note_en") or ""),
             "source_id": s["source"],
         }
-        for s in sorted(story, key=lambda s: (s["year"], s["kind"] != "era", s["key"]))
+        for s in sorted(
+            story,
+            key=lambda s: (s["year"], s["kind"] != "era", s.get("end_year") or s["year"], s["key"]),
+        )
         if str(sources[s["source"]]["published"]) <= as_of
     ]
     frame = pd.DataFrame(rows, columns=columns)

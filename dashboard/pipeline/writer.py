@@ -93,6 +93,20 @@ def write_snapshot(
     return target
 
 
+def temporary_folder(root: Path, snapshot_id: str) -> Path:
+    """A new hidden folder beside the snapshots to write one into (see `move_into_place`)."""
+    recover(root)
+    return _make_folder(root, f".tmp-{snapshot_id}-")
+
+
+def move_into_place(tmp: Path, target: Path) -> None:
+    """Put a complete snapshot folder at `target`, exchanging it for the old one in one step."""
+    if target.exists():
+        _swap_in(tmp, target)
+    else:
+        _rename_without_replacing(tmp, target)
+
+
 def _make_folder(root: Path, prefix: str) -> Path:
     """A new uniquely named folder with the umask's permissions (mkdtemp's are 0700)."""
     path = Path(tempfile.mkdtemp(prefix=prefix, dir=root))

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import schema, snapshot
 from dashboard.i18n import t
 from dashboard.snapshot import DEFAULT_SNAPSHOT
+from tests.unit.test_hardening import html_is_only_the_page_meta
 
 REPO = Path(__file__).resolve().parents[2]
 BASE = DEFAULT_SNAPSHOT
@@ -76,7 +77,7 @@ def test_hostile_parameter_is_ignored_with_a_notice(data, case, name, value):
     for key, default in DEFAULTS.items():
         assert at.session_state[key] == default, key
     assert at.session_state["_session"].snapshot.id == BASE
-    assert not at.get("html"), "no HTML element outside presentation mode"
+    assert html_is_only_the_page_meta(at), "no other HTML outside presentation mode"
     rendered = [str(m.value) for m in at.markdown] + [str(e.value) for e in at.get("caption")]
     assert not any("<script" in text for text in rendered)
 

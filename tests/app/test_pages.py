@@ -317,3 +317,15 @@ def test_trends_view_has_no_common_year_slider_and_says_what_was_never_published
     assert not at.slider
     statement = catalog.yearly_statement(load_snapshot(REPORTED), "en")
     _pick(at.caption, lambda c: c.value == statement)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_communities_checks_the_2018_edition_against_the_press_conference(lang: str) -> None:
+    """Both sides of the check come from the snapshot: the edition's count and the speaker's."""
+    at = _app("communities", lang=lang, snapshot=DEFAULT_SNAPSHOT)
+    captions = [str(c.value) for c in at.caption]
+    check = [c for c in captions if "2018-10-31" in c]
+    assert len(check) == 1, captions
+    assert check[0].count("3920") + check[0].count("3,920") == 2  # the edition and the speaker
+    assert "3177" in check[0] or "3,177" in check[0]
+    assert "3211" in check[0] or "3,211" in check[0]

@@ -112,3 +112,71 @@ def test_titles_legend_and_source_line_stay_inside_and_apart(browser):
     page.close()
     assert checked > 100
     assert not problems, "\n".join(problems)
+
+
+# --- on screen, in the app, at the widths people use -----------------------------------------------
+
+SCREEN_WIDTHS = (390, 1280, 1920, 3840)
+# Pages whose every chart is framed by the shared frame alone (title, subtitle, legend, source).
+SCREEN_PAGES = ("workforce", "volunteers", "deliberation")
+# The frame's parts of every chart on the page: each inside its chart, none over another.
+FRAME_JS = """() => {
+    const out = [];
+    const box = e => { const r = e.getBoundingClientRect();
+        return {l: r.left, r: r.right, t: r.top, b: r.bottom, w: r.width}; };
+    document.querySelectorAll('.js-plotly-plot').forEach((gd, i) => {
+        const svg = gd.querySelector('.main-svg');
+        if (!svg || !box(svg).w) return;
+        const frame = box(svg);
+        const name = ((gd.querySelector('.gtitle') || {}).textContent || '#' + i).slice(0, 40);
+        const names = (gd.layout.annotations || []).map(a => a.name);
+        const footer = gd.querySelector(
+            `.annotation[data-index="${names.indexOf('footer')}"] .annotation-text-g`);
+        const parts = {title: gd.querySelector('.gtitle'),
+            subtitle: gd.querySelector('.gtitle-subtitle'),
+            legend: gd.querySelector('.legend .scrollbox'), source: footer};
+        const boxes = {};
+        for (const [part, el] of Object.entries(parts)) {
+            if (!el || !box(el).w) continue;
+            const b = boxes[part] = box(el);
+            if (b.l < frame.l - 1 || b.r > frame.r + 1 || b.t < frame.t - 1 || b.b > frame.b + 1)
+                out.push(`${name}: ${part} leaves the chart`);
+        }
+        const apart = (a, b) => a.r <= b.l + 1 || b.r <= a.l + 1 || a.b <= b.t + 1 || b.b <= a.t + 1;
+        const keys = Object.keys(boxes);
+        for (let x = 0; x < keys.length; x++) for (let y = x + 1; y < keys.length; y++)
+            if (!apart(boxes[keys[x]], boxes[keys[y]]))
+                out.push(`${name}: ${keys[x]} overlaps ${keys[y]}`);
+    });
+    return out;
+}"""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("width", SCREEN_WIDTHS)
+def test_charts_on_screen_keep_title_legend_and_source_inside_and_apart(
+    browser, app_url, width, lang
+):
+    from tests.e2e.conftest import wait_for_app
+
+    context = browser.new_context(viewport={"width": width, "height": 1000})
+    page = context.new_page()
+    problems = []
+    for name in SCREEN_PAGES:
+        page.goto(f"{app_url}/{name}?lang={lang}")
+        wait_for_app(page, timeout=90_000)
+        page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)
+        # The browser reports the charts' width and the page draws them again to fit it: the
+        # layout is judged once that run has settled (within a few seconds).
+        found = []
+        for _ in range(8):
+            page.wait_for_timeout(1500)
+            page.wait_for_function(
+                "() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=60_000
+            )
+            found = page.evaluate(FRAME_JS)
+            if not found:
+                break
+        problems += [f"{name} @{width} {lang}: {p}" for p in found]
+    context.close()
+    assert not problems, "\n".join(problems)

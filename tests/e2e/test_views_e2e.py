@@ -13,7 +13,8 @@ from tests.e2e.conftest import SCREENSHOTS, VIEWPORTS, wait_for_app
 PAGES = {
     "overview": ("总览", 2),
     "ten_firsts": ("十个一", 1),
-    "trends": ("四十年", 1),
+    "forty_years": ("四十年的故事", 1),
+    "trends": ("数字走势", 1),
     "workforce": ("社区工作者", 4),
     "volunteers": ("志愿服务", 1),
     "deliberation": ("议事协商", 1),

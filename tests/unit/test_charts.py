@@ -715,10 +715,22 @@ def test_a_drilled_chart_says_in_its_title_whose_figures_it_shows(reported, lang
     view = catalog.View(lang=lang, district=CHAOYANG)
     district = q.geo_name(reported, CHAOYANG, lang)
     city = catalog.chart("workforce-profile").build(reported, view).figure.layout.title.text
-    assert city.startswith("<b>" + t("drill.title_city", lang, district=district))
+    assert city.startswith("<b>" + t("drill.title_city", lang, district=district).rstrip(" ·"))
     own = catalog.chart("trend-resident_population").build(reported, view).figure.layout.title.text
-    assert own.startswith("<b>" + t("drill.title_district", lang, district=district))
+    assert own.startswith("<b>" + t("drill.title_district", lang, district=district).rstrip(" ·"))
     plain = catalog.chart("workforce-profile").build(reported, catalog.View(lang=lang)).figure
     assert not plain.layout.title.text.startswith("<b>" + t("drill.title_city", lang, district=""))
     first, rest = catalog.drill_summary(reported, view)
     assert q.indicator_name(reported, "resident_population", lang) in first and district in rest
+
+
+def test_words_for_a_stated_end_survive_in_the_pptx(reported) -> None:
+    """The PPTX turns simple charts into native ones; office space keeps its picture, so its
+    "全面实现" is not dropped from the pack."""
+    from dashboard.pptx_charts import native_chart
+
+    view = catalog.View(medium="export")
+    fig = catalog.chart("office-space").build(reported, view).figure
+    assert annotations(fig, "stated-end") and native_chart(fig) is None
+    pay = catalog.chart("workforce-pay").build(reported, view).figure
+    assert native_chart(pay) is not None, "an ordinary trend still becomes a native chart"

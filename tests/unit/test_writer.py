@@ -249,3 +249,22 @@ def test_a_dangling_link_is_reported_and_never_fatal(data_dir: Path) -> None:
         write_snapshot(*_tables_and_manifest("ghost"), root)
     write_snapshot(*_tables_and_manifest("ghost"), root, replace=True)  # the build owns its ids
     assert validate_snapshot("ghost") == []
+
+
+def test_the_community_scale_snapshot_is_written_the_same_way(data_dir: Path) -> None:
+    """The benchmark's large snapshot has its own writer: ordinary permissions and the one-step
+    exchange there too."""
+    from dashboard.pipeline import scale
+
+    root = data_dir / "snapshots"
+    tables, manifest = _tables_and_manifest("scale-test")
+    previous = os.umask(0o022)
+    try:
+        path = scale._write(tables, manifest, root)
+        again = scale._write(tables, {**manifest, "title_en": "again"}, root)
+    finally:
+        os.umask(previous)
+    assert path == again and stat.S_IMODE(path.stat().st_mode) == 0o755
+    assert {stat.S_IMODE(p.stat().st_mode) for p in path.iterdir()} == {0o644}
+    assert load_snapshot("scale-test").manifest["title_en"] == "again"
+    assert _leftovers(root) == []
