@@ -171,6 +171,10 @@ def source_problems(rows: pd.DataFrame, as_of: str) -> list[str]:
             continue
         if str(row["published"]) > as_of:
             problems.append(f"{row_key(row)}: source published {row['published']} after {as_of}")
+        # A document cannot report a count of a later day than its own (YYYY and YYYY-MM
+        # compare as the start of their year or month).
+        if row["period"] and str(row["period"]) > str(row["published"]):
+            problems.append(f"{row_key(row)}: period {row['period']} after its source's date")
         for column in ("source_id", "url", "publisher_zh", "publisher_en", "title"):
             if NOT_A_SOURCE.search(str(row[column] or "")):
                 problems.append(f"{row_key(row)}: {column} '{row[column]}' is not a source")
@@ -253,9 +257,11 @@ def test_audit_catches_planted_bad_rows(repo: Path) -> None:
     late["published"] = "2019-01-10"
     wiki = good.copy()
     wiki["url"] = "https://zh.wikipedia.org/wiki/北京市"
-    planted = pd.DataFrame([wrong_value, no_quote, late, wiki])
+    future = good.copy()
+    future["period"] = "2019-02"
+    planted = pd.DataFrame([wrong_value, no_quote, late, wiki, future])
     assert len(quote_problems(planted)) == 2
-    assert len(source_problems(planted, "2019-01-09")) == 2
+    assert len(source_problems(planted, "2019-01-09")) == 3
     assert not quote_problems(pd.DataFrame([good]))
     assert not source_problems(pd.DataFrame([good]), "2019-01-09")
 
