@@ -133,6 +133,8 @@ def mark_place(result: ChartResult, snapshot: Snapshot, view: View) -> None:
 
 # The district's own figures named in the view's title area before "and N more".
 DRILL_NAMED = 3
+# Indicators counted in the statistics bureau's division codes.
+DIVISION_PREFIX = "division_"
 
 
 def drill_summary(snapshot: Snapshot, view: View) -> tuple[str, str]:
@@ -144,7 +146,15 @@ def drill_summary(snapshot: Snapshot, view: View) -> tuple[str, str]:
     # The figures a reader looks for first (population, pay rules) before the counts of units.
     topics = snapshot.indicator_meta.set_index("indicator_id")["topic"]
     order = sorted(dict.fromkeys(own), key=lambda i: (topics.get(i) == "trends", i))
-    names = [q.indicator_name(snapshot, i, view.lang) for i in order]
+    # The division codes' kinds of unit are one body of figures to a reader: named once.
+    names = list(
+        dict.fromkeys(
+            t("drill.division_codes", view.lang)
+            if i.startswith(DIVISION_PREFIX)
+            else q.indicator_name(snapshot, i, view.lang)
+            for i in order
+        )
+    )
     joiner = "、" if view.lang == "zh" else ", "
     listed = joiner.join(names[:DRILL_NAMED])
     if len(names) > DRILL_NAMED:

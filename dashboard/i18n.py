@@ -100,10 +100,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "drill.title_districts": ("各区对比 · ", "All districts · "),
     "drill.title_city": ("全市数字(非{district}) · ", "City figures (not {district}) · "),
     "drill.own": (
-        "{district}自己的数字只有{n}项:{names}",
-        "Only {n} figures are {district}'s own: {names}",
+        "{district}自己的数字:{names}",
+        "{district}'s own figures: {names}",
     ),
     "drill.more": ("等", " and others"),
+    "drill.division_codes": (
+        "统计用区划代码中的社区、村和街道乡镇数",
+        "counts of committees and townships in the division codes",
+    ),
     "drill.own_none": (
         "本快照没有{district}自己的数字",
         "This snapshot has no figures of {district}'s own",

@@ -722,6 +722,9 @@ def test_a_drilled_chart_says_in_its_title_whose_figures_it_shows(reported, lang
     assert not plain.layout.title.text.startswith("<b>" + t("drill.title_city", lang, district=""))
     first, rest = catalog.drill_summary(reported, view)
     assert q.indicator_name(reported, "resident_population", lang) in first and district in rest
+    # The division codes' nine kinds of unit are named once, not one by one.
+    assert first.count(t("drill.division_codes", lang)) == 1
+    assert q.indicator_name(reported, "division_towns", lang) not in first
 
 
 def test_words_for_a_stated_end_survive_in_the_pptx(reported) -> None:
