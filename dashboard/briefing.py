@@ -40,6 +40,7 @@ from dashboard.charts.base import (
     legend_rows,
     wrap_text,
 )
+from dashboard.charts.districts import OFFLINE_TOPOJSON_URL
 from dashboard.formatting import format_value
 from dashboard.i18n import t
 from dashboard.pptx_charts import add_native_chart, native_chart
@@ -891,6 +892,7 @@ def to_html(pack: Pack) -> bytes:
         "displaylogo": False,
         "responsive": True,
         "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+        "topojsonURL": OFFLINE_TOPOJSON_URL,  # the SVG map's world outlines: answered in the page
     }
     sections, toc = [], []
     for n, chart in enumerate(pack.charts, 1):

@@ -129,6 +129,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Click a district on the map or bars to drill down.",
     ),
     "district.missing_list": ("未报告:{names}", "Not reported: {names}"),
+    "district.selected_outline": (
+        "洋红粗框为所选区:{name}",
+        "magenta thick outline: selected district, {name}",
+    ),
     "chart.connection": ("虚线仅作连接,非数据", "Dashed: a connection, not data"),
     "chart.reported_points": ("公开发布值", "Published values"),
     "chart.sample_series": ("示例序列", "Sample series"),

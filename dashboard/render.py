@@ -17,6 +17,8 @@ from pathlib import Path
 import plotly
 import plotly.graph_objects as go
 
+from dashboard.charts.districts import OFFLINE_TOPOJSON_URL
+
 log = logging.getLogger(__name__)
 
 # Debian's package; kaleido looks for a browser through BROWSER_PATH.
@@ -103,7 +105,7 @@ class Renderer:
                 self._start()
         opts = {"format": fmt, "width": width, "height": height, "scale": scale}
         future = asyncio.run_coroutine_threadsafe(
-            self._kaleido.calc_fig(fig, opts=opts), self._loop
+            self._kaleido.calc_fig(fig, opts=opts, topojson=OFFLINE_TOPOJSON_URL), self._loop
         )
         try:
             return future.result(RENDER_TIMEOUT_SECONDS)

@@ -18,7 +18,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dashboard import catalog, export, queries, schema, state
-from dashboard.charts.districts import selected_district
+from dashboard.charts.districts import OFFLINE_TOPOJSON_URL, selected_district
 from dashboard.formatting import format_value, reader_note
 from dashboard.i18n import LANGS, t
 from dashboard.settings import Settings
@@ -417,6 +417,8 @@ def plotly_config(spec_id: str, session: Session) -> dict:
             "scale": 1,
         },
         "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+        # The SVG district map's world-outline request is answered in the page (no other host).
+        "topojsonURL": OFFLINE_TOPOJSON_URL,
     }
 
 

@@ -1,10 +1,13 @@
-"""District drill-down charts: a choropleth and a ranked bar, both carrying the district code in
-`customdata` so a click selects a district regardless of sorting or trace order."""
+"""District drill-down charts: an SVG choropleth (no WebGL, quick without a GPU) and a ranked
+bar, both carrying the district code in `customdata` so a click selects a district regardless of
+sorting or trace order."""
 
 from __future__ import annotations
 
-import math
+import json
+from urllib.parse import quote
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -15,29 +18,122 @@ from dashboard.charts.base import (
     THEMES,
     ChartContext,
     empty_figure,
-    footer_offset,
     frame,
-    top_margin,
 )
 from dashboard.formatting import format_value
 from dashboard.i18n import t
 
-# Centre of the 16 districts, and their extent in degrees with a small margin.
-BEIJING_CENTER = {"lat": 40.22, "lon": 116.42}
-BEIJING_SPAN_LON, BEIJING_SPAN_LAT_MERCATOR = 2.4, 2.5
-# Figure heights the map is drawn at, per medium (the page uses 480 px; exports 1080 px).
-MAP_FIGURE_HEIGHT = {"screen": 520, "present": 620, "export": 1080}
+# Plotly's SVG map asks for a world outline file whenever a trace names locations, even from its
+# own GeoJSON with the base map hidden; the map must never call another host (intranet use, exports,
+# decks). This address answers that request with an empty topology, from the page itself: the text
+# after "#" (the file name Plotly appends) is not part of a data address.
+OFFLINE_TOPOJSON_URL = (
+    "data:application/json,"
+    + quote(json.dumps({"type": "Topology", "objects": {}, "arcs": []}, separators=(",", ":")))
+    + "#"
+)
+# Label anchors (lon, lat) for the districts whose centroid would crowd another name: the two
+# central districts are about 13 px wide on screen, so their names sit just north and south of
+# them, and their neighbours' names move aside. Other districts are named at their centroid.
+LABEL_ANCHORS = {
+    "110101": (116.41, 39.835),  # Dongcheng, south of its boundary
+    "110102": (116.35, 39.995),  # Xicheng, north of its boundary
+    "110105": (116.53, 39.96),  # Chaoyang
+    "110106": (116.17, 39.81),  # Fengtai, west of Dongcheng's name
+    "110107": (116.17, 39.93),  # Shijingshan
+    "110108": (116.19, 40.06),  # Haidian, west of Xicheng's name
+}
+# The central districts' names are drawn smaller: they sit on their neighbours.
+SMALL_LABELS = {"110101", "110102", "110107"}
+# Name size relative to the medium's tick size: on screen the whole city is about 300 px tall.
+LABEL_SCALE = {"screen": 0.72, "present": 0.8, "export": 0.85}
+# The selected district's outline: one colour on every map, outside every category's colour family
+# (the blues of a value scale, the green and orange of issued / pending).
+SELECTED_OUTLINE = "#C2008F"
 
 
-def map_layout(ctx: ChartContext, aspect: float = 16 / 9) -> dict:
-    """Centre and zoom so Beijing fills the plot at the medium's size (no tiles, no network)."""
-    height = MAP_FIGURE_HEIGHT[ctx.medium]
-    size = SIZES[ctx.medium]
-    plot_height = height - top_margin(size) - footer_offset(size) - 3 * size["footer"]
-    plot_width = height * aspect * 0.8
-    pixels_per_degree = min(plot_width / BEIJING_SPAN_LON, plot_height / BEIJING_SPAN_LAT_MERCATOR)
-    zoom = math.log2(pixels_per_degree * 360 / 512)
-    return {"style": "white-bg", "center": BEIJING_CENTER, "zoom": round(zoom, 2)}
+def geo_layout() -> dict:
+    """An SVG map fitted to the districts drawn: no base map, no tiles, nothing fetched."""
+    return {
+        "fitbounds": "locations",
+        "visible": False,
+        "projection": {"type": "mercator"},
+        "bgcolor": "rgba(0,0,0,0)",
+    }
+
+
+def _centroid(geometry: dict) -> tuple[float, float]:
+    """Area-weighted centroid of the largest polygon's outer ring."""
+    polygons = (
+        geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+    )
+    best = (0.0, 0.0, 0.0)
+    for polygon in polygons:
+        ring = np.asarray(polygon[0], dtype=float)
+        x, y = ring[:, 0], ring[:, 1]
+        cross = x[:-1] * y[1:] - x[1:] * y[:-1]
+        area = _signed_area(ring)
+        if area and abs(area) > abs(best[0]):
+            cx = ((x[:-1] + x[1:]) * cross).sum() / (6 * area)
+            cy = ((y[:-1] + y[1:]) * cross).sum() / (6 * area)
+            best = (area, cx, cy)
+    return float(best[1]), float(best[2])
+
+
+def label_points(geojson: dict, codes) -> dict[str, tuple[float, float]]:
+    """Where each district's name is written: its anchor, else its centroid."""
+    wanted = set(codes)
+    return {
+        f["id"]: LABEL_ANCHORS.get(f["id"]) or _centroid(f["geometry"])
+        for f in geojson["features"]
+        if f["id"] in wanted
+    }
+
+
+def name_labels(geojson: dict, names: pd.Series, ctx: ChartContext) -> go.Scattergeo:
+    """District names in the view's language, drawn over the map with a white halo so they read
+    on light and dark fills alike; not hoverable, so a click on a name falls to the district."""
+    points = label_points(geojson, names.index)
+    codes = [c for c in names.index if c in points]
+    size = SIZES[ctx.medium]["tick"] * LABEL_SCALE[ctx.medium]
+    # "区" (district) is left off the map's names, as on printed maps: every area is a district.
+    texts = [names[c].removesuffix("区") if ctx.lang == "zh" else names[c] for c in codes]
+    return go.Scattergeo(
+        lon=[points[c][0] for c in codes],
+        lat=[points[c][1] for c in codes],
+        text=texts,
+        mode="text",
+        textfont={
+            "size": [round(size * (0.85 if c in SMALL_LABELS else 1)) for c in codes],
+            "color": "#1a1a1a",
+            "shadow": "0 0 2px white, 0 0 3px white, 0 0 4px white",
+        },
+        hoverinfo="skip",
+        showlegend=False,
+        name="names",
+    )
+
+
+def selected_outline(geojson: dict, code: str) -> go.Choropleth:
+    """The selected district's thick outline, transparent inside, in its own colour."""
+    return go.Choropleth(
+        geojson=boundaries_of(geojson, [code]),
+        locations=[code],
+        featureidkey="id",
+        z=[1],
+        customdata=[code],
+        colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
+        showscale=False,
+        hoverinfo="skip",
+        marker={"line": {"width": 5, "color": SELECTED_OUTLINE}},
+        showlegend=False,
+        name="selected",
+    )
+
+
+def _selection_note(subtitle: str, name: str, ctx: ChartContext) -> str:
+    note = t("district.selected_outline", ctx.lang, name=name)
+    return f"{subtitle} · {note}"
 
 
 def _labels(values: pd.DataFrame, unit: str, lang: str) -> list[str]:
@@ -55,11 +151,42 @@ def _missing_note(missing_names: list[str], ctx: ChartContext) -> str:
     )
 
 
+def _signed_area(ring) -> float:
+    x, y = ring[:, 0], ring[:, 1]
+    return float((x[:-1] * y[1:] - x[1:] * y[:-1]).sum() / 2)
+
+
+def _wound_for_svg(geometry: dict) -> dict:
+    """The geometry with outer rings clockwise and holes anticlockwise, as Plotly's SVG map needs
+    (the boundaries file follows the GeoJSON standard, the reverse: drawn as is, a district would
+    fill the whole world but itself)."""
+    polygons = (
+        geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+    )
+    wound = []
+    for polygon in polygons:
+        rings = []
+        for index, ring in enumerate(polygon):
+            ring = np.asarray(ring, dtype=float)
+            clockwise = _signed_area(ring) < 0
+            rings.append(ring if clockwise == (index == 0) else ring[::-1])
+        wound.append(rings)
+    coordinates = wound if geometry["type"] == "MultiPolygon" else wound[0]
+    return {**geometry, "coordinates": coordinates}
+
+
 def boundaries_of(geojson: dict, codes) -> dict:
-    """The same collection with only these districts' features: a trace that colours a few
-    districts carries no other outlines."""
+    """The same collection with only these districts' features, wound for the SVG map: a trace
+    that colours a few districts carries no other outlines."""
     wanted = set(codes)
-    return {**geojson, "features": [f for f in geojson["features"] if f["id"] in wanted]}
+    return {
+        **geojson,
+        "features": [
+            {**f, "geometry": _wound_for_svg(f["geometry"])}
+            for f in geojson["features"]
+            if f["id"] in wanted
+        ],
+    }
 
 
 def district_map(
@@ -86,8 +213,8 @@ def district_map(
     name_col = f"name_{ctx.lang}"
     labels = _labels(values, unit, ctx.lang)
     fig = go.Figure(
-        go.Choroplethmap(
-            geojson=geojson,
+        go.Choropleth(
+            geojson=boundaries_of(geojson, values["geo_code"]),
             locations=values["geo_code"],
             featureidkey="id",
             z=values["value"],
@@ -104,23 +231,12 @@ def district_map(
             name="districts",
         )
     )
-    if selected and selected in set(values["geo_code"]):
-        chosen = values[values["geo_code"] == selected]
-        fig.add_trace(
-            go.Choroplethmap(
-                geojson=boundaries_of(geojson, [selected]),
-                locations=chosen["geo_code"],
-                featureidkey="id",
-                z=[1],
-                customdata=chosen["geo_code"],
-                colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
-                showscale=False,
-                hoverinfo="skip",
-                marker={"line": {"width": 4, "color": SELECTED_COLOUR}},
-                name="selected",
-            )
-        )
-    fig.update_layout(map=map_layout(ctx), clickmode="event+select")
+    names = values.set_index("geo_code")[name_col]
+    if selected and selected in names.index:
+        fig.add_trace(selected_outline(geojson, selected))
+        subtitle = _selection_note(subtitle, names[selected], ctx)
+    fig.add_trace(name_labels(geojson, names, ctx))
+    fig.update_layout(geo=geo_layout(), clickmode="event+select")
     if missing_names:
         subtitle = f"{subtitle} · {_missing_note(list(missing_names), ctx)}"
     return frame(fig, ctx, title=title, subtitle=subtitle, sources=sources)
@@ -210,7 +326,7 @@ def flag_map(
         if part.empty:
             continue
         fig.add_trace(
-            go.Choroplethmap(
+            go.Choropleth(
                 geojson=boundaries_of(geojson, part["geo_code"]),
                 locations=part["geo_code"],
                 featureidkey="id",
@@ -220,28 +336,17 @@ def flag_map(
                 showscale=False,
                 text=[f"{n}: {t(key, ctx.lang)}" for n in part[name_col]],
                 hoverinfo="text",
-                marker={"line": {"width": 3 if selected else 1, "color": "white"}},
+                marker={"line": {"width": 1, "color": "white"}},
                 name=t(key, ctx.lang),
                 showlegend=True,
             )
         )
-    if selected:
-        fig.add_trace(
-            go.Choroplethmap(
-                geojson=boundaries_of(geojson, [selected]),
-                locations=[selected],
-                featureidkey="id",
-                z=[1],
-                customdata=[selected],
-                colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
-                showscale=False,
-                hoverinfo="skip",
-                marker={"line": {"width": 4, "color": SELECTED_COLOUR}},
-                showlegend=False,
-                name="selected",
-            )
-        )
-    fig.update_layout(map=map_layout(ctx), clickmode="event+select")
+    names = flags.set_index("geo_code")[name_col]
+    if selected and selected in names.index:
+        fig.add_trace(selected_outline(geojson, selected))
+        subtitle = _selection_note(subtitle, names[selected], ctx)
+    fig.add_trace(name_labels(geojson, names, ctx))
+    fig.update_layout(geo=geo_layout(), clickmode="event+select")
     return frame(fig, ctx, title=title, subtitle=subtitle, sources=sources)
 
 

@@ -354,21 +354,20 @@ def _plots(html_text: str) -> list[tuple[list, dict, dict]]:
 def test_html_deck_figures_need_no_remote_map_or_topojson(deck):
     plots = _plots(deck.replace(PLOTLY_JS.read_text(encoding="utf-8"), ""))
     assert len(plots) == len(CHARTS) + 1
-    remote_types = {
-        "choropleth",
-        "scattergeo",
-        "scattermapbox",
-        "choroplethmapbox",
-        "densitymapbox",
-    }
+    remote_types = {"scattermapbox", "choroplethmapbox", "densitymapbox"}
     for data, layout, config in plots:
         assert not {trace.get("type") for trace in data} & remote_types
-        assert "geo" not in layout and "mapbox" not in layout
-        assert "topojsonURL" not in config and "mapboxAccessToken" not in config
-        if "map" in layout:  # maplibre with a background-only style: no tiles, sprites or glyphs
-            assert layout["map"]["style"] == "white-bg"
-            assert not layout["map"].get("layers")
-    assert any("map" in layout for _, layout, _ in plots), "the district map is in the deck"
+        assert "mapbox" not in layout and "mapboxAccessToken" not in config
+        if "geo" in layout:  # the SVG district map: its own boundaries, no world outlines
+            assert layout["geo"]["visible"] is False
+            assert all(
+                trace.get("locationmode", "geojson-id") == "geojson-id"
+                for trace in data
+                if trace.get("type") == "choropleth"
+            )
+            # Plotly asks for a world file even so: answered in the page, not from a host.
+            assert config["topojsonURL"].startswith("data:")
+    assert any("geo" in layout for _, layout, _ in plots), "the district map is in the deck"
 
 
 def test_html_deck_cites_sources_without_links(deck, snapshot):

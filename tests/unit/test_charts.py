@@ -11,7 +11,15 @@ from dashboard import catalog, schema
 from dashboard import queries as q
 from dashboard.charts.base import DISTRICT_COLOUR, SELECTED_COLOUR, ChartContext
 from dashboard.charts.comparisons import Bar, labelled_bars
-from dashboard.charts.districts import district_bar, district_map, flag_map, selected_district
+from dashboard.charts.districts import (
+    OFFLINE_TOPOJSON_URL,
+    SELECTED_OUTLINE,
+    district_bar,
+    district_map,
+    flag_map,
+    label_points,
+    selected_district,
+)
 from dashboard.charts.milestones import UNDATED_GAP, milestone_timeline
 from dashboard.charts.trends import trend_chart
 from dashboard.i18n import t
@@ -235,13 +243,76 @@ def test_district_map_carries_codes_and_highlights_the_selection(sample, geojson
     assert set(districts.customdata) == set(schema.DISTRICT_CODES)
     assert list(districts.locations) == list(districts.customdata)
     assert list(districts.z) == list(values["value"])
+    assert districts.type == "choropleth", "SVG, not WebGL: quick without a GPU"
     chosen = only([tr for tr in fig.data if tr.name == "selected"])
     assert list(chosen.locations) == [CHAOYANG]
-    assert chosen.marker.line.color == SELECTED_COLOUR
+    assert chosen.marker.line.color == SELECTED_OUTLINE
+    assert fig.layout.title.subtitle.text.endswith(
+        t("district.selected_outline", "zh", name="朝阳区")
+    )
+    names = only([tr for tr in fig.data if tr.name == "names"])
+    assert len(names.text) == 16 and "朝阳" in names.text
     plain = district_map(
         values, geojson, ctx(), title="t", subtitle="s", unit="persons", sources=[]
     )
-    assert [tr.name for tr in plain.data] == ["districts"]
+    assert [tr.name for tr in plain.data] == ["districts", "names"]
+    assert plain.layout.title.subtitle.text == "s"
+
+
+def test_maps_draw_offline_with_svg_and_outer_rings_clockwise(reported, geojson) -> None:
+    """The SVG map fills the inside of a ring only when the outer ring runs clockwise; the map
+    hides Plotly's world outlines and its own config answers the request for them in the page."""
+    flags = q.district_values(reported, "pay_rules_issued")
+    fig = flag_map(flags, geojson, ctx("en"), title="t", subtitle="s", sources=[])
+    assert fig.layout.geo.visible is False and fig.layout.geo.fitbounds == "locations"
+    assert "map" not in fig.layout.to_plotly_json() or not fig.layout.map.to_plotly_json()
+    for trace in fig.data:
+        if trace.type != "choropleth":
+            continue
+        for feature in trace.geojson["features"]:
+            geometry = feature["geometry"]
+            polygons = (
+                geometry["coordinates"]
+                if geometry["type"] == "MultiPolygon"
+                else [geometry["coordinates"]]
+            )
+            for polygon in polygons:
+                ring = polygon[0]
+                x, y = ring[:, 0], ring[:, 1]
+                assert (x[:-1] * y[1:] - x[1:] * y[:-1]).sum() < 0, feature["id"]
+    assert OFFLINE_TOPOJSON_URL.startswith("data:application/json,")
+    assert OFFLINE_TOPOJSON_URL.endswith("#"), "Plotly's appended file name is not fetched"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_district_is_named_inside_the_map(reported, geojson, lang: str) -> None:
+    flags = q.district_values(reported, "pay_rules_issued")
+    fig = flag_map(flags, geojson, ctx(lang), title="t", subtitle="s", sources=[])
+    names = only([tr for tr in fig.data if tr.name == "names"])
+    expected = flags[f"name_{lang}"].str.removesuffix("区") if lang == "zh" else flags["name_en"]
+    assert sorted(names.text) == sorted(expected)
+    assert names.hoverinfo == "skip", "a click on a name falls through to its district"
+    points = label_points(geojson, schema.DISTRICT_CODES)
+    lons = [p[0] for p in points.values()]
+    lats = [p[1] for p in points.values()]
+    assert min(lons) > 115.4 and max(lons) < 117.5 and min(lats) > 39.4 and max(lats) < 41.1
+
+
+def test_selected_outline_is_no_category_colour(reported, geojson) -> None:
+    """The selected district's outline is one colour on every map, outside the fills' families."""
+    flags = q.district_values(reported, "pay_rules_issued")
+    fig = flag_map(
+        flags, geojson, ctx("zh"), title="t", subtitle="s", sources=[], selected=CHAOYANG
+    )
+    fills = {
+        tr.colorscale[0][1]
+        for tr in fig.data
+        if tr.name in (t("flag.yes", "zh"), t("flag.no", "zh"))
+    }
+    assert SELECTED_OUTLINE not in fills | {SELECTED_COLOUR}
+    chosen = only([tr for tr in fig.data if tr.name == "selected"])
+    assert chosen.marker.line.color == SELECTED_OUTLINE and chosen.marker.line.width >= 4
+    assert "朝阳区" in fig.layout.title.subtitle.text
 
 
 def test_district_map_names_missing_districts(reported, geojson) -> None:
