@@ -33,25 +33,22 @@ def charts_drawn(page) -> int:
     return page.locator(".js-plotly-plot .main-svg").count()
 
 
-def click_map_at(page, plot, lon: float, lat: float) -> None:
-    """Click a map where a user would: once its style has loaded and it has stopped moving, after
-    hovering long enough for the hover label (which Plotly's click handler reads) to appear."""
-    plot.evaluate(
-        """gd => new Promise(resolve => {
-            const map = gd._fullLayout.map._subplot.map;
-            const ready = () => map.loaded() && !map.isMoving();
-            if (ready()) { resolve(); } else { map.once('idle', resolve); }
-        })"""
-    )
-    # Projected by the map itself, so the point is right whatever the viewport and zoom.
-    point = plot.evaluate(
-        f"""gd => {{
-            const map = gd._fullLayout.map._subplot.map;
-            const p = map.project([{lon}, {lat}]);
-            const box = map.getCanvas().getBoundingClientRect();
-            return {{x: box.left + p.x, y: box.top + p.y}};
-        }}"""
-    )
+# The screen centre of a district's outline on an SVG map (one path per district and trace).
+DISTRICT_CENTRE_JS = """(gd, code) => {
+    for (const path of gd.querySelectorAll('.choroplethlocation')) {
+        if (!path.__data__ || path.__data__.loc !== code) continue;
+        const box = path.getBoundingClientRect();
+        return {x: box.left + box.width / 2, y: box.top + box.height / 2};
+    }
+    return null;
+}"""
+
+
+def click_district(page, plot, code: str) -> None:
+    """Click a district where a user would: inside its outline, after hovering long enough for
+    the hover label (which Plotly's click handler reads) to appear."""
+    point = plot.evaluate(DISTRICT_CENTRE_JS, code)
+    assert point, f"no outline of {code} on the map"
     hovered = "gd => Boolean(gd._hoverdata && gd._hoverdata.length)"
     for nudge in range(5):
         page.mouse.move(point["x"] + nudge, point["y"] + nudge, steps=3)
@@ -82,13 +79,12 @@ def test_every_view_renders_its_charts_without_error(page, app_url, name):
 def test_click_on_district_map_drills_down(page, app_url):
     """Clicking Fangshan on the pay-rules map selects it: breadcrumb and back button appear."""
     open_view(page, f"{app_url}/workforce")
-    plot = (
-        page.locator(".js-plotly-plot")
-        .filter(has=page.locator(".mapboxgl-canvas, .maplibregl-canvas"))
-        .first
-    )
+    plot = page.locator(".js-plotly-plot").filter(has=page.locator(".choroplethlayer")).first
     plot.scroll_into_view_if_needed()
-    click_map_at(page, plot, lon=115.85, lat=39.72)  # inside Fangshan
+    # An SVG map (no WebGL canvas): one outline per district.
+    assert plot.locator(".choroplethlocation").count() >= 16
+    assert plot.locator("canvas").count() == 0
+    click_district(page, plot, "110111")  # Fangshan
     page.wait_for_selector("text=北京市 › 房山区", timeout=30_000)
     assert page.get_by_role("button", name="返回全市").count() == 1
     page.get_by_role("button", name="返回全市").click()

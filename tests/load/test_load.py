@@ -36,8 +36,8 @@ VIEWS = {"overview": "总览", "workforce": "社区工作者", "volunteers": "�
          "ten_firsts": "十个一", "data_sources": "数据与来源"}  # fmt: skip
 DISTRICTS = ("朝阳区", "海淀区", "房山区", "东城区", "通州区")
 DISTRICT_LABEL, BACK = "区域", "返回全市"
-# A point inside Fangshan (lon, lat), clicked on a page's first map as the e2e test does.
-MAP_POINT = (115.85, 39.72)
+# The district clicked on a page's first map (Fangshan), as the e2e test does.
+MAP_POINT = "110111"
 
 # The issue's budget for the server with twenty sessions: RSS of the Streamlit process, which holds
 # the snapshots, the sessions and the chart cache. No image is exported here, so kaleido's
@@ -111,14 +111,12 @@ def pick_district(page, name: str) -> str:
     return "district"
 
 
-# The screen position of a point inside Fangshan on the first map whose map has loaded, or null.
-MAP_POINT_JS = """([lon, lat]) => {
-    for (const gd of document.querySelectorAll('.js-plotly-plot')) {
-        const sub = gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
-        if (!sub || !sub.map.loaded()) continue;
-        const p = sub.map.project([lon, lat]);
-        const box = sub.map.getCanvas().getBoundingClientRect();
-        return {x: box.left + p.x, y: box.top + p.y};
+# The screen centre of Fangshan's outline on the first SVG map drawn, or null.
+MAP_POINT_JS = """(code) => {
+    for (const path of document.querySelectorAll('.js-plotly-plot .choroplethlocation')) {
+        if (!path.__data__ || path.__data__.loc !== code) continue;
+        const box = path.getBoundingClientRect();
+        return {x: box.left + box.width / 2, y: box.top + box.height / 2};
     }
     return null;
 }"""
@@ -131,12 +129,10 @@ def drill(page) -> str:
     if back.count():
         back.first.click(timeout=CLICK_TIMEOUT_MS)
         return "back"
-    maps = page.locator(".js-plotly-plot").filter(
-        has=page.locator(".mapboxgl-canvas, .maplibregl-canvas")
-    )
+    maps = page.locator(".js-plotly-plot").filter(has=page.locator(".choroplethlayer"))
     if maps.count():
         maps.first.scroll_into_view_if_needed(timeout=CLICK_TIMEOUT_MS)
-        point = page.evaluate(MAP_POINT_JS, list(MAP_POINT))
+        point = page.evaluate(MAP_POINT_JS, MAP_POINT)
         if point:
             page.mouse.click(point["x"], point["y"])
             return "map"
