@@ -62,9 +62,9 @@ PACK_FORMATS = ("pptx", "pdf", "html", "zip")
 CHART_DRAWN = ".js-plotly-plot .main-svg"
 TABLE_DRAWN = "[data-testid='stDataFrame'] [data-testid='data-grid-canvas']"
 VIEWPORT = {"width": 1920, "height": 1080}
-# Drill-down targets: a point inside Fangshan (lon, lat) on the pay-rules map, as the e2e test
-# clicks it, and Chaoyang's bar in the district panel of the deliberation view.
-MAP_PAGE, MAP_POINT, MAP_DISTRICT = "workforce", (115.85, 39.72), "房山区"
+# Drill-down targets: Fangshan's outline on the pay-rules map, as the e2e test clicks it, and
+# Chaoyang's bar in the district panel of the deliberation view.
+MAP_PAGE, MAP_CODE, MAP_DISTRICT = "workforce", "110111", "房山区"
 BAR_PAGE, BAR_CODE, BAR_DISTRICT = "deliberation", "110105", "朝阳区"
 CRUMB = "北京市 › {}"
 BACK = "返回全市"
@@ -469,28 +469,21 @@ def timed(page, act: Callable[[], None], text: str, want: bool, timeout: float =
 
 
 def map_click(page, timeout: float = ACTION_MS) -> Callable[[], None]:
-    """A click inside Fangshan on the first map of the page, once the map has loaded."""
+    """A click inside Fangshan's outline on the first (SVG) map of the page, once it is drawn."""
     mount_charts(page, timeout)
-    plot = page.locator(".js-plotly-plot").filter(
-        has=page.locator(".mapboxgl-canvas, .maplibregl-canvas")
-    )
-    plot = plot.first
+    plot = page.locator(".js-plotly-plot").filter(has=page.locator(".choroplethlayer")).first
     plot.scroll_into_view_if_needed(timeout=timeout)
-    page.wait_for_function(
-        "gd => gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot"
-        " && gd._fullLayout.map._subplot.map.loaded()",
-        arg=plot.element_handle(timeout=timeout),
-        timeout=timeout,
-    )
     page.wait_for_timeout(300)
     point = plot.evaluate(
-        """(gd, [lon, lat]) => {
-            const sub = gd._fullLayout.map._subplot;
-            const p = sub.map.project([lon, lat]);
-            const box = sub.map.getCanvas().getBoundingClientRect();
-            return {x: box.left + p.x, y: box.top + p.y};
+        """(gd, code) => {
+            for (const path of gd.querySelectorAll('.choroplethlocation')) {
+                if (!path.__data__ || path.__data__.loc !== code) continue;
+                const box = path.getBoundingClientRect();
+                return {x: box.left + box.width / 2, y: box.top + box.height / 2};
+            }
+            return null;
         }""",
-        list(MAP_POINT),
+        MAP_CODE,
     )
     return lambda: page.mouse.click(point["x"], point["y"])
 
