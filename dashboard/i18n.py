@@ -117,6 +117,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Every other figure is the whole city's, not {district}'s",
     ),
     "district.city_value": ("全市数值", "City figure"),
+    "district.city_value_same_period": ("全市同期({period}):{value}", "City, {period}: {value}"),
     "district.zone": ("功能区", "Functional zone"),
     "district.city_fallback": (
         "北京市全市数值({district}暂无分区数据)",
@@ -385,8 +386,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "col.milestone_source": ("来源", "Source"),
     "data.download_xlsx": ("下载XLSX", "Download XLSX"),
     "data.left_out": (
-        "发布会中未作为数据收录的数字及原因,见 data/sources/LEFT_OUT.md。",
-        "Figures from the press conference not entered as data, and why: data/sources/LEFT_OUT.md.",
+        "有些公开数字没有收录:只见于百科或转载、没有日期、口径不同,或只是修辞。每一项及其原因都记录在数据来源清单中,可向数据维护人员索取。",
+        "Some public figures are deliberately not shown: found only in encyclopaedias or copies, "
+        "undated, of another definition, or rhetoric. Each is listed with its reason in the "
+        "sources' record kept by the data team.",
     ),
     "topic.trends": ("组织体系", "Structure"),
     "topic.milestones": ("十个一", "Ten firsts"),

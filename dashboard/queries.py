@@ -77,6 +77,15 @@ def _latest(snapshot: Snapshot, indicator_id: str, geo_code: str) -> Value | Non
     return _as_value(rows.iloc[-1]) if len(rows) else None
 
 
+def at_period(
+    snapshot: Snapshot, indicator_id: str, period: str, geo_code: str = schema.CITY_CODE
+) -> Value | None:
+    """The preferred value of one place for exactly this period, if a source gives one."""
+    rows = preferred(snapshot, indicator_id)
+    rows = rows[(rows["geo_code"] == geo_code) & (rows["period"] == period)]
+    return _as_value(rows.iloc[-1]) if len(rows) else None
+
+
 def series(
     snapshot: Snapshot, indicator_id: str, geo_codes: list[str] | None = None
 ) -> pd.DataFrame:

@@ -379,7 +379,9 @@ def district_profile(session: Session) -> None:
                 help=t("district.not_reported", lang),
             )
             continue
-        city = queries.latest(snap, indicator_id)
+        # A district's figure is set beside the city's of the same period only: the 2020 census
+        # of a district beside the 2010 census of the city would read as one count.
+        city = queries.at_period(snap, indicator_id, value.period) if value.period else None
         city_text = format_value(city.value, city.unit, lang, city.qualifier) if city else "–"
         column.metric(
             queries.indicator_name(snap, indicator_id, lang),
@@ -390,7 +392,8 @@ def district_profile(session: Session) -> None:
                 f"{t('prov.source', lang)}: {queries.source_label(snap, value.source_id, lang)}"
             ),
         )
-        column.caption(f"{t('district.city_value', lang)}: {city_text}")
+        period = value.period or t("prov.period_unstated", lang)
+        column.caption(t("district.city_value_same_period", lang, period=period, value=city_text))
 
 
 def _select_district(code: str) -> None:

@@ -91,13 +91,13 @@ RULES_TEXT = {
     "other_village_units": "village-level unit numbered 400 or above (virtual communities and "
     "industrial zones of development areas), whatever its name",
     "unmatched_village_units": "village-level unit that none of the three rules above claims "
-    "(name and number disagree); each is listed by name in leftovers.csv",
+    "(name and number disagree); each is listed by name among the leftovers",
     "subdistricts": "township-level unit whose name ends in 街道办事处 or 街道",
     "area_offices": "township-level unit whose name ends in 地区办事处 or 地区",
     "towns": "township-level unit whose name ends in 镇",
     "townships": "township-level unit whose name ends in 乡 (民族乡 included)",
     "other_township_units": "township-level unit with none of those endings (development "
-    "zones, the airport); each is listed by name in leftovers.csv",
+    "zones, the airport); each is listed by name among the leftovers",
 }
 KINDS = tuple(RULES_TEXT)
 

@@ -329,3 +329,23 @@ def test_communities_checks_the_2018_edition_against_the_press_conference(lang: 
     assert check[0].count("3920") + check[0].count("3,920") == 2  # the edition and the speaker
     assert "3177" in check[0] or "3,177" in check[0]
     assert "3211" in check[0] or "3,211" in check[0]
+
+
+def test_a_district_profile_sets_the_city_of_the_same_period_beside_it() -> None:
+    """Dongcheng's 2020 census population never stands beside the city's 2010 census total."""
+    dongcheng = "110101"
+    at = _app("overview", lang="en", snapshot=DEFAULT_SNAPSHOT, district=dongcheng)
+    snapshot = load_snapshot(DEFAULT_SNAPSHOT)
+    own = q.latest(snapshot, "resident_population", dongcheng)
+    city_then = q.at_period(snapshot, "resident_population", own.period)
+    city_latest = q.latest(snapshot, "resident_population")
+    captions = [str(c.value) for c in at.caption if str(c.value).startswith("City, ")]
+    assert captions, "the profile names the city's figure of the same period"
+    population = next(c for c in captions if own.period in c)
+    if city_then is None:
+        assert population.endswith(": –")
+    if city_latest is not None and city_latest.period != own.period:
+        from dashboard.formatting import format_value
+
+        stale = format_value(city_latest.value, city_latest.unit, "en", city_latest.qualifier)
+        assert stale not in population

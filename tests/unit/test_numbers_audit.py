@@ -171,6 +171,10 @@ def source_problems(rows: pd.DataFrame, as_of: str) -> list[str]:
             continue
         if str(row["published"]) > as_of:
             problems.append(f"{row_key(row)}: source published {row['published']} after {as_of}")
+        # A document cannot report a count of a later day than its own (YYYY and YYYY-MM
+        # compare as the start of their year or month).
+        if row["period"] and str(row["period"]) > str(row["published"]):
+            problems.append(f"{row_key(row)}: period {row['period']} after its source's date")
         for column in ("source_id", "url", "publisher_zh", "publisher_en", "title"):
             if NOT_A_SOURCE.search(str(row[column] or "")):
                 problems.append(f"{row_key(row)}: {column} '{row[column]}' is not a source")
@@ -253,9 +257,11 @@ def test_audit_catches_planted_bad_rows(repo: Path) -> None:
     late["published"] = "2019-01-10"
     wiki = good.copy()
     wiki["url"] = "https://zh.wikipedia.org/wiki/北京市"
-    planted = pd.DataFrame([wrong_value, no_quote, late, wiki])
+    future = good.copy()
+    future["period"] = "2019-02"
+    planted = pd.DataFrame([wrong_value, no_quote, late, wiki, future])
     assert len(quote_problems(planted)) == 2
-    assert len(source_problems(planted, "2019-01-09")) == 2
+    assert len(source_problems(planted, "2019-01-09")) == 3
     assert not quote_problems(pd.DataFrame([good]))
     assert not source_problems(pd.DataFrame([good]), "2019-01-09")
 
@@ -318,18 +324,22 @@ def test_arithmetic_check_catches_a_wrong_density(repo: Path) -> None:
 
 
 def test_no_note_a_reader_sees_speaks_like_a_developer(repo: Path) -> None:
-    """Notes are shown beside the figure: no file names, field names or indicator ids."""
+    """Notes, names and descriptions are shown beside the figure: no file names, field names,
+    indicator ids or internal grade letters."""
     ids = set(derivation_rules(repo)) | set(
         pd.read_parquet(reported_snapshots(repo)[0] / "indicator_meta.parquet")["indicator_id"]
     )
     jargon = re.compile(
-        r"period is empty|\.md\b|\.yaml\b|per the research|grade [ABC]\b|\([AB]\)|\bA/B\b"
+        r"period is empty|\.md\b|\.yaml\b|\.csv\b|per the research|grade [ABC]\b|\([AB]\)|\bA/B\b"
     )
     problems = []
     for folder in reported_snapshots(repo):
         rows = pd.read_parquet(folder / "indicators.parquet")
         sources = pd.read_parquet(folder / "sources.parquet")
+        meta = pd.read_parquet(folder / "indicator_meta.parquet")
         notes = list(rows["note"]) + list(sources["note_zh"]) + list(sources["note_en"])
+        for column in ("name_zh", "name_en", "description_zh", "description_en"):
+            notes += list(meta[column])
         for note in set(notes):
             words = set(re.findall(r"[a-z]+(?:_[a-z]+)+", note))
             if jargon.search(note) or words & ids:
