@@ -294,9 +294,20 @@ def rerun_after_reconnect() -> None:
 
 # Names the page for screen readers and the browser tab: the document's language, and a title
 # naming the view and the place. Static script; the two values are JSON-encoded strings.
+# Streamlit writes its own title into the tab on every rerun (page config), after this script
+# has run once, so the script keeps the wanted title in a global and puts it back whenever the
+# <title> changes; each page's script replaces the global.
 _PAGE_META = """<script>
 document.documentElement.lang = %(lang)s;
-document.title = %(title)s;
+window.dashboardTitle = %(title)s;
+document.title = window.dashboardTitle;
+if (!window.dashboardTitleKeeper) {
+  window.dashboardTitleKeeper = new MutationObserver(() => {
+    if (document.title !== window.dashboardTitle) document.title = window.dashboardTitle;
+  });
+  window.dashboardTitleKeeper.observe(document.head, {subtree: true, childList: true,
+                                                      characterData: true});
+}
 </script>"""
 # Caption and help text at >= 4.5:1 on the page and the sidebar (Streamlit fades them to ~3.9:1).
 READABLE_CSS = """<style>

@@ -80,7 +80,9 @@ _STAGE_SCRIPT = """<script>
 (() => {
   const root = document.documentElement;
   root.lang = %(lang)s;
-  document.title = %(title)s;
+  // The pages' title keeper (dashboard/ui.py) puts back whatever dashboardTitle holds.
+  window.dashboardTitle = %(title)s;
+  document.title = window.dashboardTitle;
   if (window.presentStageFit) return;
   window.presentStageFit = () => {
     const scale = Math.min(innerWidth / %(w)d, innerHeight / %(h)d);
