@@ -49,7 +49,7 @@ chosen = st.selectbox(
 st.caption(t("district.click_hint", lang))
 left, right = st.columns(2)
 with left:
-    ui.chart(session, catalog.chart(f"district-map-{chosen}"))
+    ui.chart(session, catalog.chart(f"district-map-{chosen}"), height=620)
 with right:
     ui.chart(session, catalog.chart(f"district-bar-{chosen}"))
 

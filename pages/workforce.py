@@ -32,5 +32,5 @@ with right:
     ui.chart(session, catalog.chart("workforce-pay"))
 
 # 3. Which districts had issued their pay rules (click a district to drill down)
-ui.chart(session, catalog.chart("pay-rules-map"), height=560)
+ui.chart(session, catalog.chart("pay-rules-map"), height=720)
 ui.district_panel(session, ("workforce",), key="workforce")
