@@ -211,6 +211,13 @@ class Pack:
         ]
         return lines
 
+    def drill_lines(self) -> list[str]:
+        """For a pack drilled to a district: which figures are the district's own and that the
+        rest are the city's, said on the cover as large as a heading."""
+        if not self.view.drilled:
+            return []
+        return list(catalog.drill_summary(self.snapshot, self.view))
+
 
 def validate_charts(chart_ids: list[str]) -> list[str]:
     """The ids that name no chart (empty when all are known)."""
@@ -442,6 +449,7 @@ def to_pptx(pack: Pack) -> bytes:
     lines = [(t("app.subtitle", lang), 20, False)] + [
         (line, 18, False) for line in pack.header_lines()
     ]
+    lines += [(line, 24, True) for line in pack.drill_lines()]
     _fill(subtitle.text_frame, lines, RGBColor(0x37, 0x41, 0x51))
     if snap.is_sample:
         box = slide.shapes.add_textbox(Inches(0.8), Inches(0.5), width - Inches(1.6), Inches(0.9))
@@ -587,6 +595,9 @@ def title_page(pack: Pack) -> go.Figure:
         ("", 30, theme["text"], False),
     ]
     lines += [(line, 30, theme["text"], False) for line in pack.header_lines()]
+    if pack.drill_lines():
+        lines += [("", 30, theme["text"], False)]
+        lines += [(line, 40, theme["text"], True) for line in pack.drill_lines()]
     if pack.snapshot.is_sample:
         lines += [("", 30, theme["text"], False), (t("sample.banner", lang), 26, "#B91C1C", True)]
     return _text_page(lines, pack)

@@ -4,6 +4,7 @@ checked in test_export_images.py."""
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import re
@@ -520,3 +521,23 @@ def test_briefing_panel_builds_a_pack_and_offers_it_for_download(fake_render):
     pack = at.session_state["briefing_pack"]
     assert pack["name"] == f"briefing_110000_{snapshot.id}_en.zip"
     assert zipfile.ZipFile(io.BytesIO(pack["data"])).namelist()[0] == "manifest.json"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_drilled_pack_says_on_its_cover_whose_figures_it_holds(snapshot, fake_render, lang):
+    """The cover of a pack drilled to Chaoyang says, in heading type, which figures are
+    Chaoyang's own and that the rest are the city's; a city pack says nothing of the kind."""
+    own, rest = catalog.drill_summary(snapshot, view(lang, "110105"))
+    prs = _pptx(snapshot, fake_render, lang=lang, district="110105")
+    cover = "\n".join(s.text_frame.text for s in prs.slides[0].shapes if s.has_text_frame)
+    assert own in cover and rest in cover
+    city = _pptx(snapshot, fake_render, lang=lang)
+    city_cover = "\n".join(s.text_frame.text for s in city.slides[0].shapes if s.has_text_frame)
+    assert rest not in city_cover
+    pack = briefing.collect(snapshot, view(lang, "110105"), CHARTS, ())
+    page = briefing.title_page(pack)
+    shown = [html.unescape(a.text) for a in page.layout.annotations]
+    headings = [
+        a for a in page.layout.annotations if a.font.size >= 40 and a.text.startswith("<b>")
+    ]
+    assert any(rest in text for text in shown) and len(headings) >= 2
