@@ -849,10 +849,11 @@ def to_pdf(pack: Pack) -> bytes:
 # --- HTML ---------------------------------------------------------------------------------------
 
 # Nothing may come from another host: scripts and styles are inline, images and workers are data:
-# or blob: (plotly's map draws with a blob worker), and connections go nowhere.
+# or blob: (plotly's map draws with a blob worker), and the only connection is to a data:
+# address (the SVG map's empty world outline, answered in the page).
 CSP = (
     "default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; "
-    "img-src data: blob:; font-src data:; worker-src blob:; child-src blob:; connect-src 'none'; "
+    "img-src data: blob:; font-src data:; worker-src blob:; child-src blob:; connect-src data:; "
     "form-action 'none'; base-uri 'none'"
 )
 HTML_CSS = """

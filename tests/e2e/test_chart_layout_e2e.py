@@ -13,15 +13,17 @@ import pytest
 from plotly.io.json import to_json_plotly
 
 from dashboard import catalog, export, presentation
+from dashboard.charts.districts import OFFLINE_TOPOJSON_URL
 from dashboard.render import PLOTLY_JS
 from dashboard.snapshot import load_snapshot
 
 pytestmark = pytest.mark.e2e
 
 # Boxes of the parts that must not collide, in page pixels (the plot's div sits at 0,0).
-BOXES_JS = """async ([figure, width, height]) => {
+BOXES_JS = """async ([figure, width, height, topojsonURL]) => {
     const gd = document.getElementById('plot');
-    await Plotly.newPlot(gd, figure.data, {...figure.layout, width, height}, {staticPlot: true});
+    await Plotly.newPlot(gd, figure.data, {...figure.layout, width, height},
+                         {staticPlot: true, topojsonURL});
     const box = el => {
         if (!el) return null;
         const r = el.getBoundingClientRect();
@@ -99,7 +101,7 @@ def test_titles_legend_and_source_line_stay_inside_and_apart(browser):
     checked = 0
     for name, fig, width, height in _cases():
         figure = json.loads(to_json_plotly(fig))
-        boxes = page.evaluate(BOXES_JS, [figure, width, height])
+        boxes = page.evaluate(BOXES_JS, [figure, width, height, OFFLINE_TOPOJSON_URL])
         checked += 1
         assert boxes["title"] and boxes["footer"], (name, boxes)
         for part in ("title", "subtitle", "legend", "footer"):
