@@ -536,8 +536,10 @@ def html_is_only_the_page_meta(at: AppTest) -> bool:
         body = element.proto.body
         if body == ui.READABLE_CSS:
             continue
-        values = re.fullmatch(ui._PAGE_META.replace("%(lang)s", "(.*)").replace("%(title)s", "(.*)"),
-                              body, re.DOTALL)  # fmt: skip
+        template = re.escape(ui._PAGE_META)
+        for name in ("%(lang)s", "%(title)s"):
+            template = template.replace(re.escape(name), "(.*)")
+        values = re.fullmatch(template, body, re.DOTALL)
         if values is None or any("<" in v for v in values.groups()):
             return False
     return True
