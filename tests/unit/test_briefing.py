@@ -331,8 +331,9 @@ def test_html_deck_forbids_remote_fetches_by_policy(deck):
     ]
     assert policies == [briefing.CSP]
     directives = dict(d.strip().split(" ", 1) for d in briefing.CSP.split(";"))
-    assert directives["default-src"] == "'none'" and directives["connect-src"] == "'none'"
-    for name in ("script-src", "style-src", "img-src", "font-src", "worker-src"):
+    # The only connection allowed is to a data: address (the SVG map's empty world outline).
+    assert directives["default-src"] == "'none'" and directives["connect-src"] == "data:"
+    for name in ("script-src", "style-src", "img-src", "font-src", "worker-src", "connect-src"):
         assert "http" not in directives[name] and "*" not in directives[name]
 
 
