@@ -16,6 +16,7 @@ import time
 import tomllib
 import tracemalloc
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import openpyxl
@@ -758,7 +759,10 @@ def _put_upload(size: int, *, declared: bool) -> tuple[int, MemoryUploadedFileMa
     async def send(message: dict) -> None:
         sent.append(message)
 
-    asyncio.run(app(scope, receive, send))
+    # In its own thread: in a whole run the session's Playwright browser keeps an event loop
+    # running in this one, and asyncio.run refuses to start inside it.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, app(scope, receive, send)).result()
     status = next(m["status"] for m in sent if m["type"] == "http.response.start")
     return status, manager
 
