@@ -119,36 +119,50 @@ def test_titles_legend_and_source_line_stay_inside_and_apart(browser):
 # --- on screen, in the app, at the widths people use -----------------------------------------------
 
 SCREEN_WIDTHS = (390, 1280, 1920, 3840)
-# Pages whose every chart is framed by the shared frame alone (title, subtitle, legend, source).
-SCREEN_PAGES = ("workforce", "volunteers", "deliberation")
-# The frame's parts of every chart on the page: each inside its chart, none over another.
+# Every view that draws charts.
+SCREEN_PAGES = (
+    "overview", "ten_firsts", "forty_years", "trends", "workforce", "volunteers",
+    "deliberation", "grid_services", "communities",
+)  # fmt: skip
+# Every text of every chart on the page (titles, legend, axis and tick labels, value labels,
+# notes and the source line): each inside its chart, none over another.
 FRAME_JS = """() => {
     const out = [];
     const box = e => { const r = e.getBoundingClientRect();
-        return {l: r.left, r: r.right, t: r.top, b: r.bottom, w: r.width}; };
+        return {l: r.left, r: r.right, t: r.top, b: r.bottom, w: r.width, h: r.height}; };
+    const shown = e => { const b = box(e); return b.w > 0 && b.h > 0
+        && getComputedStyle(e).visibility !== 'hidden' && getComputedStyle(e).display !== 'none'
+        && !e.closest('[display=none]') && !(e.closest('text, g') || e).closest('[opacity="0"]'); };
     document.querySelectorAll('.js-plotly-plot').forEach((gd, i) => {
         const svg = gd.querySelector('.main-svg');
         if (!svg || !box(svg).w) return;
         const frame = box(svg);
         const name = ((gd.querySelector('.gtitle') || {}).textContent || '#' + i).slice(0, 40);
-        const names = (gd.layout.annotations || []).map(a => a.name);
-        const footer = gd.querySelector(
-            `.annotation[data-index="${names.indexOf('footer')}"] .annotation-text-g`);
-        const parts = {title: gd.querySelector('.gtitle'),
-            subtitle: gd.querySelector('.gtitle-subtitle'),
-            legend: gd.querySelector('.legend .scrollbox'), source: footer};
-        const boxes = {};
-        for (const [part, el] of Object.entries(parts)) {
-            if (!el || !box(el).w) continue;
-            const b = boxes[part] = box(el);
+        const texts = [];
+        const add = (kind, el) => { if (el && shown(el)) texts.push(
+            {kind, text: (el.textContent || '').slice(0, 24), b: box(el)}); };
+        add('title', gd.querySelector('.gtitle'));
+        add('subtitle', gd.querySelector('.gtitle-subtitle'));
+        add('legend', gd.querySelector('.legend .scrollbox'));
+        gd.querySelectorAll('.annotation .annotation-text-g').forEach(e => add('note', e));
+        gd.querySelectorAll('.xtick text, .x2tick text, .x3tick text, .x4tick text')
+            .forEach(e => add('xtick', e));
+        gd.querySelectorAll('.ytick text, .y2tick text, .y3tick text, .y4tick text')
+            .forEach(e => add('ytick', e));
+        gd.querySelectorAll('.g-xtitle text, .g-ytitle text, [class*=g-x] > .xtitle, '
+            + '[class*=g-y] > .ytitle').forEach(e => add('axis title', e));
+        gd.querySelectorAll('.textpoint text, text.textpoint').forEach(e => add('label', e));
+        for (const t of texts) {
+            const b = t.b;
             if (b.l < frame.l - 1 || b.r > frame.r + 1 || b.t < frame.t - 1 || b.b > frame.b + 1)
-                out.push(`${name}: ${part} leaves the chart`);
+                out.push(`${name}: ${t.kind} "${t.text}" leaves the chart`);
         }
-        const apart = (a, b) => a.r <= b.l + 1 || b.r <= a.l + 1 || a.b <= b.t + 1 || b.b <= a.t + 1;
-        const keys = Object.keys(boxes);
-        for (let x = 0; x < keys.length; x++) for (let y = x + 1; y < keys.length; y++)
-            if (!apart(boxes[keys[x]], boxes[keys[y]]))
-                out.push(`${name}: ${keys[x]} overlaps ${keys[y]}`);
+        // Two pixels of slack: a text's box is a little taller than its letters.
+        const apart = (a, b) => a.r <= b.l + 2 || b.r <= a.l + 2 || a.b <= b.t + 2 || b.b <= a.t + 2;
+        for (let x = 0; x < texts.length; x++) for (let y = x + 1; y < texts.length; y++)
+            if (!apart(texts[x].b, texts[y].b))
+                out.push(`${name}: ${texts[x].kind} "${texts[x].text}" overlaps `
+                    + `${texts[y].kind} "${texts[y].text}"`);
     });
     return out;
 }"""
