@@ -242,9 +242,10 @@ def _year_axis(
             yref="paper",
             text=label.split(" ", 1)[-1],
             showarrow=False,
-            xanchor="left",
+            # Labels in the right half run leftwards, so they never leave the plot.
+            xanchor="right" if year > (first + last) / 2 else "left",
             yanchor="bottom",
-            xshift=3,
+            xshift=-3 if year > (first + last) / 2 else 3,
             bgcolor=theme["paper"],
             opacity=0.9,
             font={"size": SIZES[ctx.medium]["footer"], "color": theme["muted"]},
