@@ -322,7 +322,8 @@ if (!window.dashboardPopoverKeys) {
           'button, a[href], input, select, textarea, [tabindex]:not([tabindex="-1"])');
         if (first) { window.dashboardPopoverTrigger = trigger; first.focus(); }
       }, 200);
-    } else if (event.key === "Escape" && target && target.closest('[data-testid="stPopoverBody"]')) {
+    } else if (event.key === "Escape" && target
+               && target.closest('[data-testid="stPopoverBody"]')) {
       const back = window.dashboardPopoverTrigger;
       setTimeout(() => { if (back && back.isConnected) back.focus(); }, 100);
     }
@@ -344,6 +345,8 @@ a:focus-visible, button:focus-visible, summary:focus-visible, [role="tab"]:focus
   outline-offset: 2px;}
 label:has(input[type="radio"]:focus-visible), label:has(input[type="checkbox"]:focus-visible) {
   outline: 2px solid #0072B2; outline-offset: 2px; border-radius: 4px;}
+/* A table's toolbar shows on hover; it shows too while a keyboard user is in it. */
+[data-testid="stElementToolbar"]:focus-within {opacity: 1 !important;}
 </style>"""
 
 
