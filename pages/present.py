@@ -52,6 +52,7 @@ html, body, .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] {
 [class*="st-key-present_card"] {padding: 14px 18px !important;}
 [class*="st-key-present_stage"] [data-testid="stMetricValue"] {font-size: 60px !important;
   line-height: 1.15;}
+[class*="st-key-present_card_long"] [data-testid="stMetricValue"] {font-size: 46px !important;}
 [class*="st-key-present_stage"] [data-testid="stMetricValue"] *,
 [class*="st-key-present_stage"] [data-testid="stMetricLabel"],
 [class*="st-key-present_stage"] [data-testid="stMetricLabel"] * {white-space: normal !important;
@@ -114,6 +115,9 @@ _CLOCK = """<div class="present-clock" role="timer" aria-label=%(label)s>--:--</
 </script>
 <style>.present-clock {font-size: 2.4rem; font-weight: 700; font-variant-numeric: tabular-nums;}
 </style>"""
+
+# Longer values than this are set smaller on a headline card.
+LONG_VALUE_CHARS = 13
 
 # Keys the presenter (and a clicker) uses; each is a button nobody sees.
 KEYS = (
@@ -229,7 +233,10 @@ def draw_headlines(snapshot, view, scene) -> None:
     for start in range(0, len(figures), per_row):
         columns = st.columns(per_row, gap="medium")
         for column, figure in zip(columns, figures[start : start + per_row], strict=False):
-            with column.container(border=True, key=f"present_card_{start}_{figure.label}"[:60]):
+            # A long value ("> 300 million h") takes a smaller size so it stays on one line.
+            size = "long" if len(figure.value) > LONG_VALUE_CHARS else "short"
+            key = f"present_card_{size}_{start}_{figure.label}"[:60]
+            with column.container(border=True, key=key):
                 st.metric(figure.label, figure.value)
                 with st.container(key=f"present_period_{start}_{figure.label}"[:60]):
                     st.markdown(_md(figure.period))
