@@ -61,8 +61,11 @@ html, body, .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] {
   line-height: 1.3;}
 [class*="st-key-present_period"] p {font-size: 18px !important; color: {muted} !important;}
 [class*="st-key-present_card"] {min-height: 236px; justify-content: center;}
-.st-key-present_milestones {margin-top: 12px;}
-.st-key-present_milestones p {font-size: 27px !important; line-height: 1.35; margin: 0 0 26px 0;}
+[class*="st-key-present_milestones"] {margin-top: 12px;}
+[class*="st-key-present_milestones"] p {font-size: 27px !important; line-height: 1.35;
+  margin: 0 0 26px 0;}
+/* The Chinese titles are short: larger type fills the screen as the English ones do. */
+.st-key-present_milestones_zh p {font-size: 30px !important; margin-bottom: 30px;}
 .st-key-present_undated p {font-size: 18px !important; color: {muted} !important;}
 .st-key-present_source {position: fixed !important; left: {pad}; bottom: 22px;
   width: 1192px !important;}
@@ -245,11 +248,12 @@ def draw_headlines(snapshot, view, scene) -> None:
 def draw_milestones(snapshot, view) -> None:
     rows = presentation.milestone_rows(snapshot, view.lang)
     half = (len(rows) + 1) // 2
-    with st.container(key="present_milestones"):
-        columns = st.columns(2, gap="large")
+    with st.container(key=f"present_milestones_{view.lang}"):
+        columns = st.columns(2, gap="medium")
         for column, part in zip(columns, (rows.iloc[:half], rows.iloc[half:]), strict=True):
             for row in part.itertuples():
-                year = f" · **{_md(row.year_text)}**" if row.year_text else ""
+                # No break before the year: it stays with the title's last word.
+                year = f"\u00a0·\u00a0**{_md(row.year_text)}**" if row.year_text else ""
                 column.markdown(f"**{int(row.rank)}.** {_md(row.title)}{year}")
     if (rows["year_text"] == "").any():
         with st.container(key="present_undated"):
