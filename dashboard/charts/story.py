@@ -118,6 +118,8 @@ def story_timeline(
                     for e in eras
                 ],
                 textfont={"size": era_px, "color": theme["text"]},
+                # A name on two lines reaches above the plot's top edge: drawn, not cut.
+                cliponaxis=False,
                 hovertext=[e.hover for e in eras],
                 hoverinfo="text",
                 showlegend=False,
@@ -162,6 +164,7 @@ def story_timeline(
                 text=_year_labels(group) if ctx.medium == "present" else None,
                 textposition=_label_positions(group),
                 textfont={"size": size["tick"], "color": colour},
+                cliponaxis=False,  # the first year's label sits on the plot's left edge
                 marker={"size": 16, "symbol": symbol, "color": colour, "line": {"width": 0}},
                 hovertext=[p.hover for p in group],
                 hoverinfo="text",
