@@ -4,6 +4,7 @@ the notices that say plainly when data is missing or synthetic."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import threading
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 from streamlit import config as streamlit_config
 from streamlit.runtime.pages_manager import PagesManager
@@ -436,32 +438,36 @@ def plotly_config(spec_id: str, session: Session) -> dict:
 def chart(
     session: Session,
     spec: catalog.ChartSpec,
-    height: int = 480,
+    height: int | None = 480,
+    *,
+    on_select=None,
     **options,
-) -> None:
+) -> catalog.ChartResult:
     """A chart with its table alternative and download buttons, drill-down when selectable.
-    `options` go to the chart's builder (the trends' year range)."""
+    `height` None keeps the figure's own height (one that follows its rows); `on_select` replaces
+    the district drill-down of a selectable chart; `options` go to the chart's builder (the
+    trends' year range, the selected milestone)."""
     built = _built(session, spec, height, **options)
-    result, table = built.result, built.table
     key = f"chart_{spec.id}"
-    selection = (
-        {"on_select": lambda: _on_chart_select(key), "selection_mode": "points"}
-        if spec.selectable
-        else {}
-    )
-    config = plotly_config(spec.id, session)
-    config["toImageButtonOptions"]["filename"] = export.chart_file_stem(
-        result.figure, catalog.place_label(session.snapshot, session.view), session.snapshot.id
-    )
+    if on_select is None and spec.selectable:
+        on_select = lambda: _on_chart_select(key)  # noqa: E731
+    selection = {"on_select": on_select, "selection_mode": "points"} if on_select else {}
+    # The line saying a drilled view's chart shows the city's figures has a place of its own, held
+    # (empty) on the city's view too: the chart after it keeps its position, so the browser keeps
+    # the chart it has drawn instead of mounting it again.
+    note = st.empty()
+    if built.city_note:
+        note.markdown(f"**{plain(built.city_note)}**")
     st.plotly_chart(
-        result.figure,
+        built.sent,
         key=key,
         theme=None,
-        config=config,
+        config=built.config,
         alt=built.alt,
         **selection,
     )
-    downloads(session, spec, result, table)
+    downloads(session, spec, built.result, built.table)
+    return built.result
 
 
 def chart_alt(session: Session, result: catalog.ChartResult, limit: int = 900) -> str:
@@ -541,6 +547,26 @@ class _Built:
     result: catalog.ChartResult  # read-only: shared by every session
     table: pd.DataFrame  # the provenance table (also read-only)
     alt: str = ""  # the chart in words, for screen readers
+    sent: go.Figure | None = None  # the figure as Streamlit sends it (see _SentFigure)
+    config: dict = field(default_factory=dict)  # plotly.js options: modebar, image file name
+    # On a drilled view, for a chart of the city's figures only: the chart on screen is the
+    # city's own (sent, alt, config), unchanged by the click, and this line says whose it is.
+    city_note: str = ""
+
+
+class _SentFigure(go.Figure):
+    """A built figure as Streamlit reads it: `st.plotly_chart` asks a figure for `to_dict()` on
+    every rerun, a deep copy with every array encoded again (about 40% of a rerun's time). This
+    one made its dict once, when the chart was built, and hands out that same dict: Streamlit
+    only reads it (to write the JSON it sends), and the dict, like the figure, is never changed
+    after the build."""
+
+    def __init__(self, figure: go.Figure) -> None:
+        super().__init__()
+        self._sent_dict = figure.to_dict()
+
+    def to_dict(self) -> dict:
+        return self._sent_dict
 
 
 class _BuiltCharts:
@@ -579,17 +605,39 @@ def built_chart(
     return built.result, built.table
 
 
-def _built(session: Session, spec: catalog.ChartSpec, height: int, **options) -> _Built:
+def _built(session: Session, spec: catalog.ChartSpec, height: int | None, **options) -> _Built:
     snap, view = session.snapshot, session.view
     key = (snap.id, snap.fingerprint, spec.id, view, height, tuple(sorted(options.items())))
     built = _built_charts.get(key)
     if built is None:
-        result = spec.build(snap, view, **options)
-        result.figure.update_layout(height=height)
-        table = export.provenance_table(snap, result.data, view.lang)
-        built = _Built(result, table, chart_alt(session, result))
+        built = _build(session, spec, height, **options)
         _built_charts.put(key, built)
     return built
+
+
+def _build(session: Session, spec: catalog.ChartSpec, height: int | None, **options) -> _Built:
+    snap, view = session.snapshot, session.view
+    result = spec.build(snap, view, **options)
+    if height is not None:
+        result.figure.update_layout(height=height)
+    table = export.provenance_table(snap, result.data, view.lang)
+    if view.drilled and catalog.whose_numbers(snap, view, result.data) == "city":
+        # The same chart as on the city's view, so a district click leaves it as drawn; the
+        # drilled result (its title and file names say whose figures these are) is downloaded.
+        city = _built(_city_session(session), spec, height, **options)
+        district = queries.geo_name(snap, view.district, view.lang)
+        note = t(catalog.DRILL_TITLE_KEYS["city"], view.lang, district=district).rstrip(" ·")
+        return _Built(result, table, city.alt, city.sent, city.config, note)
+    config = plotly_config(spec.id, session)
+    config["toImageButtonOptions"]["filename"] = export.chart_file_stem(
+        result.figure, catalog.place_label(snap, view), snap.id
+    )
+    return _Built(result, table, chart_alt(session, result), _SentFigure(result.figure), config)
+
+
+def _city_session(session: Session) -> Session:
+    view = dataclasses.replace(session.view, district=schema.CITY_CODE)
+    return Session(snapshot=session.snapshot, view=view)
 
 
 # A table on screen shows at most this many rows: a community-scale snapshot has millions, which
