@@ -351,7 +351,11 @@ def page_header(session: Session, title_key: str) -> None:
         st.warning(plain(notice), icon=":material/warning:")
     if session.snapshot.is_sample:
         st.error(t("sample.banner", session.lang), icon=":material/science:")
-    breadcrumb(session)
+    # The breadcrumb has a place of its own, empty on the city's view: what follows keeps its
+    # position when a district is clicked, so the browser updates the charts it has drawn in
+    # place (and leaves the city's own charts as they are) instead of mounting them again.
+    with st.container():
+        breadcrumb(session)
 
 
 PROFILE_INDICATORS = ("resident_population", "district_area", "population_density")
@@ -490,45 +494,72 @@ def downloads(
     result: catalog.ChartResult,
     table: pd.DataFrame | None = None,
 ) -> None:
-    """Image and data downloads in one popover, the table alternative beside it."""
-    lang, snap, view = session.lang, session.snapshot, session.view
-    stem = export.chart_file_stem(result.figure, catalog.place_label(snap, view), snap.id)
+    """Image and data downloads in one menu, the table alternative beside it."""
     if table is None:
-        table = export.provenance_table(snap, result.data, lang)
+        table = export.provenance_table(session.snapshot, result.data, session.lang)
+    _download_row(session, spec, result, table)
+
+
+@st.fragment
+def _download_row(
+    session: Session, spec: catalog.ChartSpec, result: catalog.ChartResult, table: pd.DataFrame
+) -> None:
+    """A fragment: opening the menu or the table reruns this row only, not the page. The
+    menu's buttons exist only while it is open (five buttons under every chart were a third of
+    each rerun), and each is made again whenever the row or the page runs, so a button shown
+    always points at a file the server still holds."""
+    lang = session.lang
     left, right = st.columns([1, 3])
-    with left.popover(t("download.button", lang), icon=":material/download:"):
-        for label, fmt, aspect, suffix, mime in IMAGE_DOWNLOADS:
-            st.download_button(
-                label,
-                lambda f=fmt, a=aspect: export.render_spec(snap, view, spec.id, f, aspect=a),
-                f"{stem}{suffix}",
-                mime,
-                key=f"dl_{fmt}_{aspect}_{spec.id}",
-                on_click="ignore",
-                width="stretch",
-            )
-        st.download_button(
-            "CSV",
-            lambda: export.csv_bytes(table),
-            f"{stem}.csv",
-            "text/csv",
-            key=f"dl_csv_{spec.id}",
-            on_click="ignore",
-            width="stretch",
-        )
-        st.download_button(
-            "XLSX",
-            lambda: export.xlsx_bytes(table),
-            f"{stem}.xlsx",
-            XLSX_MIME,
-            key=f"dl_xlsx_{spec.id}",
-            on_click="ignore",
-            width="stretch",
-        )
+    menu = left.popover(
+        t("download.button", lang),
+        icon=":material/download:",
+        key=f"dl_menu_{spec.id}",
+        on_change="rerun",
+    )
+    if menu.open:
+        with menu:
+            download_buttons(session, spec, result, table)
     # The table alternative is drawn when asked for: a data grid on every chart made each view
     # load the grid's scripts beside Plotly's and slowed the first chart for everyone.
     if right.toggle(t("chart.table", lang), key=f"table_{spec.id}"):
         st.dataframe(table, hide_index=True, width="stretch")
+
+
+def download_buttons(
+    session: Session, spec: catalog.ChartSpec, result: catalog.ChartResult, table: pd.DataFrame
+) -> None:
+    """PNG (16:9, 4:3), SVG, CSV and XLSX of one chart; each file is made when its button is
+    pressed."""
+    snap, view = session.snapshot, session.view
+    stem = export.chart_file_stem(result.figure, catalog.place_label(snap, view), snap.id)
+    for label, fmt, aspect, suffix, mime in IMAGE_DOWNLOADS:
+        st.download_button(
+            label,
+            lambda f=fmt, a=aspect: export.render_spec(snap, view, spec.id, f, aspect=a),
+            f"{stem}{suffix}",
+            mime,
+            key=f"dl_{fmt}_{aspect}_{spec.id}",
+            on_click="ignore",
+            width="stretch",
+        )
+    st.download_button(
+        "CSV",
+        lambda: export.csv_bytes(table),
+        f"{stem}.csv",
+        "text/csv",
+        key=f"dl_csv_{spec.id}",
+        on_click="ignore",
+        width="stretch",
+    )
+    st.download_button(
+        "XLSX",
+        lambda: export.xlsx_bytes(table),
+        f"{stem}.xlsx",
+        XLSX_MIME,
+        key=f"dl_xlsx_{spec.id}",
+        on_click="ignore",
+        width="stretch",
+    )
 
 
 # --- built charts, shared by every session --------------------------------------------------------
@@ -764,10 +795,11 @@ def provenance_popover(session: Session, value: queries.Value) -> None:
 
 def not_reported(session: Session, indicator_id: str) -> bool:
     """Say in place that an indicator has no district values; True when that is the case."""
+    slot = st.empty()  # held on every view, so what follows keeps its place
     if session.view.drilled and not queries.latest(
         session.snapshot, indicator_id, session.view.district
     ):
-        st.info(
+        slot.info(
             f"{queries.indicator_name(session.snapshot, indicator_id, session.lang)}: "
             f"{t('district.not_reported', session.lang)}",
             icon=":material/info:",
