@@ -115,6 +115,15 @@ def series(
     return rows.sort_values(["geo_code", "period"]).reset_index(drop=True)
 
 
+def has_series(snapshot: Snapshot, indicator_id: str, geo_code: str) -> bool:
+    """Whether the place has a dated preferred value of the indicator (kept per snapshot)."""
+    return _memo(
+        snapshot,
+        ("has_series", indicator_id, geo_code),
+        lambda: not series(snapshot, indicator_id, [geo_code]).empty,
+    )
+
+
 def district_values(snapshot: Snapshot, indicator_id: str) -> pd.DataFrame:
     """Each district's latest preferred value (districts without one are absent)."""
     rows = preferred(snapshot, indicator_id)
