@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
+import pyarrow as pa
 import streamlit as st
 from streamlit import config as streamlit_config
 from streamlit.runtime.pages_manager import PagesManager
@@ -669,6 +670,23 @@ def _build(session: Session, spec: catalog.ChartSpec, height: int | None, **opti
 def _city_session(session: Session) -> Session:
     view = dataclasses.replace(session.view, district=schema.CITY_CODE)
     return Session(snapshot=session.snapshot, view=view)
+
+
+# Tables shown on the data view, one per snapshot, language and filter choice: making the
+# reader's table of 10,000 rows (and Arrow's copy of it) was most of that view's rerun.
+TABLE_CACHE_ENTRIES = 32
+_shown_tables = _BuiltCharts(TABLE_CACHE_ENTRIES)
+
+
+def shown_table(snapshot: Snapshot, key: tuple, make) -> pa.Table:
+    """The table `make()` returns, as the Arrow table Streamlit sends, made once per process for
+    this snapshot and `key` (shared: not to be changed)."""
+    full_key = (snapshot.id, snapshot.fingerprint, *key)
+    table = _shown_tables.get(full_key)
+    if table is None:
+        table = pa.Table.from_pandas(make(), preserve_index=False)
+        _shown_tables.put(full_key, table)
+    return table
 
 
 # A table on screen shows at most this many rows: a community-scale snapshot has millions, which
