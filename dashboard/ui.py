@@ -436,11 +436,12 @@ def plotly_config(spec_id: str, session: Session) -> dict:
 def chart(
     session: Session,
     spec: catalog.ChartSpec,
-    height: int = 480,
+    height: int | None = 480,
     **options,
 ) -> None:
     """A chart with its table alternative and download buttons, drill-down when selectable.
-    `options` go to the chart's builder (the trends' year range)."""
+    `options` go to the chart's builder (the trends' year range). `height=None` keeps the
+    height the builder gave the figure (charts whose height follows their rows and width)."""
     built = _built(session, spec, height, **options)
     result, table = built.result, built.table
     key = f"chart_{spec.id}"
@@ -585,7 +586,8 @@ def _built(session: Session, spec: catalog.ChartSpec, height: int, **options) ->
     built = _built_charts.get(key)
     if built is None:
         result = spec.build(snap, view, **options)
-        result.figure.update_layout(height=height)
+        if height:
+            result.figure.update_layout(height=height)
         table = export.provenance_table(snap, result.data, view.lang)
         built = _Built(result, table, chart_alt(session, result))
         _built_charts.put(key, built)

@@ -296,6 +296,9 @@ def frame(
         },
         colorway=list(OKABE_ITO),
         separators=".,",
+        # The width the text was laid out for, so a browser test knows the page has redrawn the
+        # chart for the width it reported (plotly.js keeps `meta` and draws nothing from it).
+        meta={"layout_width": layout_width(ctx)},
         hoverlabel={"font": {"family": FONT_FAMILY}},
         # Legends sit between the subtitle and the plot, leaving the bottom to the source line.
         legend={
