@@ -402,6 +402,22 @@ def legend_rows(fig: go.Figure, size: dict, width_px: float) -> int:
     return -(-len(names) // per_row)
 
 
+# A legend entry's row is this tall at the screen's body size (plotly: line height + 3 px), and
+# its symbol and gaps take this many px before its text.
+LEGEND_ITEM_PX = 22
+LEGEND_SYMBOL_PX = 45
+
+
+def legend_columns(fig: go.Figure, size: dict, plot_width: float) -> int:
+    """Give every legend entry the width of the widest, as many to a row as fit the plot's
+    width; returns the rows it takes."""
+    names = [str(tr.name) for tr in fig.data if tr.name and tr.showlegend is not False]
+    text_px = max(text_em(n) for n in names) * size["body"] + 6
+    per_row = max(1, int((plot_width + 5) // (text_px + LEGEND_SYMBOL_PX)))
+    fig.update_layout(legend={"entrywidth": int(text_px), "entrywidthmode": "pixels"})
+    return -(-len(names) // per_row)
+
+
 def add_watermark(fig: go.Figure, ctx: ChartContext) -> None:
     fig.add_annotation(
         text=t("sample.watermark", ctx.lang),

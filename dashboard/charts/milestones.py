@@ -7,6 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts.base import (
+    LEGEND_ITEM_PX,
     MILESTONE_COLOURS,
     SELECTED_COLOUR,
     SIZES,
@@ -17,7 +18,7 @@ from dashboard.charts.base import (
     category_texts,
     frame,
     layout_width,
-    text_em,
+    legend_columns,
     top_margin,
     wrap_category_labels,
     wrap_text,
@@ -163,7 +164,7 @@ def fit_screen(fig: go.Figure, ctx: ChartContext, labels: list[str], years: tupl
     column = next(a for a in fig.layout.annotations if a.name == "undated-column")
     room = 2 * ((x_range[1] - column.x) * per_year + margin_r - 4)
     column.text = "<br>".join(wrap_text(column.text.replace("<br>", " "), size["tick"], room))
-    rows = _legend_columns(fig, size, plot_width)
+    rows = legend_columns(fig, size, plot_width)
     footer = next(a for a in fig.layout.annotations if a.name == "footer")
     footer_lines = wrap_text(footer.text.replace("<br>", " "), size["footer"], plot_width - 8)
     footer.text = "<br>".join(footer_lines)
@@ -180,22 +181,6 @@ def fit_screen(fig: go.Figure, ctx: ChartContext, labels: list[str], years: tupl
         margin={"t": top, "b": bottom, "l": margin_l, "r": margin_r},
         height=top + bottom + plot,
     )
-
-
-# A legend entry's row is this tall at the screen's body size (plotly: line height + 3 px), and
-# its symbol and gaps take this many px before its text.
-LEGEND_ITEM_PX = 22
-LEGEND_SYMBOL_PX = 45
-
-
-def _legend_columns(fig: go.Figure, size: dict, plot_width: float) -> int:
-    """Give every legend entry the width of the widest, as many to a row as fit the plot's
-    width; returns the rows it takes."""
-    names = [str(tr.name) for tr in fig.data if tr.name and tr.showlegend is not False]
-    text_px = max(text_em(n) for n in names) * size["body"] + 6
-    per_row = max(1, int((plot_width + 5) // (text_px + LEGEND_SYMBOL_PX)))
-    fig.update_layout(legend={"entrywidth": int(text_px), "entrywidthmode": "pixels"})
-    return -(-len(names) // per_row)
 
 
 def _labels_above_rows(
