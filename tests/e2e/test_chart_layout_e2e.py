@@ -151,8 +151,9 @@ LAID_OUT_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(gd 
     `${((gd.querySelector('.gtitle') || {}).textContent || '?').slice(0, 40)}: laid out for `
     + `${((gd.layout || {}).meta || {}).layout_width} px, drawn ${gd.clientWidth} px wide`)"""
 # Every text of every chart on the page (titles, legend, axis and tick labels, value labels,
-# notes and the source line, a map's district names): each inside its chart, none over another;
-# and every plot area big enough to read (a plot squeezed to a few pixels shows nothing).
+# notes and the source line, a map's district names): each inside its chart, none over another,
+# none in type smaller than 10 px; and every plot area at least 60 px each way (a plot squeezed
+# to a few pixels shows nothing).
 FRAME_JS = """() => {
     const out = [];
     const box = e => { const r = e.getBoundingClientRect();
@@ -165,9 +166,11 @@ FRAME_JS = """() => {
         if (!svg || !box(svg).w) return;
         const frame = box(svg);
         const name = ((gd.querySelector('.gtitle') || {}).textContent || '#' + i).slice(0, 40);
-        const texts = [];
-        const add = (kind, el) => { if (el && shown(el)) texts.push(
-            {kind, text: (el.textContent || '').slice(0, 24), b: box(el)}); };
+        const texts = [], seen = new Set();
+        const add = (kind, el) => { if (el && !seen.has(el) && shown(el)) { seen.add(el);
+            texts.push({kind, text: (el.textContent || '').slice(0, 24), b: box(el),
+                        px: parseFloat(getComputedStyle(el.querySelector('text') || el).fontSize)});
+        } };
         add('title', gd.querySelector('.gtitle'));
         add('subtitle', gd.querySelector('.gtitle-subtitle'));
         add('legend', gd.querySelector('.legend .scrollbox'));
@@ -179,8 +182,12 @@ FRAME_JS = """() => {
         gd.querySelectorAll('.g-xtitle text, .g-ytitle text, [class*=g-x] > .xtitle, '
             + '[class*=g-y] > .ytitle').forEach(e => add('axis title', e));
         gd.querySelectorAll('.textpoint text, text.textpoint').forEach(e => add('label', e));
+        // A map's district names (plain text in the map's layer).
+        gd.querySelectorAll('.geo text').forEach(e => add('map label', e));
         for (const t of texts) {
             const b = t.b;
+            if (t.px < MIN_TEXT_PX)
+                out.push(`${name}: ${t.kind} "${t.text}" is ${t.px} px, too small to read`);
             if (b.l < frame.l - 1 || b.r > frame.r + 1 || b.t < frame.t - 1 || b.b > frame.b + 1)
                 out.push(`${name}: ${t.kind} "${t.text}" leaves the chart`);
         }
@@ -196,7 +203,7 @@ FRAME_JS = """() => {
         });
     });
     return out;
-}""".replace("MIN_PLOT_PX", "60")
+}""".replace("MIN_PLOT_PX", "60").replace("MIN_TEXT_PX", "10")
 
 
 def _visits(width: int) -> list[tuple[str, str]]:
