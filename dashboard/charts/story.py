@@ -181,6 +181,8 @@ def story_timeline(
                 textposition=_label_positions(group),
                 textfont={"size": size["tick"], "color": colour},
                 marker={"size": 16, "symbol": symbol, "color": colour, "line": {"width": 0}},
+                # A point in the first or last year stands whole at the plot's edge.
+                cliponaxis=False,
                 hovertext=[p.hover for p in group],
                 hoverinfo="text",
                 name=name,
@@ -282,9 +284,8 @@ def _era_width_px(era: Era, span: tuple[int, int], ctx: ChartContext) -> float:
 
 
 def _fit_rows(fig: go.Figure, ctx: ChartContext, order: list[str]) -> None:
-    """Row labels wrap within their share of the width; on screen, where the figure cannot know
-    the page's width, the subtitle, legend and source line are laid out for the narrowest wide
-    page, and the figure is as tall as its rows need."""
+    """Row labels wrap within their share of the width and the source line to the plot's; on
+    screen the whole chart is laid out for the width the page reports."""
     size = SIZES[ctx.medium]
     if ctx.medium == "screen":
         _fit_screen(fig, ctx, order)
@@ -321,87 +322,68 @@ def _screen_plot_px(width: int) -> float:
     return width - _screen_label_px(width) - 20 - 24
 
 
+@dataclass(frozen=True)
+class _Rows:
+    """Rows laid out in pixels from the plot's top: each row's middle, the name's top edge
+    offset from it, and the plot's height."""
+
+    centres: dict
+    name_shift: dict
+    height: float
+
+
 def _fit_screen(fig: go.Figure, ctx: ChartContext, order: list[str]) -> None:
     """Lay the story out for the width the page reports, in pixels: rows as tall as their
     names (beside the plot, or above each row on a phone), year ticks and the figures' counts
     as dense as they stay readable (counts of close years in lanes one under another), a legend
     of as many columns as fit, and a height that gives every row its room."""
     size, width = SIZES[ctx.medium], layout_width(ctx)
-    narrow = width < NARROW_PX
-    tick = size["tick"]
+    narrow, tick = width < NARROW_PX, size["tick"]
     start, end = fig.layout.xaxis.range
     plot_w = _screen_plot_px(width)
     per_year = plot_w / (end - start)
     label_w = plot_w - 8 if narrow else _screen_label_px(width)
     names = {row: wrap_text(row, tick, label_w) for row in order}
-    figures_row = order[-1] if any(tr.marker.symbol == "square" for tr in _markers(fig)) else None
-    lanes = _figure_lanes(fig, figures_row, per_year)
-    # Each row's height: its name's lines (above it on a phone), and its content.
-    eras = next((tr for tr in fig.data if tr.name == "eras"), None)
-    heights, centres, y = {}, {}, 0.0
-    for row in order:
-        if eras is not None and row == eras.y[0]:
-            lines = max(x.count("<br>") + 1 for x in eras.text) * (2 if narrow else 1)
-            content = lines * tick * LINE_HEIGHT + 8
-        elif row == figures_row:
-            content = len(lanes) * FIGURE_SPACING_PX
-        else:
-            content = MARKER_ROW_PX
-        above = len(names[row]) * SCREEN_LINE_PX + 2 if narrow else 0
-        beside = len(names[row]) * SCREEN_LINE_PX if not narrow else 0
-        height = above + max(content, beside) + SCREEN_ROW_GAP_PX
-        centres[row] = y + above + max(content, beside) / 2 + SCREEN_ROW_GAP_PX / 2
-        if row == figures_row:
-            centres[row] = y + above + SCREEN_ROW_GAP_PX / 2 + FIGURE_SPACING_PX / 2
-        heights[row], y = height, y + height
+    squares = [tr for tr in fig.data if tr.type == "scatter" and tr.marker.symbol == "square"]
+    figures_row = order[-1] if squares else None
+    lanes = _figure_lanes([int(x) for tr in squares for x in tr.x], per_year)
+    rows = _row_layout(fig, order, names, figures_row, len(lanes), narrow, tick)
     for trace in fig.data:
-        if trace.name == "eras" or trace.y is None:
-            if trace.y is not None:
-                trace.y = [centres[v] for v in trace.y]
+        if trace.y is None:
             continue
-        if figures_row is not None and trace.marker.symbol == "square":
-            trace.y = [centres[figures_row] + lanes_of * FIGURE_SPACING_PX for lanes_of in
-                       _lane_of(trace.x, lanes)]  # fmt: skip
+        if any(trace is square for square in squares):
+            trace.y = [rows.centres[figures_row] + _lane_of(x, lanes) * FIGURE_SPACING_PX
+                       for x in trace.x]  # fmt: skip
         else:
-            trace.y = [centres[v] for v in trace.y]
+            trace.y = [rows.centres[v] for v in trace.y]
     fig.update_yaxes(
         autorange=False,
-        range=[y, 0],
+        range=[rows.height, 0],
         tickmode="array",
-        tickvals=[centres[row] for row in order],
+        tickvals=[rows.centres[row] for row in order],
         ticktext=["<br>".join(names[row]) for row in order],
         showticklabels=not narrow,
         automargin=False,
     )
     if narrow:
-        theme = THEMES[ctx.theme]
         for row in order:
             fig.add_annotation(
                 x=0,
                 xref="paper",
                 xanchor="left",
-                y=centres[row],
-                yshift=(
-                    FIGURE_SPACING_PX / 2
-                    if row == figures_row
-                    else (heights[row] - len(names[row]) * SCREEN_LINE_PX - 2) / 2
-                    - SCREEN_ROW_GAP_PX / 2
-                )
-                + 2,
+                y=rows.centres[row],
+                yshift=rows.name_shift[row],
                 yanchor="bottom",
                 align="left",
                 text="<br>".join(names[row]),
                 showarrow=False,
-                font={"size": tick, "color": theme["text"]},
+                font={"size": tick, "color": THEMES[ctx.theme]["text"]},
                 name="row-label",
             )
-        margin_l = margin_r = NARROW_SIDE_PX
-    else:
-        margin_l, margin_r = int(width - plot_w - 24), 24
     step = next((s for s in (5, 10, 20) if s * per_year >= TICK_SPACING_PX), 20)
     gap = int(-(-TICK_SPACING_PX // per_year))
     fig.update_xaxes(tickvals=_year_ticks(int(start) + 1, int(end) - 1, step, gap))
-    rows = legend_columns(fig, size, plot_w)
+    legend = legend_columns(fig, size, plot_w)
     footer = next(a for a in fig.layout.annotations if a.name == "footer")
     footer_lines = wrap_text(footer.text.replace("<br>", " "), size["footer"], plot_w - 8)
     footer.text = "<br>".join(footer_lines)
@@ -410,28 +392,54 @@ def _fit_screen(fig: go.Figure, ctx: ChartContext, order: list[str]) -> None:
     top = (
         top_margin(size, title_lines, subtitle_lines, 1)
         - int(1.8 * size["body"])
-        + int(rows * LEGEND_ITEM_PX + 12)
+        + int(legend * LEGEND_ITEM_PX + 12)
     )
     bottom = bottom_margin(size, len(footer_lines))
+    side = NARROW_SIDE_PX if narrow else 24
     fig.update_layout(
-        margin={"t": top, "b": bottom, "l": margin_l, "r": margin_r},
-        height=int(top + bottom + y),
+        margin={"t": top, "b": bottom, "l": int(width - plot_w - side), "r": side},
+        height=int(top + bottom + rows.height),
     )
 
 
-def _markers(fig: go.Figure) -> list:
-    return [tr for tr in fig.data if tr.type == "scatter" and tr.marker is not None]
+def _row_layout(
+    fig: go.Figure,
+    order: list[str],
+    names: dict,
+    figures_row: str | None,
+    lanes: int,
+    narrow: bool,
+    tick: float,
+) -> _Rows:
+    """Each row as tall as its content (markers, the eras' names, the figures' lanes) or its
+    name beside it; on a phone its name stands above it."""
+    eras = next((tr for tr in fig.data if tr.name == "eras"), None)
+    centres, shifts, y = {}, {}, 0.0
+    for row in order:
+        name_px = len(names[row]) * SCREEN_LINE_PX
+        if eras is not None and row == eras.y[0]:
+            lines = max(x.count("<br>") + 1 for x in eras.text) * (2 if narrow else 1)
+            content = lines * tick * LINE_HEIGHT + 8
+        elif row == figures_row:
+            content = lanes * FIGURE_SPACING_PX
+        else:
+            content = MARKER_ROW_PX
+        above = name_px + 2 if narrow else 0
+        body = content if narrow else max(content, name_px)
+        top = y + above + SCREEN_ROW_GAP_PX / 2
+        # The figures' first lane is the row's line; the others stand under it.
+        centres[row] = top + (FIGURE_SPACING_PX if row == figures_row else body) / 2
+        shifts[row] = centres[row] - top + 2
+        y += above + body + SCREEN_ROW_GAP_PX
+    return _Rows(centres, shifts, y)
 
 
-def _figure_lanes(fig: go.Figure, row: str | None, per_year: float) -> list[list[int]]:
+def _figure_lanes(years: list[int], per_year: float) -> list[list[int]]:
     """The figures' years in lanes: a year joins the first lane whose last year is far enough
     away for both squares and their counts to stand apart."""
-    if row is None:
-        return [[]]
-    years = sorted(int(x) for tr in _markers(fig) if tr.marker.symbol == "square" for x in tr.x)
     apart = max(1, int(-(-FIGURE_SPACING_PX // per_year)))
     lanes: list[list[int]] = []
-    for year in years:
+    for year in sorted(years):
         lane = next((x for x in lanes if year - x[-1] >= apart), None)
         if lane is None:
             lanes.append([year])
@@ -440,5 +448,5 @@ def _figure_lanes(fig: go.Figure, row: str | None, per_year: float) -> list[list
     return lanes or [[]]
 
 
-def _lane_of(years, lanes: list[list[int]]) -> list[int]:
-    return [next(i for i, lane in enumerate(lanes) if int(x) in lane) for x in years]
+def _lane_of(year: float, lanes: list[list[int]]) -> int:
+    return next(i for i, lane in enumerate(lanes) if int(year) in lane)
