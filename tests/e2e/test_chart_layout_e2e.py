@@ -206,6 +206,23 @@ FRAME_JS = """() => {
 }""".replace("MIN_PLOT_PX", "60").replace("MIN_TEXT_PX", "10")
 
 
+# Problems listed per chart before the rest are counted (one crowded axis gives dozens).
+LISTED_PER_CHART = 8
+
+
+def _first_per_chart(found: list[str]) -> list[str]:
+    """The first problems of each chart, then how many more it has."""
+    by_chart: dict[str, list[str]] = {}
+    for problem in found:
+        by_chart.setdefault(problem.split(": ", 1)[0], []).append(problem)
+    listed = []
+    for chart, items in by_chart.items():
+        listed += items[:LISTED_PER_CHART]
+        if len(items) > LISTED_PER_CHART:
+            listed.append(f"{chart}: … and {len(items) - LISTED_PER_CHART} more")
+    return listed
+
+
 def _visits(width: int) -> list[tuple[str, str]]:
     """(page, query) for one width: every chart view in both languages, and at some widths the
     views drilled to a district."""
@@ -238,6 +255,6 @@ def test_charts_on_screen_keep_title_legend_and_source_inside_and_apart(browser,
         except PlaywrightTimeout:
             problems += [f"{where}: never settled: {x}" for x in page.evaluate(LAID_OUT_JS)]
             continue
-        problems += [f"{where}: {p}" for p in page.evaluate(FRAME_JS)]
+        problems += [f"{where}: {p}" for p in _first_per_chart(page.evaluate(FRAME_JS))]
     context.close()
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
