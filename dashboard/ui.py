@@ -449,7 +449,8 @@ def chart(
     **options,
 ) -> catalog.ChartResult:
     """A chart with its table alternative and download buttons, drill-down when selectable.
-    `height` None keeps the figure's own height (one that follows its rows); `on_select` replaces
+    `height` None keeps the height the builder gave the figure (charts whose height follows their
+    rows and width); `on_select` replaces
     the district drill-down of a selectable chart; `options` go to the chart's builder (the
     trends' year range, the selected milestone)."""
     built = _built(session, spec, height, **options)
