@@ -18,6 +18,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dashboard import catalog, export, queries, schema, state
+from dashboard.charts.base import fitted_height
 from dashboard.charts.districts import OFFLINE_TOPOJSON_URL, selected_district
 from dashboard.formatting import format_value, reader_note
 from dashboard.i18n import LANGS, t
@@ -585,7 +586,8 @@ def _built(session: Session, spec: catalog.ChartSpec, height: int, **options) ->
     built = _built_charts.get(key)
     if built is None:
         result = spec.build(snap, view, **options)
-        result.figure.update_layout(height=height)
+        # Taller than asked where text wrapped on a narrow screen would squeeze the plot.
+        result.figure.update_layout(height=fitted_height(result.figure, height))
         table = export.provenance_table(snap, result.data, view.lang)
         built = _Built(result, table, chart_alt(session, result))
         _built_charts.put(key, built)

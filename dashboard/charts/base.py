@@ -399,6 +399,25 @@ def legend_rows(fig: go.Figure, size: dict, width_px: float) -> int:
     return -(-len(names) // per_row)
 
 
+# On screen the plot keeps at least this much height, and a row of horizontal bars this much per
+# line of its label, however many lines the title, legend and source line wrap to on a phone.
+MIN_PLOT_PX = 180
+BAR_ROW_PX = 24
+
+
+def fitted_height(fig: go.Figure, height: int) -> int:
+    """The height a figure is drawn at: the asked height, or more where its margins (grown by
+    wrapped text on a narrow screen) or its rows of bars would leave the plot too little."""
+    margin = fig.layout.margin
+    lines = [len(re.split(r"<br\s*/?>", text)) for text in category_texts(fig)]
+    rows = sum(max(n, 1) for n in lines) * BAR_ROW_PX if _has_bars(fig) else 0
+    return max(height, (margin.t or 0) + (margin.b or 0) + max(MIN_PLOT_PX, rows))
+
+
+def _has_bars(fig: go.Figure) -> bool:
+    return any(trace.type == "bar" and trace.orientation == "h" for trace in fig.data)
+
+
 def add_watermark(fig: go.Figure, ctx: ChartContext) -> None:
     fig.add_annotation(
         text=t("sample.watermark", ctx.lang),
@@ -411,6 +430,15 @@ def add_watermark(fig: go.Figure, ctx: ChartContext) -> None:
         opacity=0.22,
         name="sample-watermark",
         font={"size": SIZES[ctx.medium]["watermark"], "color": "#B91C1C"},
+    )
+
+
+def no_data_figure(
+    ctx: ChartContext, *, title: str, subtitle: str, sources: list[str]
+) -> go.Figure:
+    """The framed figure every builder returns when it has nothing to draw."""
+    return empty_figure(
+        ctx, title=title, subtitle=subtitle, message=t("chart.no_data", ctx.lang), sources=sources
     )
 
 

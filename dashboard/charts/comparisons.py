@@ -15,13 +15,12 @@ from dashboard.charts.base import (
     THEMES,
     ChartContext,
     bound_marker,
-    empty_figure,
     frame,
+    no_data_figure,
     wrap_category_labels,
     wrap_text,
 )
 from dashboard.formatting import format_value
-from dashboard.i18n import t
 
 
 @dataclass(frozen=True)
@@ -48,13 +47,7 @@ def labelled_bars(
 ) -> go.Figure:
     """Horizontal bars with their value written on them; no hover needed to read the figure."""
     if not bars:
-        return empty_figure(
-            ctx,
-            title=title,
-            subtitle=subtitle,
-            message=t("chart.no_data", ctx.lang),
-            sources=sources,
-        )
+        return no_data_figure(ctx, title=title, subtitle=subtitle, sources=sources)
     size = SIZES[ctx.medium]
     texts = [format_value(b.value, b.unit, ctx.lang, b.qualifier) for b in bars]
     hatched = [b.qualifier in ("over", "nearly", "about") for b in bars]
@@ -105,13 +98,7 @@ def then_and_now(
 ) -> go.Figure:
     """Dumbbells: the earlier value, then the later one, each end labelled with its period."""
     if not changes:
-        return empty_figure(
-            ctx,
-            title=title,
-            subtitle=subtitle,
-            message=t("chart.no_data", ctx.lang),
-            sources=sources,
-        )
+        return no_data_figure(ctx, title=title, subtitle=subtitle, sources=sources)
     fig = go.Figure()
     size = SIZES[ctx.medium]
     width = NOMINAL_WIDTH[ctx.medium] or SCREEN_PANELS_PX
@@ -215,13 +202,7 @@ def separate_panels(
     groups are never lengths on one scale. A panel of one figure shows it as a number, not a bar."""
     panels = [p for p in panels if p.bars]
     if not panels:
-        return empty_figure(
-            ctx,
-            title=title,
-            subtitle=subtitle,
-            message=t("chart.no_data", ctx.lang),
-            sources=sources,
-        )
+        return no_data_figure(ctx, title=title, subtitle=subtitle, sources=sources)
     size = SIZES[ctx.medium]
     # Room between panels for the category labels of any panel after the first.
     spacing = 0.3 if any(len(p.bars) > 1 for p in panels[1:]) else 0.1
