@@ -403,6 +403,8 @@ def legend_rows(fig: go.Figure, size: dict, width_px: float) -> int:
 # line of its label, however many lines the title, legend and source line wrap to on a phone.
 MIN_PLOT_PX = 180
 BAR_ROW_PX = 24
+# Panels stacked one above another each add a title and an axis title between them.
+PANEL_GAP_PX = 110
 
 
 def fitted_height(fig: go.Figure, height: int) -> int:
@@ -411,7 +413,9 @@ def fitted_height(fig: go.Figure, height: int) -> int:
     margin = fig.layout.margin
     lines = [len(re.split(r"<br\s*/?>", text)) for text in category_texts(fig)]
     rows = sum(max(n, 1) for n in lines) * BAR_ROW_PX if _has_bars(fig) else 0
-    return max(height, (margin.t or 0) + (margin.b or 0) + max(MIN_PLOT_PX, rows))
+    stacked = {tuple(axis.domain or (0, 1)) for axis in fig.select_yaxes()}
+    gaps = (len(stacked) - 1) * PANEL_GAP_PX
+    return max(height, (margin.t or 0) + (margin.b or 0) + max(MIN_PLOT_PX, rows) + gaps)
 
 
 def _has_bars(fig: go.Figure) -> bool:

@@ -11,11 +11,13 @@ from dashboard.charts.base import (
     CITY_COLOUR,
     CONNECTION_COLOUR,
     NOMINAL_WIDTH,
+    SIDE_MARGINS_PX,
     SIZES,
     THEMES,
     ChartContext,
     bound_marker,
     frame,
+    layout_width,
     no_data_figure,
     wrap_category_labels,
     wrap_text,
@@ -71,8 +73,8 @@ def labelled_bars(
     fig.update_yaxes(autorange="reversed", automargin=True, tickfont={"size": size["body"]})
     fig.update_layout(showlegend=False, bargap=0.35)
     if ctx.medium == "screen":
-        # On a page the chart may be half a projector's width: long row names wrap.
-        wrap_category_labels(fig, size, SCREEN_LABEL_PX)
+        # On a page the chart may be half a projector's width, or a phone's: long row names wrap.
+        wrap_category_labels(fig, size, min(SCREEN_LABEL_PX, LABEL_SHARE * layout_width(ctx)))
     return frame(fig, ctx, title=title, subtitle=subtitle, sources=sources)
 
 
@@ -172,10 +174,13 @@ def then_and_now(
     return frame(fig, ctx, title=title, subtitle=subtitle, sources=sources)
 
 
-# On screen, row names of bar charts wrap at this width.
+# On screen, row names of bar charts wrap at this width, or at this share of a narrower chart.
 SCREEN_LABEL_PX = 200
-# On screen a chart of panels is about this wide (a projector page less its sidebar).
+LABEL_SHARE = 0.3
+# On screen a chart of pairs is about this wide (a projector page less its sidebar).
 SCREEN_PANELS_PX = 880
+# Below this width panels stand one above the other: side by side each would be a sliver.
+STACK_BELOW_PX = 640
 
 
 @dataclass(frozen=True)
@@ -204,16 +209,35 @@ def separate_panels(
     if not panels:
         return no_data_figure(ctx, title=title, subtitle=subtitle, sources=sources)
     size = SIZES[ctx.medium]
-    # Room between panels for the category labels of any panel after the first.
+    width = layout_width(ctx)
+    stacked = ctx.medium == "screen" and width < STACK_BELOW_PX and len(panels) > 1
+    # Room between side-by-side panels for the category labels of any panel after the first.
     spacing = 0.3 if any(len(p.bars) > 1 for p in panels[1:]) else 0.1
-    panel_px = (NOMINAL_WIDTH[ctx.medium] or SCREEN_PANELS_PX) * (1 - spacing) / len(panels)
-    fig = make_subplots(
-        rows=1,
-        cols=len(panels),
-        horizontal_spacing=spacing,
-        subplot_titles=[f"<b>{p.title}</b>" for p in panels],
-    )
-    for col, panel in enumerate(panels, start=1):
+    panel_px = width - SIDE_MARGINS_PX if stacked else width * (1 - spacing) / len(panels)
+    titles = [
+        "<br>".join(f"<b>{line}</b>" for line in wrap_text(p.title, size["body"], panel_px, True))
+        for p in panels
+    ]
+    if stacked:
+        # Each panel's share of the height follows its rows; the gaps hold a panel's base
+        # (its axis title) and the next one's title.
+        rows = [max(len(p.bars), 1) + 2 for p in panels]
+        fig = make_subplots(
+            rows=len(panels),
+            cols=1,
+            vertical_spacing=0.3 / len(panels),
+            row_heights=rows,
+            subplot_titles=titles,
+        )
+    else:
+        fig = make_subplots(
+            rows=1,
+            cols=len(panels),
+            horizontal_spacing=spacing,
+            subplot_titles=titles,
+        )
+    for index, panel in enumerate(panels, start=1):
+        row, col = (index, 1) if stacked else (1, index)
         texts = [format_value(b.value, b.unit, ctx.lang, b.qualifier) for b in panel.bars]
         hatched = [b.qualifier in ("over", "nearly", "about") for b in panel.bars]
         top = panel.max_value or max(b.value for b in panel.bars) * 1.45
@@ -229,7 +253,7 @@ def separate_panels(
                     hoverinfo="skip",
                     name="whole",
                 ),
-                row=1,
+                row=row,
                 col=col,
             )
         fig.add_trace(
@@ -256,7 +280,7 @@ def separate_panels(
                 hoverinfo="text",
                 name=panel.title,
             ),
-            row=1,
+            row=row,
             col=col,
         )
         fig.update_xaxes(
@@ -268,7 +292,7 @@ def separate_panels(
                 "text": "<br>".join(wrap_text(panel.base, size["footer"] * 1.1, 0.9 * panel_px)),
                 "font": {"size": size["footer"] * 1.1},
             },
-            row=1,
+            row=row,
             col=col,
         )
         # A panel of one figure is named by its title; its row needs no label of its own.
@@ -277,7 +301,7 @@ def separate_panels(
             automargin=True,
             showticklabels=len(panel.bars) > 1,
             tickfont={"size": size["body"]},
-            row=1,
+            row=row,
             col=col,
         )
     for annotation in fig.layout.annotations:
