@@ -8,9 +8,12 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from dashboard.charts.base import (
+    BAR_ROW_PX,
     CITY_COLOUR,
     CONNECTION_COLOUR,
+    MIN_PLOT_PX,
     NOMINAL_WIDTH,
+    PANEL_GAP_PX,
     SIDE_MARGINS_PX,
     SIZES,
     THEMES,
@@ -222,10 +225,14 @@ def separate_panels(
         # Each panel's share of the height follows its rows; the gaps hold a panel's base
         # (its axis title) and the next one's title.
         rows = [max(len(p.bars), 1) + 2 for p in panels]
+        # The plot is at least this tall on screen (base.fitted_height): the gaps take their
+        # share of it.
+        plot_px = max(MIN_PLOT_PX, sum(len(p.bars) for p in panels) * BAR_ROW_PX)
+        plot_px += (len(panels) - 1) * PANEL_GAP_PX
         fig = make_subplots(
             rows=len(panels),
             cols=1,
-            vertical_spacing=0.3 / len(panels),
+            vertical_spacing=min(0.4, PANEL_GAP_PX * 0.9 / plot_px),
             row_heights=rows,
             subplot_titles=titles,
         )

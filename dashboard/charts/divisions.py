@@ -134,7 +134,7 @@ def villages_to_communities(
 
 # About how tall the plot is drawn per medium (the figure's height less its title and source line),
 # to judge whether two names at the end of the lines would print over each other.
-PLOT_PX = {"screen": 200, "present": 380, "export": 700}
+PLOT_PX = {"screen": 160, "present": 380, "export": 700}
 
 
 def _end_labels(
@@ -154,11 +154,14 @@ def _end_labels(
         candidates = list(last.sort_values(ascending=False).index)
     # The value axis runs from zero to a little above the highest value.
     per_px = float(values["value"].max()) * 1.05 / PLOT_PX[ctx.medium] or 1.0
-    gap = size["tick"] * 1.25 * per_px
+    gap = size["tick"] * 1.4 * per_px
+    # A name just above zero would sit on the edition labels below the axis.
+    taken = [-0.4 * gap]
     kept: list[str] = []
     for code in candidates:
-        if all(abs(last[code] - last[k]) >= gap for k in kept):
+        if code == selected or all(abs(last[code] - y) >= gap for y in taken):
             kept.append(code)
+            taken.append(last[code])
     edition = edition_label(values["period"].max(), ctx.lang)
     for code in kept:
         fig.add_annotation(

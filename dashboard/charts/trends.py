@@ -285,7 +285,11 @@ def _year_axis(
     theme = THEMES[ctx.theme]
     for i, (year, label) in enumerate(shown):
         # A note in the right part of the plot runs leftwards from its line, so it stays inside.
-        leftward = (year - low) / (high - low) > 0.55
+        # It wraps to the room on that side.
+        position = (year - low) / (high - low)
+        leftward = position > 0.55
+        room = plot_px(ctx) * (position if leftward else 1 - position) - 8
+        font_px = SIZES[ctx.medium]["footer"]
         fig.add_vline(x=year, line={"color": "#9CA3AF", "dash": "dot", "width": 1})
         # Horizontal labels along the foot of the plot, where values seldom are (the axis starts
         # at zero), staggered so neighbours don't collide; the x axis already gives the year.
@@ -293,7 +297,7 @@ def _year_axis(
             x=year,
             y=0.02 + 0.08 * (i % 3),
             yref="paper",
-            text=label.split(" ", 1)[-1],
+            text="<br>".join(wrap_text(label.split(" ", 1)[-1], font_px, room)),
             showarrow=False,
             xanchor="right" if leftward else "left",
             yanchor="bottom",
