@@ -418,6 +418,20 @@ def fitted_height(fig: go.Figure, height: int) -> int:
     return max(height, (margin.t or 0) + (margin.b or 0) + max(MIN_PLOT_PX, rows) + gaps)
 
 
+def wrap_legend_names(fig: go.Figure, size: dict, width_px: float) -> int:
+    """Wrap legend entries longer than `width_px` (plotly never wraps them, and a long entry ran
+    off a phone's chart); returns how many lines the wrapping added, for the top margin."""
+    added = 0
+    for trace in fig.data:
+        if not trace.name or trace.showlegend is False or "<br>" in trace.name:
+            continue
+        lines = wrap_text(str(trace.name), size["body"], width_px - LEGEND_ENTRY_PX)
+        if len(lines) > 1:
+            trace.name = "<br>".join(lines)
+            added += len(lines) - 1
+    return added
+
+
 def _has_bars(fig: go.Figure) -> bool:
     return any(trace.type == "bar" and trace.orientation == "h" for trace in fig.data)
 

@@ -23,7 +23,9 @@ from dashboard.charts.base import (
     layout_width,
     no_data_figure,
     text_em,
+    wrap_legend_names,
 )
+from dashboard.charts.trends import grow_top
 from dashboard.formatting import format_value
 from dashboard.i18n import t
 
@@ -118,6 +120,8 @@ def villages_to_communities(
                 # that meet (as in 2023) do not print their numbers over each other.
                 textposition="bottom center" if i == 0 else "top center",
                 textfont={"size": size["tick"]},
+                # The last edition's figure stands half beyond the plot's edge.
+                cliponaxis=False,
                 hovertext=_hover(label, rows, ctx.lang),
                 hoverinfo="text",
             )
@@ -129,7 +133,9 @@ def villages_to_communities(
         title=None,
         tickfont={"size": size["tick"]},
     )
-    return frame(fig, ctx, title=title, subtitle=subtitle, sources=sources)
+    added = wrap_legend_names(fig, size, _plot_px(ctx))
+    fig = frame(fig, ctx, title=title, subtitle=subtitle, sources=sources)
+    return grow_top(fig, ctx, added)
 
 
 # About how tall the plot is drawn per medium (the figure's height less its title and source line),

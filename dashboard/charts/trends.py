@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 from dashboard.charts.base import (
     CITY_COLOUR,
     CONNECTION_COLOUR,
+    LINE_HEIGHT,
     OKABE_ITO,
     SAMPLE_COLOUR,
     SELECTED_COLOUR,
@@ -19,6 +20,7 @@ from dashboard.charts.base import (
     layout_width,
     no_data_figure,
     text_em,
+    wrap_legend_names,
     wrap_text,
 )
 from dashboard.formatting import QUALIFIER_PREFIX, format_value, nice_ticks, tick_labels
@@ -125,7 +127,17 @@ def trend_chart(
     _value_axis(fig, values, unit, ctx)
     for year, words in stated:
         _stated_end(fig, year, words, ctx)
-    return frame(fig, ctx, title=title, subtitle=subtitle, sources=source_lines or used_sources)
+    added = wrap_legend_names(fig, SIZES[ctx.medium], plot_px(ctx))
+    fig = frame(fig, ctx, title=title, subtitle=subtitle, sources=source_lines or used_sources)
+    return grow_top(fig, ctx, added)
+
+
+def grow_top(fig: go.Figure, ctx: ChartContext, legend_lines: int) -> go.Figure:
+    """Room above the plot for the lines wrapped legend entries added (the frame counts rows)."""
+    if legend_lines:
+        extra = int(legend_lines * LINE_HEIGHT * SIZES[ctx.medium]["body"])
+        fig.update_layout(margin_t=fig.layout.margin.t + extra)
+    return fig
 
 
 def plot_px(ctx: ChartContext) -> float:
@@ -318,6 +330,7 @@ def _value_axis(fig: go.Figure, values: pd.DataFrame, unit: str, ctx: ChartConte
     fig.update_yaxes(
         tickvals=ticks,
         ticktext=tick_labels(ticks, unit, ctx.lang),
-        range=[0, max(ticks[-1], top)],
+        # A little above the top tick, so its label stays under the legend.
+        range=[0, max(ticks[-1] * 1.07, top)],
         rangemode="tozero",
     )
