@@ -129,6 +129,8 @@ def trend_chart(
         _stated_end(fig, year, words, ctx)
     added = wrap_legend_names(fig, SIZES[ctx.medium], plot_px(ctx))
     fig = frame(fig, ctx, title=title, subtitle=subtitle, sources=source_lines or used_sources)
+    # The frame's legend rows have no gap between a place's groups of entries.
+    fig.update_layout(legend_tracegroupgap=0)
     return grow_top(fig, ctx, added)
 
 
@@ -211,7 +213,9 @@ def _published_series(
                 y=part["value"],
                 mode="markers+text",
                 text=labels,
-                textposition=_label_positions(part, labels, rows, ctx),
+                # A district's labels hang below its points, the city's stand above theirs, so
+                # two places with close values do not print their figures over each other.
+                textposition=_label_positions(part, labels, rows, ctx, below=code != "110000"),
                 textfont={"size": size["tick"], "color": part_colour},
                 name=f"{prefix}{label}",
                 marker={"size": 13, "color": part_colour, "line": {"width": 1.5, "color": "white"}},
@@ -224,23 +228,28 @@ def _published_series(
 
 
 def _label_positions(
-    part: pd.DataFrame, labels: list[str], place_rows: pd.DataFrame, ctx: ChartContext
+    part: pd.DataFrame,
+    labels: list[str],
+    place_rows: pd.DataFrame,
+    ctx: ChartContext,
+    below: bool = False,
 ) -> list[str]:
-    """Each point's label above it, or below where the place's previous point is too close
-    across for the two labels to stand side by side (narrow charts, close years)."""
+    """Each point's label above it (below, with `below`), on the other side where the place's
+    previous point is too close across for the two labels to stand side by side."""
     years = sorted(place_rows["year"].dropna().astype(int).unique())
     span = max(years[-1] - years[0], 1)
     px_per_year = plot_px(ctx) / (span * 1.12 + 2)
     label_px = max(text_em(label) for label in labels) * SIZES[ctx.medium]["tick"] + 6
-    below, previous = {}, None
+    flipped, previous = {}, None
     for year in years:
-        below[year] = (
+        flipped[year] = (
             previous is not None
             and (year - previous) * px_per_year < label_px
-            and not below[previous]
+            and not flipped[previous]
         )
         previous = year
-    return ["bottom center" if below[int(y)] else "top center" for y in part["year"]]
+    sides = ("top center", "bottom center") if below else ("bottom center", "top center")
+    return [sides[0] if flipped[int(y)] else sides[1] for y in part["year"]]
 
 
 def _stated_end(fig: go.Figure, year: int, words: str, ctx: ChartContext) -> None:
