@@ -106,8 +106,11 @@ def trend_chart(
             )
         else:
             series = rows["source_id"].map(lambda s: (publishers or {}).get(s, s))
+            # A district's point stands clear of the axis when above this value: its label
+            # may hang below it.
+            low = 0.2 * float(values["value"].max()) if code != "110000" else None
             _published_series(
-                fig, rows.assign(series=series), ctx, unit, sources, colour, prefix, code
+                fig, rows.assign(series=series), ctx, unit, sources, colour, prefix, code, low
             )
             continue
         fig.add_trace(
@@ -178,6 +181,7 @@ def _published_series(
     colour: str,
     prefix: str,
     code: str,
+    hang_above: float | None = None,
 ) -> None:
     """A place's published values, one series per publisher: a dashed connection joins only the
     points of one publisher's counts (the yearly editions of the division codes), since two
@@ -213,9 +217,10 @@ def _published_series(
                 y=part["value"],
                 mode="markers+text",
                 text=labels,
-                # A district's labels hang below its points, the city's stand above theirs, so
-                # two places with close values do not print their figures over each other.
-                textposition=_label_positions(part, labels, rows, ctx, below=code != "110000"),
+                # A district's labels hang below its points (where they clear the axis), the
+                # city's stand above theirs, so two places with close values do not print their
+                # figures over each other.
+                textposition=_label_positions(part, labels, rows, ctx, hang_above),
                 textfont={"size": size["tick"], "color": part_colour},
                 name=f"{prefix}{label}",
                 marker={"size": 13, "color": part_colour, "line": {"width": 1.5, "color": "white"}},
@@ -232,10 +237,10 @@ def _label_positions(
     labels: list[str],
     place_rows: pd.DataFrame,
     ctx: ChartContext,
-    below: bool = False,
+    hang_above: float | None = None,
 ) -> list[str]:
-    """Each point's label above it (below, with `below`), on the other side where the place's
-    previous point is too close across for the two labels to stand side by side."""
+    """Each point's label above it (below, for points higher than `hang_above`), on the other
+    side where the place's previous point is too close across for two labels side by side."""
     years = sorted(place_rows["year"].dropna().astype(int).unique())
     span = max(years[-1] - years[0], 1)
     px_per_year = plot_px(ctx) / (span * 1.12 + 2)
@@ -248,8 +253,11 @@ def _label_positions(
             and not flipped[previous]
         )
         previous = year
-    sides = ("top center", "bottom center") if below else ("bottom center", "top center")
-    return [sides[0] if flipped[int(y)] else sides[1] for y in part["year"]]
+    positions = []
+    for year, value in zip(part["year"], part["value"], strict=True):
+        below = hang_above is not None and value > hang_above
+        positions.append("bottom center" if below != flipped[int(year)] else "top center")
+    return positions
 
 
 def _stated_end(fig: go.Figure, year: int, words: str, ctx: ChartContext) -> None:
