@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -108,9 +110,11 @@ def trend_chart(
             series = rows["source_id"].map(lambda s: (publishers or {}).get(s, s))
             # A district's point stands clear of the axis when above this value: its label
             # may hang below it.
-            low = 0.2 * float(values["value"].max()) if code != "110000" else None
+            top = float(values["value"].max())
+            city = values[values["geo_code"] == "110000"].groupby("year")["value"].first()
+            below = _Below(0.2 * top, 0.35 * top, city.to_dict()) if code != "110000" else None
             _published_series(
-                fig, rows.assign(series=series), ctx, unit, sources, colour, prefix, code, low
+                fig, rows.assign(series=series), ctx, unit, sources, colour, prefix, code, below
             )
             continue
         fig.add_trace(
@@ -181,7 +185,7 @@ def _published_series(
     colour: str,
     prefix: str,
     code: str,
-    hang_above: float | None = None,
+    below: _Below | None = None,
 ) -> None:
     """A place's published values, one series per publisher: a dashed connection joins only the
     points of one publisher's counts (the yearly editions of the division codes), since two
@@ -220,7 +224,7 @@ def _published_series(
                 # A district's labels hang below its points (where they clear the axis), the
                 # city's stand above theirs, so two places with close values do not print their
                 # figures over each other.
-                textposition=_label_positions(part, labels, rows, ctx, hang_above),
+                textposition=_label_positions(part, labels, rows, ctx, below),
                 textfont={"size": size["tick"], "color": part_colour},
                 name=f"{prefix}{label}",
                 marker={"size": 13, "color": part_colour, "line": {"width": 1.5, "color": "white"}},
@@ -232,15 +236,26 @@ def _published_series(
         )
 
 
+@dataclass(frozen=True)
+class _Below:
+    """Where a district's labels go against the city's: below its points higher than
+    `clear_of_axis`, beside those less than `near` under the city's value of the year."""
+
+    clear_of_axis: float
+    near: float
+    city: dict
+
+
 def _label_positions(
     part: pd.DataFrame,
     labels: list[str],
     place_rows: pd.DataFrame,
     ctx: ChartContext,
-    hang_above: float | None = None,
+    below: _Below | None = None,
 ) -> list[str]:
-    """Each point's label above it (below, for points higher than `hang_above`), on the other
-    side where the place's previous point is too close across for two labels side by side."""
+    """Each point's label above it (a district's below, where it clears the axis), on the other
+    side where the place's previous point is too close across for two labels side by side; a
+    district's point low under the city's has its label beside it."""
     years = sorted(place_rows["year"].dropna().astype(int).unique())
     span = max(years[-1] - years[0], 1)
     px_per_year = plot_px(ctx) / (span * 1.12 + 2)
@@ -255,8 +270,12 @@ def _label_positions(
         previous = year
     positions = []
     for year, value in zip(part["year"], part["value"], strict=True):
-        below = hang_above is not None and value > hang_above
-        positions.append("bottom center" if below != flipped[int(year)] else "top center")
+        hangs = below is not None and value > below.clear_of_axis
+        city = below.city.get(year) if below is not None else None
+        if below is not None and not hangs and city is not None and 0 <= city - value < below.near:
+            positions.append("middle right")
+            continue
+        positions.append("bottom center" if hangs != flipped[int(year)] else "top center")
     return positions
 
 
