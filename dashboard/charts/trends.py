@@ -114,7 +114,16 @@ def trend_chart(
             city = values[values["geo_code"] == "110000"].groupby("year")["value"].first()
             below = _Below(0.2 * top, 0.35 * top, city.to_dict()) if code != "110000" else None
             _published_series(
-                fig, rows.assign(series=series), ctx, unit, sources, colour, prefix, code, below
+                fig,
+                rows.assign(series=series),
+                ctx,
+                unit,
+                sources,
+                colour,
+                prefix,
+                code,
+                below,
+                alternate=not several_places,
             )
             continue
         fig.add_trace(
@@ -186,6 +195,7 @@ def _published_series(
     prefix: str,
     code: str,
     below: _Below | None = None,
+    alternate: bool = True,
 ) -> None:
     """A place's published values, one series per publisher: a dashed connection joins only the
     points of one publisher's counts (the yearly editions of the division codes), since two
@@ -224,7 +234,7 @@ def _published_series(
                 # A district's labels hang below its points (where they clear the axis), the
                 # city's stand above theirs, so two places with close values do not print their
                 # figures over each other.
-                textposition=_label_positions(part, labels, rows, ctx, below),
+                textposition=_label_positions(part, labels, rows, ctx, below, alternate),
                 textfont={"size": size["tick"], "color": part_colour},
                 name=f"{prefix}{label}",
                 marker={"size": 13, "color": part_colour, "line": {"width": 1.5, "color": "white"}},
@@ -252,10 +262,12 @@ def _label_positions(
     place_rows: pd.DataFrame,
     ctx: ChartContext,
     below: _Below | None = None,
+    alternate: bool = True,
 ) -> list[str]:
     """Each point's label above it (a district's below, where it clears the axis), on the other
-    side where the place's previous point is too close across for two labels side by side; a
-    district's point low under the city's has its label beside it."""
+    side where the place's previous point is too close across for two labels side by side (one
+    place only: two places keep to their own sides); a district's point low under the city's has
+    its label beside it."""
     years = sorted(place_rows["year"].dropna().astype(int).unique())
     span = max(years[-1] - years[0], 1)
     px_per_year = plot_px(ctx) / (span * 1.12 + 2)
@@ -263,7 +275,8 @@ def _label_positions(
     flipped, previous = {}, None
     for year in years:
         flipped[year] = (
-            previous is not None
+            alternate
+            and previous is not None
             and (year - previous) * px_per_year < label_px
             and not flipped[previous]
         )
