@@ -286,7 +286,7 @@ def _label_positions(
         hangs = below is not None and value > below.clear_of_axis
         city = below.city.get(year) if below is not None else None
         if below is not None and not hangs and city is not None and 0 <= city - value < below.near:
-            positions.append("middle right")
+            positions.append("top right")
             continue
         positions.append("bottom center" if hangs != flipped[int(year)] else "top center")
     return positions
