@@ -21,6 +21,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dashboard import catalog, export, queries, schema, state
+from dashboard.charts.base import fitted_height
 from dashboard.charts.districts import OFFLINE_TOPOJSON_URL, selected_district
 from dashboard.formatting import format_value, reader_note
 from dashboard.i18n import LANGS, t
@@ -652,7 +653,8 @@ def _build(session: Session, spec: catalog.ChartSpec, height: int | None, **opti
     snap, view = session.snapshot, session.view
     result = spec.build(snap, view, **options)
     if height is not None:
-        result.figure.update_layout(height=height)
+        # Taller than asked where text wrapped on a narrow screen would squeeze the plot.
+        result.figure.update_layout(height=fitted_height(result.figure, height))
     table = export.provenance_table(snap, result.data, view.lang)
     if view.drilled and catalog.whose_numbers(snap, view, result.data) == "city":
         # The same chart as on the city's view, so a district click leaves it as drawn; the
