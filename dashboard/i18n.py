@@ -85,6 +85,68 @@ TEXTS: dict[str, tuple[str, str]] = {
     "grade.media": ("媒体报道", "media"),
     "grade.statistical": ("统计资料", "statistical"),
     "grade.internal": ("内部生成", "internal"),
+    # Notes the build writes beside a value, for readers of each language.
+    "note.only_version": (
+        "本快照中只有这一版本(标为首选的版本发布较晚);",
+        "the only version in this snapshot (the preferred version was published later); ",
+    ),
+    "note.preferred_here": (
+        "本快照采用此版本(标为首选的版本发布较晚);",
+        "preferred in this snapshot (the preferred version was published later); ",
+    ),
+    "note.sources_apart": (";两个数字来自不同来源", "; the two figures come from different sources"),
+    "note.implied_flag": (
+        "全市16个区中{done}个区已出台(公开发布);点名尚未出台的{n}个区是{names},因此本区已出台",
+        "{done} of the 16 districts have done so (reported); the {n} named as not yet done are "
+        "{names}, so this one is done",
+    ),
+    "note.division_city_sum": ("为16个区数量之和;", "the sum of the 16 districts' counts; "),
+    "note.division_count": (
+        "按统计用区划代码{edition}年版(截止{cutoff})清点;{where}规则:{rule}。"
+        "这是统计用代码中的条目数,不是民政部门的统计数。",
+        "Counted in the {edition} edition of the statistical division codes (cut-off {cutoff}); "
+        "{where}rule: {rule}. A count in a statistical code list, not the civil affairs bureau's "
+        "count.",
+    ),
+    "note.sample": ("合成的示例数值,不是公开发布的数字", "synthetic sample value, not a published figure"),
+    "note.sample_community": ("示例区数值中社区所占份额", "community share of the sample district value"),
+    "divisions.rule.residents_committees": (
+        "村级单位,编号001—199,名称以社区居委会、居委会、居民委员会、社区委员会或社区结尾",
+        "village-level unit numbered 001-199 whose name ends in 社区居委会, 居委会, 居民委员会, "
+        "社区委员会 or 社区",
+    ),
+    "divisions.rule.villagers_committees": (
+        "村级单位,编号200—399,名称以村委会、村民委员会或村结尾",
+        "village-level unit numbered 200-399 whose name ends in 村委会, 村民委员会 or 村",
+    ),
+    "divisions.rule.other_village_units": (
+        "村级单位,编号400及以上(虚拟社区和开发区的产业园区等),不论名称",
+        "village-level unit numbered 400 or above (virtual communities and industrial zones of "
+        "development areas), whatever its name",
+    ),
+    "divisions.rule.unmatched_village_units": (
+        "以上三条规则都不能归类的村级单位(名称与编号不一致),均按名称列入遗留清单",
+        "village-level unit that none of the three rules above claims (name and number "
+        "disagree); each is listed by name among the leftovers",
+    ),
+    "divisions.rule.subdistricts": (
+        "乡级单位,名称以街道办事处或街道结尾",
+        "township-level unit whose name ends in 街道办事处 or 街道",
+    ),
+    "divisions.rule.area_offices": (
+        "乡级单位,名称以地区办事处或地区结尾",
+        "township-level unit whose name ends in 地区办事处 or 地区",
+    ),
+    "divisions.rule.towns": ("乡级单位,名称以镇结尾", "township-level unit whose name ends in 镇"),
+    "divisions.rule.townships": (
+        "乡级单位,名称以乡结尾(含民族乡)",
+        "township-level unit whose name ends in 乡 (民族乡 included)",
+    ),
+    "divisions.rule.other_township_units": (
+        "没有上述结尾的乡级单位(开发区、机场等),均按名称列入遗留清单",
+        "township-level unit with none of those endings (development zones, the airport); each "
+        "is listed by name among the leftovers",
+    ),
     "footer.line": (
         "来源:{sources} · 快照 {snapshot} · 截至 {as_of} · {place}",
         "Source: {sources} · snapshot {snapshot} · as of {as_of} · {place}",
