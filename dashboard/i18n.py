@@ -94,7 +94,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "本快照采用此版本(标为首选的版本发布较晚);",
         "preferred in this snapshot (the preferred version was published later); ",
     ),
-    "note.sources_apart": (";两个数字来自不同来源", "; the two figures come from different sources"),
+    "note.sources_apart": (
+        ";两个数字来自不同来源",
+        "; the two figures come from different sources",
+    ),
     "note.implied_flag": (
         "全市16个区中{done}个区已出台(公开发布);点名尚未出台的{n}个区是{names},因此本区已出台",
         "{done} of the 16 districts have done so (reported); the {n} named as not yet done are "
@@ -108,8 +111,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{where}rule: {rule}. A count in a statistical code list, not the civil affairs bureau's "
         "count.",
     ),
-    "note.sample": ("合成的示例数值,不是公开发布的数字", "synthetic sample value, not a published figure"),
-    "note.sample_community": ("示例区数值中社区所占份额", "community share of the sample district value"),
+    "note.sample": (
+        "合成的示例数值,不是公开发布的数字",
+        "synthetic sample value, not a published figure",
+    ),
+    "note.sample_community": (
+        "示例区数值中社区所占份额",
+        "community share of the sample district value",
+    ),
     "divisions.rule.residents_committees": (
         "村级单位,编号001—199,名称以社区居委会、居委会、居民委员会、社区委员会或社区结尾",
         "village-level unit numbered 001-199 whose name ends in 社区居委会, 居委会, 居民委员会, "

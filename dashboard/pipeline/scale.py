@@ -55,7 +55,8 @@ RATE_SPREAD = 0.10
 SIZE_SIGMA = 0.5
 COMMUNITY_NOTE = SAMPLE_NOTE + "; community share of the sample district value"
 COMMUNITY_NOTES = {
-    f"note_{lang}": t("note.sample", lang) + ("；" if lang == "zh" else "; ")
+    f"note_{lang}": t("note.sample", lang)
+    + ("；" if lang == "zh" else "; ")
     + t("note.sample_community", lang)
     for lang in LANGS
 }

@@ -204,6 +204,7 @@ def implied_flags(
 ) -> list[dict]:
     """Districts implied by a reported count: 'N of 16 have X, and these (16 - N) have not'."""
     rows = []
+    english = place_names.get("en", {})
     for ind in indicators:
         rule = ind.get("derivation") or {}
         if rule.get("op") != "complement_flag":
@@ -237,7 +238,7 @@ def implied_flags(
                         "quote": "",
                         "note": f"{total.value:g} of the 16 districts have done so (reported); "
                         f"the {len(named_no)} named as not yet done are "
-                        f"{', '.join(place_names.get('en', {}).get(c, c) for c in sorted(named_no))}, "
+                        f"{', '.join(english.get(c, c) for c in sorted(named_no))}, "
                         "so this one is done",
                         **{
                             f"note_{lang}": t(
@@ -401,7 +402,10 @@ def division_rows(curated: Curated, as_of: str) -> list[dict]:
         if kind in LEFTOVER_KINDS and city[(kind, cutoff, source_id, edition)] == 0:
             continue
         where = "the sum of the 16 districts' counts; " if geo == schema.CITY_CODE else ""
-        city_sum = {lang: t("note.division_city_sum", lang) if geo == schema.CITY_CODE else "" for lang in LANGS}
+        city_sum = {
+            lang: t("note.division_city_sum", lang) if geo == schema.CITY_CODE else ""
+            for lang in LANGS
+        }
         out.append(
             {
                 "indicator_id": division_indicator(kind),
