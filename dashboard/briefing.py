@@ -289,8 +289,11 @@ def build(
 
 
 def file_name(snapshot: Snapshot, view: catalog.View, fmt: str) -> str:
-    stem = export.file_stem("briefing", view.district, snapshot.id)
-    return f"{stem}_{view.lang}.{fmt}"
+    """`北京基层治理四十年_简报_北京市_2019-01-09.pptx`: named in the pack's language by what it
+    is, the place and the snapshot, safe on any disk."""
+    place = catalog.place_label(snapshot, view).replace(" › ", "_")
+    title = f"{t('app.title', view.lang)}_{t('pack.file', view.lang)}_{place}_{snapshot.id}"
+    return f"{export.readable_name(title, 120)}.{fmt}"
 
 
 # --- PPTX ---------------------------------------------------------------------------------------

@@ -462,6 +462,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "col.source_published": ("发布日期", "Published"),
     "col.source_charts": ("引用图表", "Cited by"),
     "pack.sources_file": ("数据来源", "sources"),
+    "pack.file": ("简报", "briefing"),
     "col.registry_publisher": ("发布机构", "Publisher"),
     "col.registry_title": ("标题", "Title"),
     "col.registry_published": ("发布日期", "Published"),
@@ -500,7 +501,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "terms.plan": ("政府规划;注明出处引用", "Government plan; cited with attribution"),
     "terms.statistical_standard": (
         "官方统计标准,公开发布供公众使用;承载它的软件包采用MIT许可(见package.json;"
-        "其LICENSE文件写作WTFPL)",
+        "其许可文件写作WTFPL)",
         "Official statistical standard, published for public use; the package that carries it "
         "is MIT-licensed (package.json; its LICENSE file says WTFPL)",
     ),
