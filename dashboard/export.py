@@ -293,17 +293,17 @@ def manifest_table(snapshot: Snapshot, lang: str) -> pd.DataFrame:
     manifest = snapshot.manifest
     kind = str(manifest.get("kind", ""))
     rows = [
-        (t("manifest.id", lang), str(manifest.get("id", ""))),
-        (t("manifest.title", lang), str(manifest.get(f"title_{lang}", ""))),
-        (t("manifest.kind", lang), t(f"manifest.kind.{kind}", lang) if kind else ""),
-        (t("manifest.as_of", lang), str(manifest.get("as_of", ""))),
-        (t("manifest.sources", lang), str(len(manifest.get("source_ids", [])))),
+        (t("manifest_row.id", lang), str(manifest.get("id", ""))),
+        (t("manifest_row.title", lang), str(manifest.get(f"title_{lang}", ""))),
+        (t("manifest_row.kind", lang), t(f"manifest_row.kind.{kind}", lang) if kind else ""),
+        (t("manifest_row.as_of", lang), str(manifest.get("as_of", ""))),
+        (t("manifest_row.sources", lang), str(len(manifest.get("source_ids", [])))),
     ]
     for name, table in (manifest.get("tables") or {}).items():
-        label = t(f"manifest.table.{name}", lang) if f"manifest.table.{name}" in TEXTS else name
+        label = t(f"manifest_row.table.{name}", lang) if f"manifest_row.table.{name}" in TEXTS else name
         rows_count, sha = f"{table.get('rows', 0):,}", str(table.get("sha256", ""))[:16]
-        rows.append((label, t("manifest.table_line", lang, rows=rows_count, sha=sha)))
-    return pd.DataFrame(rows, columns=[t("manifest.item", lang), t("manifest.content", lang)])
+        rows.append((label, t("manifest_row.table_line", lang, rows=rows_count, sha=sha)))
+    return pd.DataFrame(rows, columns=[t("manifest_row.item", lang), t("manifest_row.content", lang)])
 
 
 STORY_COLUMNS = ("rank", "kind", "years", "title", "year_note", "quote", "source")
