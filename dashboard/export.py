@@ -300,10 +300,12 @@ def manifest_table(snapshot: Snapshot, lang: str) -> pd.DataFrame:
         (t("manifest_row.sources", lang), str(len(manifest.get("source_ids", [])))),
     ]
     for name, table in (manifest.get("tables") or {}).items():
-        label = t(f"manifest_row.table.{name}", lang) if f"manifest_row.table.{name}" in TEXTS else name
+        key = f"manifest_row.table.{name}"
+        label = t(key, lang) if key in TEXTS else name
         rows_count, sha = f"{table.get('rows', 0):,}", str(table.get("sha256", ""))[:16]
         rows.append((label, t("manifest_row.table_line", lang, rows=rows_count, sha=sha)))
-    return pd.DataFrame(rows, columns=[t("manifest_row.item", lang), t("manifest_row.content", lang)])
+    headings = [t("manifest_row.item", lang), t("manifest_row.content", lang)]
+    return pd.DataFrame(rows, columns=headings)
 
 
 STORY_COLUMNS = ("rank", "kind", "years", "title", "year_note", "quote", "source")

@@ -435,7 +435,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "manifest_row.kind.imported": ("导入的数据", "Imported figures"),
     "manifest_row.as_of": ("数据截至", "Figures as of"),
     "manifest_row.sources": ("来源数", "Sources"),
-    "manifest_row.table_line": ("{rows} 行 · 校验值 SHA-256 {sha}…", "{rows} rows · SHA-256 {sha}…"),
+    "manifest_row.table_line": (
+        "{rows} 行 · 校验值 SHA-256 {sha}…",
+        "{rows} rows · SHA-256 {sha}…",
+    ),
     "manifest_row.table.indicators": ("数据表:数值", "Table: values"),
     "manifest_row.table.indicator_meta": ("数据表:指标说明", "Table: indicators"),
     "manifest_row.table.milestones": ("数据表:十个一", "Table: ten firsts"),

@@ -50,7 +50,8 @@ def test_a_chinese_reader_sees_no_field_name_unit_code_or_english_note(page: str
     for frame in frames:
         words = _english_words(frame)
         assert not words & set(FIELD_NAMES), (page, sorted(words & set(FIELD_NAMES)))
-        headings = {t(k, "zh") for k in ("col.value", "col.registry_publisher", "manifest_row.item")}
+        keys = ("col.value", "col.registry_publisher", "manifest_row.item")
+        headings = {t(k, "zh") for k in keys}
         assert headings & set(frame.columns), list(frame.columns)
         if t("col.value", "zh") in frame.columns:
             for number in frame[t("col.value", "zh")].dropna():
