@@ -42,7 +42,7 @@ from dashboard.charts.base import (
 )
 from dashboard.charts.districts import OFFLINE_TOPOJSON_URL
 from dashboard.formatting import format_value
-from dashboard.i18n import t
+from dashboard.i18n import plotly_locale, t
 from dashboard.pptx_charts import add_native_chart, native_chart
 from dashboard.snapshot import Snapshot
 
@@ -908,6 +908,7 @@ def to_html(pack: Pack) -> bytes:
         "responsive": True,
         "modeBarButtonsToRemove": ["lasso2d", "select2d"],
         "topojsonURL": OFFLINE_TOPOJSON_URL,  # the SVG map's world outlines: answered in the page
+        **plotly_locale(lang),
     }
     sections, toc = [], []
     for n, chart in enumerate(pack.charts, 1):

@@ -1011,6 +1011,52 @@ TEXTS: dict[str, tuple[str, str]] = {
     "present.no_quotes": ("本页没有原文引述。", "No quotes on this scene."),
 }
 
+# Plotly's own words (its chart toolbar's tips and messages), in Chinese for a Chinese reader.
+# Plotly looks each English phrase up in the locale given with the chart's config.
+PLOTLY_ZH = {
+    "Autoscale": "自动缩放",
+    "Box Select": "框选",
+    "Compare data on hover": "悬停时比较数据",
+    "Download plot as JSON": "下载图表数据(JSON)",
+    "Download plot as a PNG": "下载图片(PNG)",
+    "Download plot as a png": "下载图片(PNG)",
+    "Download plot": "下载图片",
+    "Image download succeeded": "图片已下载",
+    "JSON download succeeded": "数据已下载",
+    "Lasso Select": "套索选择",
+    "Pan": "平移",
+    "Preparing image - this may take a few seconds": "正在生成图片,可能需要几秒钟",
+    "Reset axes": "重置坐标轴",
+    "Reset view": "重置视图",
+    "Reset views": "重置视图",
+    "Reset": "重置",
+    "Show closest data on hover": "悬停时显示最近的数据",
+    "Sorry, there was a problem downloading your image!": "抱歉,图片下载出错!",
+    "Sorry, there was a problem downloading your JSON file!": "抱歉,数据下载出错!",
+    "Toggle Spike Lines": "显示或隐藏辅助线",
+    "Toggle show closest data on hover": "切换悬停时显示最近的数据",
+    "Zoom in": "放大",
+    "Zoom out": "缩小",
+    "Zoom": "缩放",
+    "Double-click to zoom back out": "双击恢复原大小",
+    "Click to enter Colorscale title": "点击输入色标标题",
+    "Click to enter Component A title": "点击输入标题",
+    "Click to enter Plot title": "点击输入图表标题",
+    "Click to enter X axis title": "点击输入横轴标题",
+    "Click to enter Y axis title": "点击输入纵轴标题",
+    "Click to enter radial axis title": "点击输入标题",
+    "Double-click on legend to isolate one trace": "双击图例可只显示该项",
+    "Snapshot succeeded": "截图成功",
+    "Taking snapshot - this may take a few seconds": "正在截图,可能需要几秒钟",
+}
+
+
+def plotly_locale(lang: str) -> dict:
+    """The part of a Plotly config that puts its own words in the reader's language."""
+    if lang != "zh":
+        return {}
+    return {"locale": "zh-CN", "locales": {"zh-CN": {"dictionary": PLOTLY_ZH}}}
+
 
 def t(key: str, lang: str, **values: object) -> str:
     zh, en = TEXTS[key]

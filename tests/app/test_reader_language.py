@@ -132,3 +132,7 @@ def test_every_page_speaks_only_the_readers_language(
     else:
         wrong = {x[:120] for x in texts if chinese_in_english(x, verbatim)}
     assert not wrong, "\n".join(sorted(wrong))
+    for chart in at.get("plotly_chart"):
+        # Plotly's toolbar tips follow the reader's language too.
+        config = json.loads(chart.proto.config or "{}")
+        assert config.get("locale") == ("zh-CN" if lang == "zh" else None), chart.proto.id

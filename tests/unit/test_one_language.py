@@ -297,3 +297,31 @@ def test_a_rendered_chinese_pdf_has_no_english_in_its_text_layer(tmp_path: Path)
     assert "社区工作者" in text
     lines = [line for line in text.splitlines() if line.strip()]
     assert not _wrong_language(lines, "zh", source_texts(snapshot))
+
+
+# --- Plotly's own words ---------------------------------------------------------------------------
+
+
+def test_plotly_toolbar_tips_and_messages_have_chinese_words() -> None:
+    """Every toolbar tip and message of the Plotly that Streamlit serves (its mode bar's titles,
+    its download messages) has a Chinese entry, so a Streamlit upgrade adding one fails here."""
+    import re
+
+    import streamlit
+
+    from dashboard.i18n import plotly_locale
+
+    static = Path(streamlit.__file__).parent / "static" / "static" / "js"
+    bundle = next(p for p in static.glob("PlotlyChart*.js"))
+    phrases = set(
+        re.findall(r"title:function\(\w+\)\{return \w+\(\w+,`([^`]+)`\)", bundle.read_text())
+    )
+    phrases |= {"Download plot as a PNG", "Download plot", "Image download succeeded"}
+    # 3-D, drawing and cloud tools are never in our charts' toolbars.
+    unused = re.compile(r"camera|rotation|Draw|Erase|Share chart")
+    wanted = {p for p in phrases if not unused.search(p)}
+    assert len(wanted) > 10, "the scan found the toolbar's words"
+    dictionary = plotly_locale("zh")["locales"]["zh-CN"]["dictionary"]
+    assert not wanted - set(dictionary)
+    assert all(written_in_chinese(word) for word in dictionary.values())
+    assert plotly_locale("en") == {}
