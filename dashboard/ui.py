@@ -24,7 +24,7 @@ from dashboard import catalog, export, queries, schema, state
 from dashboard.charts.base import fitted_height
 from dashboard.charts.districts import OFFLINE_TOPOJSON_URL, selected_district
 from dashboard.formatting import format_value, reader_note
-from dashboard.i18n import LANGS, t
+from dashboard.i18n import LANGS, plotly_locale, t
 from dashboard.settings import Settings
 from dashboard.snapshot import (
     DEFAULT_SNAPSHOT,
@@ -468,6 +468,8 @@ def plotly_config(spec_id: str, session: Session) -> dict:
         "modeBarButtonsToRemove": ["lasso2d", "select2d"],
         # The SVG district map's world-outline request is answered in the page (no other host).
         "topojsonURL": OFFLINE_TOPOJSON_URL,
+        # Plotly's toolbar tips in the reader's language.
+        **plotly_locale(session.lang),
     }
 
 
