@@ -193,7 +193,8 @@ def test_sample_show_asks_first_then_carries_a_watermark_on_every_scene(projecto
     settle(page)
     assert page.locator(".st-key-present_start button").is_disabled()
     open_show(page, f"{app_url}/?present=1&snapshot=sample", confirm_sample=True)
-    for number in (1, 2, 3):
+    total = int(counter(page).split("/")[1])
+    for number in range(1, total + 1):
         if number > 1:
             page.keyboard.press("ArrowRight")
             wait_for_scene(page, number)
@@ -201,6 +202,11 @@ def test_sample_show_asks_first_then_carries_a_watermark_on_every_scene(projecto
         assert mark.is_visible(), number
         box = mark.bounding_box()
         assert box["width"] >= 1270 and box["height"] >= 710, box
+        turned = page.evaluate(
+            "() => getComputedStyle(document.querySelector('.st-key-present_watermark p'))"
+            ".transform"
+        )
+        assert turned.startswith("matrix(") and turned != "matrix(1, 0, 0, 1, 0, 0)", turned
         page.screenshot(path=str(SCREENSHOTS / f"present_sample_scene{number}.png"))
 
 
