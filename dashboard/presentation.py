@@ -191,7 +191,8 @@ def _readable_text(fig: go.Figure) -> None:
     background = fig.layout.paper_bgcolor or "#FFFFFF"
     for trace in fig.data:
         font = getattr(trace, "textfont", None)
-        if font is None or font.color is None:
+        # A map's names sit on the districts' own colours, chosen for them, not on the stage.
+        if font is None or font.color is None or trace.type == "scattergeo":
             continue
         if isinstance(font.color, str):
             font.color = _readable(font.color, background)
