@@ -320,12 +320,21 @@ if (!window.dashboardPopoverKeys) {
     const target = event.target instanceof Element ? event.target : null;
     const trigger = target && target.closest('[data-testid="stPopoverButton"]');
     if (trigger && (event.key === "Enter" || event.key === " ")) {
-      setTimeout(() => {
+      // The menu's content arrives a moment after the layer: look for it for up to two seconds.
+      let tries = 20;
+      const follow = () => {
         const body = document.querySelector('[data-testid="stPopoverBody"]');
         const first = body && body.querySelector(
           'button, a[href], input, select, textarea, [tabindex]:not([tabindex="-1"])');
-        if (first) { window.dashboardPopoverTrigger = trigger; first.focus(); }
-      }, 200);
+        if (first && !body.contains(document.activeElement)) {
+          window.dashboardPopoverTrigger = trigger;
+          first.focus();
+        }
+        if (!(body && body.contains(document.activeElement)) && --tries > 0) {
+          setTimeout(follow, 100);
+        }
+      };
+      setTimeout(follow, 100);
     } else if (event.key === "Escape" && target
                && target.closest('[data-testid="stPopoverBody"]')) {
       const back = window.dashboardPopoverTrigger;
