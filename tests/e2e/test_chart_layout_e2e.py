@@ -253,7 +253,8 @@ def test_charts_on_screen_keep_title_legend_and_source_inside_and_apart(browser,
             # The browser reports the charts' width and the page draws them again to fit it.
             page.wait_for_function(SETTLED_JS, arg=STEPS, timeout=45_000, polling=200)
         except PlaywrightTimeout:
-            problems += [f"{where}: never settled: {x}" for x in page.evaluate(LAID_OUT_JS)]
+            laid_out = page.evaluate(LAID_OUT_JS) or ["no chart drawn"]
+            problems += [f"{where}: never settled: {x}" for x in laid_out]
             continue
         problems += [f"{where}: {p}" for p in _first_per_chart(page.evaluate(FRAME_JS))]
     context.close()
