@@ -8,26 +8,29 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from dashboard.charts.base import (
+    BAR_ROW_PX,
     CITY_COLOUR,
     CONNECTION_COLOUR,
     LINE_HEIGHT,
+    MIN_PLOT_PX,
     NOMINAL_WIDTH,
+    PANEL_GAP_PX,
+    SIDE_MARGINS_PX,
     SIZES,
     THEMES,
     ChartContext,
     bottom_margin,
     bound_marker,
-    empty_figure,
     footer_offset,
     frame,
     layout_width,
+    no_data_figure,
     text_em,
     top_margin,
     wrap_category_labels,
     wrap_text,
 )
 from dashboard.formatting import format_value
-from dashboard.i18n import t
 
 
 @dataclass(frozen=True)
@@ -54,13 +57,7 @@ def labelled_bars(
 ) -> go.Figure:
     """Horizontal bars with their value written on them; no hover needed to read the figure."""
     if not bars:
-        return empty_figure(
-            ctx,
-            title=title,
-            subtitle=subtitle,
-            message=t("chart.no_data", ctx.lang),
-            sources=sources,
-        )
+        return no_data_figure(ctx, title=title, subtitle=subtitle, sources=sources)
     size = SIZES[ctx.medium]
     texts = [format_value(b.value, b.unit, ctx.lang, b.qualifier) for b in bars]
     hatched = [b.qualifier in ("over", "nearly", "about") for b in bars]
@@ -84,8 +81,8 @@ def labelled_bars(
     fig.update_yaxes(autorange="reversed", automargin=True, tickfont={"size": size["body"]})
     fig.update_layout(showlegend=False, bargap=0.35)
     if ctx.medium == "screen":
-        # On a page the chart may be half a projector's width: long row names wrap.
-        wrap_category_labels(fig, size, SCREEN_LABEL_PX)
+        # On a page the chart may be half a projector's width, or a phone's: long row names wrap.
+        wrap_category_labels(fig, size, min(SCREEN_LABEL_PX, LABEL_SHARE * layout_width(ctx)))
     return frame(fig, ctx, title=title, subtitle=subtitle, sources=sources)
 
 
@@ -111,13 +108,7 @@ def then_and_now(
 ) -> go.Figure:
     """Dumbbells: the earlier value, then the later one, each end labelled with its period."""
     if not changes:
-        return empty_figure(
-            ctx,
-            title=title,
-            subtitle=subtitle,
-            message=t("chart.no_data", ctx.lang),
-            sources=sources,
-        )
+        return no_data_figure(ctx, title=title, subtitle=subtitle, sources=sources)
     if ctx.medium == "screen":
         return _then_and_now_screen(changes, ctx, title=title, subtitle=subtitle, sources=sources)
     fig = go.Figure()
@@ -335,9 +326,13 @@ def _then_and_now_screen(
 
 
 # On screen, row names of bar charts wrap at this width.
+# On screen, row names of bar charts wrap at this width, or at this share of a narrower chart.
 SCREEN_LABEL_PX = 200
-# On screen a chart of panels is about this wide (a projector page less its sidebar).
+LABEL_SHARE = 0.3
+# On screen a chart of pairs is about this wide (a projector page less its sidebar).
 SCREEN_PANELS_PX = 880
+# Below this width panels stand one above the other: side by side each would be a sliver.
+STACK_BELOW_PX = 640
 
 
 @dataclass(frozen=True)
@@ -364,24 +359,41 @@ def separate_panels(
     groups are never lengths on one scale. A panel of one figure shows it as a number, not a bar."""
     panels = [p for p in panels if p.bars]
     if not panels:
-        return empty_figure(
-            ctx,
-            title=title,
-            subtitle=subtitle,
-            message=t("chart.no_data", ctx.lang),
-            sources=sources,
-        )
+        return no_data_figure(ctx, title=title, subtitle=subtitle, sources=sources)
     size = SIZES[ctx.medium]
-    # Room between panels for the category labels of any panel after the first.
+    width = layout_width(ctx)
+    stacked = ctx.medium == "screen" and width < STACK_BELOW_PX and len(panels) > 1
+    # Room between side-by-side panels for the category labels of any panel after the first.
     spacing = 0.3 if any(len(p.bars) > 1 for p in panels[1:]) else 0.1
-    panel_px = (NOMINAL_WIDTH[ctx.medium] or SCREEN_PANELS_PX) * (1 - spacing) / len(panels)
-    fig = make_subplots(
-        rows=1,
-        cols=len(panels),
-        horizontal_spacing=spacing,
-        subplot_titles=[f"<b>{p.title}</b>" for p in panels],
-    )
-    for col, panel in enumerate(panels, start=1):
+    panel_px = width - SIDE_MARGINS_PX if stacked else width * (1 - spacing) / len(panels)
+    titles = [
+        "<br>".join(f"<b>{line}</b>" for line in wrap_text(p.title, size["body"], panel_px, True))
+        for p in panels
+    ]
+    if stacked:
+        # Each panel's share of the height follows its rows; the gaps hold a panel's base
+        # (its axis title) and the next one's title.
+        rows = [max(len(p.bars), 1) + 2 for p in panels]
+        # The plot is at least this tall on screen (base.fitted_height): the gaps take their
+        # share of it.
+        plot_px = max(MIN_PLOT_PX, sum(len(p.bars) for p in panels) * BAR_ROW_PX)
+        plot_px += (len(panels) - 1) * PANEL_GAP_PX
+        fig = make_subplots(
+            rows=len(panels),
+            cols=1,
+            vertical_spacing=min(0.4, PANEL_GAP_PX * 0.9 / plot_px),
+            row_heights=rows,
+            subplot_titles=titles,
+        )
+    else:
+        fig = make_subplots(
+            rows=1,
+            cols=len(panels),
+            horizontal_spacing=spacing,
+            subplot_titles=titles,
+        )
+    for index, panel in enumerate(panels, start=1):
+        row, col = (index, 1) if stacked else (1, index)
         texts = [format_value(b.value, b.unit, ctx.lang, b.qualifier) for b in panel.bars]
         hatched = [b.qualifier in ("over", "nearly", "about") for b in panel.bars]
         top = panel.max_value or max(b.value for b in panel.bars) * 1.45
@@ -397,7 +409,7 @@ def separate_panels(
                     hoverinfo="skip",
                     name="whole",
                 ),
-                row=1,
+                row=row,
                 col=col,
             )
         fig.add_trace(
@@ -424,7 +436,7 @@ def separate_panels(
                 hoverinfo="text",
                 name=panel.title,
             ),
-            row=1,
+            row=row,
             col=col,
         )
         fig.update_xaxes(
@@ -436,7 +448,7 @@ def separate_panels(
                 "text": "<br>".join(wrap_text(panel.base, size["footer"] * 1.1, 0.9 * panel_px)),
                 "font": {"size": size["footer"] * 1.1},
             },
-            row=1,
+            row=row,
             col=col,
         )
         # A panel of one figure is named by its title; its row needs no label of its own.
@@ -445,7 +457,7 @@ def separate_panels(
             automargin=True,
             showticklabels=len(panel.bars) > 1,
             tickfont={"size": size["body"]},
-            row=1,
+            row=row,
             col=col,
         )
     for annotation in fig.layout.annotations:
