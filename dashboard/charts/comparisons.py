@@ -325,7 +325,6 @@ def _then_and_now_screen(
     return fig
 
 
-# On screen, row names of bar charts wrap at this width.
 # On screen, row names of bar charts wrap at this width, or at this share of a narrower chart.
 SCREEN_LABEL_PX = 200
 LABEL_SHARE = 0.3
