@@ -30,10 +30,13 @@ class Value:
     source_id: str
     quote: str
     note: str
+    # The note for readers in each language (empty in snapshots written before they existed).
+    note_zh: str = ""
+    note_en: str = ""
 
 
 def _as_value(row: pd.Series) -> Value:
-    return Value(**{f: row[f] for f in Value.__dataclass_fields__})
+    return Value(**{f: row.get(f, "") for f in Value.__dataclass_fields__})
 
 
 def _memo(snapshot: Snapshot, name: object, make: Callable[[], T]) -> T:

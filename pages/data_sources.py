@@ -69,7 +69,7 @@ st.caption(t("data.left_out", lang))
 with st.expander(t("data.sources", lang)):
     st.dataframe(export.registry_table(snapshot, lang), hide_index=True, width="stretch")
 with st.expander(t("data.manifest", lang)):
-    st.json(snapshot.manifest)
+    st.dataframe(export.manifest_table(snapshot, lang), hide_index=True, width="stretch")
 
 # 4. Briefing pack and templates, when those parts are installed
 if importlib.util.find_spec("dashboard.briefing_ui"):
