@@ -538,7 +538,7 @@ def html_is_only_the_page_meta(at: AppTest) -> bool:
         if body == ui.READABLE_CSS:
             continue
         template = re.escape(ui._PAGE_META)
-        for name in ("%(lang)s", "%(title)s"):
+        for name in ("%(lang)s", "%(title)s", "%(plotly)s"):
             template = template.replace(re.escape(name), "(.*)")
         values = re.fullmatch(template, body, re.DOTALL)
         if values is None or any("<" in v for v in values.groups()):
