@@ -546,8 +546,9 @@ def drilled(page) -> bool:
 
 
 def record_requests(page, timeout: float = ACTION_MS) -> dict[str, bytes]:
-    """The browser's own rerun requests for opening the map view, clicking Fangshan on the map
-    and clicking back: replayed by benchmarks/sessions.py as many viewers at once."""
+    """The browser's own rerun requests for opening the map view (and the run it asks for once it
+    knows its width), clicking Fangshan on the map and clicking back: replayed by
+    benchmarks/sessions.py as many viewers at once."""
     text = CRUMB.format(MAP_DISTRICT)
     sent = page.bench_requests
     if not sent:
@@ -556,8 +557,14 @@ def record_requests(page, timeout: float = ACTION_MS) -> dict[str, bytes]:
     if drilled(page):
         timed(page, back_click(page, timeout), text, False, timeout)
     for name, act, want in (("drill", map_click, True), ("back", back_click, False)):
+        click = act(page, timeout)  # waits until the charts are drawn
         before = len(sent)
-        timed(page, act(page, timeout), text, want, timeout)
+        if name == "drill" and before > 1:
+            # The page's last word before the click (the width its charts are drawn at): the
+            # charts, and with them the map's widget, are those of that width, so a replayed
+            # click finds the widget it names.
+            recorded["settle"] = sent[-1]
+        timed(page, click, text, want, timeout)
         if len(sent) == before:
             raise RuntimeError(f"no rerun request was seen for the {name} click")
         recorded[name] = sent[-1]

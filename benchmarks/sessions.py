@@ -75,10 +75,13 @@ class Session:
         self.ws = await websockets.connect(
             ws_url(self.url), subprotocols=["streamlit"], max_size=None, open_timeout=60
         )
-        await self.ws.send(self.messages["open"])
-        failed, _, _ = await asyncio.wait_for(answer(self.ws), OPEN_TIMEOUT_S)
-        if failed:
-            raise RuntimeError("an exception element on opening the view")
+        for name in ("open", "settle"):
+            if name not in self.messages:
+                continue
+            await self.ws.send(self.messages[name])
+            failed, _, _ = await asyncio.wait_for(answer(self.ws), OPEN_TIMEOUT_S)
+            if failed:
+                raise RuntimeError(f"an exception element on opening the view ({name})")
 
     async def click(self, name: str) -> None:
         started = time.perf_counter()
