@@ -42,7 +42,7 @@ from dashboard.charts.base import (
 )
 from dashboard.charts.districts import OFFLINE_TOPOJSON_URL
 from dashboard.formatting import format_value
-from dashboard.i18n import t
+from dashboard.i18n import plotly_locale, t
 from dashboard.pptx_charts import add_native_chart, native_chart
 from dashboard.snapshot import Snapshot
 
@@ -289,8 +289,11 @@ def build(
 
 
 def file_name(snapshot: Snapshot, view: catalog.View, fmt: str) -> str:
-    stem = export.file_stem("briefing", view.district, snapshot.id)
-    return f"{stem}_{view.lang}.{fmt}"
+    """`北京基层治理四十年_简报_北京市_2019-01-09.pptx`: named in the pack's language by what it
+    is, the place and the snapshot, safe on any disk."""
+    place = catalog.place_label(snapshot, view).replace(" › ", "_")
+    title = f"{t('app.title', view.lang)}_{t('pack.file', view.lang)}_{place}_{snapshot.id}"
+    return f"{export.readable_name(title, 120)}.{fmt}"
 
 
 # --- PPTX ---------------------------------------------------------------------------------------
@@ -905,6 +908,7 @@ def to_html(pack: Pack) -> bytes:
         "responsive": True,
         "modeBarButtonsToRemove": ["lasso2d", "select2d"],
         "topojsonURL": OFFLINE_TOPOJSON_URL,  # the SVG map's world outlines: answered in the page
+        **plotly_locale(lang),
     }
     sections, toc = [], []
     for n, chart in enumerate(pack.charts, 1):

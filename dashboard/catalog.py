@@ -141,8 +141,7 @@ def drill_summary(snapshot: Snapshot, view: View) -> tuple[str, str]:
     """For a view drilled to a district: which figures are the district's own (named), and that
     every other figure is the city's."""
     district = q.geo_name(snapshot, view.district, view.lang)
-    ind = snapshot.indicators
-    own = ind.loc[ind["preferred"] & (ind["geo_code"] == view.district), "indicator_id"]
+    own = q.own_indicators(snapshot, view.district)
     # The figures a reader looks for first (population, pay rules) before the counts of units.
     topics = snapshot.indicator_meta.set_index("indicator_id")["topic"]
     order = sorted(dict.fromkeys(own), key=lambda i: (topics.get(i) == "trends", i))

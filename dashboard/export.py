@@ -17,7 +17,7 @@ import pandas as pd
 
 from dashboard import catalog, render
 from dashboard.formatting import published_number, qualifier_name, reader_note, unit_name
-from dashboard.i18n import t
+from dashboard.i18n import TEXTS, t
 from dashboard.snapshot import Snapshot
 
 ASPECTS = {"16:9": (1920, 1080), "4:3": (1920, 1440)}
@@ -233,6 +233,8 @@ def provenance_table(snapshot: Snapshot, data: pd.DataFrame, lang: str) -> pd.Da
     headings in that language (no field name, id or code of the data)."""
     if "rank" in data.columns and "category" in data.columns:
         return milestone_table(snapshot, data, lang)
+    if "kind" in data.columns and "title_zh" in data.columns:
+        return story_table(snapshot, data, lang)
     if "indicator_id" not in data.columns or "value" not in data.columns:
         return data.reset_index(drop=True)
     return reader_table(snapshot, data, lang)
@@ -254,10 +256,89 @@ def registry_table(snapshot: Snapshot, lang: str) -> pd.DataFrame:
             "url": sources["url"],
             "grade": sources["grade"].map(lambda g: t(f"grade.{g}", lang) if g else ""),
             "accessed": sources.get("accessed", ""),
-            "terms": sources.get("terms", ""),
+            "terms": sources.get("terms", pd.Series("", index=sources.index)).map(
+                lambda text: terms_of_use(text, lang)
+            ),
         }
     )
     return rows.rename(columns={c: t(f"col.registry_{c}", lang) for c in REGISTRY_COLUMNS})
+
+
+# The terms of use the sources state, each by the words it begins with (the registry keeps the
+# curator's English; a reader gets them in the reader's language).
+TERMS_KEYS = {
+    "Public web page of a municipal government agency": "terms.agency_page",
+    "Public web page": "terms.web_page",
+    "News article as reposted": "terms.news_reposted",
+    "News article": "terms.news",
+    "Government press release": "terms.press_release",
+    "Government plan": "terms.plan",
+    "Official statistical standard": "terms.statistical_standard",
+    "Internal district return": "terms.district_return",
+    "Synthetic": "terms.synthetic",
+}
+
+
+def terms_of_use(text: str, lang: str) -> str:
+    """A source's terms of use in the reader's language; terms no key knows stay as written."""
+    for start, key in TERMS_KEYS.items():
+        if str(text).startswith(start):
+            return t(key, lang)
+    return str(text or "")
+
+
+def manifest_table(snapshot: Snapshot, lang: str) -> pd.DataFrame:
+    """The snapshot's manifest as a reader reads it: what it is, as of when, how many sources,
+    and each table's rows and checksum, under headings in the reader's language."""
+    manifest = snapshot.manifest
+    kind = str(manifest.get("kind", ""))
+    rows = [
+        (t("manifest_row.id", lang), str(manifest.get("id", ""))),
+        (t("manifest_row.title", lang), str(manifest.get(f"title_{lang}", ""))),
+        (t("manifest_row.kind", lang), t(f"manifest_row.kind.{kind}", lang) if kind else ""),
+        (t("manifest_row.as_of", lang), str(manifest.get("as_of", ""))),
+        (t("manifest_row.sources", lang), str(len(manifest.get("source_ids", [])))),
+    ]
+    for name, table in (manifest.get("tables") or {}).items():
+        key = f"manifest_row.table.{name}"
+        label = t(key, lang) if key in TEXTS else name
+        rows_count, sha = f"{table.get('rows', 0):,}", str(table.get("sha256", ""))[:16]
+        rows.append((label, t("manifest_row.table_line", lang, rows=rows_count, sha=sha)))
+    headings = [t("manifest_row.item", lang), t("manifest_row.content", lang)]
+    return pd.DataFrame(rows, columns=headings)
+
+
+STORY_COLUMNS = ("rank", "kind", "years", "title", "year_note", "quote", "source")
+
+
+def story_table(snapshot: Snapshot, data: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The forty-year story as a reader reads it: what each point is, its years, its title and
+    the source by name, in the reader's language."""
+    sources = snapshot.sources.drop_duplicates("source_id").set_index("source_id")
+    publisher = sources[f"publisher_{lang}"].where(sources[f"publisher_{lang}"] != "", None)
+    publisher = publisher.fillna(sources["publisher_zh"])
+    dated = publisher + sources["published"].map(lambda d: f" {d}" if d else "")
+
+    def years(row) -> str:
+        end = row["end_year"]
+        if pd.isna(end) or int(end) == int(row["year"]):
+            return str(int(row["year"]))
+        return f"{int(row['year'])}—{int(end)}"
+
+    rows = pd.DataFrame(
+        {
+            "rank": data["rank"].astype(int),
+            "kind": data["kind"].map(lambda k: t(f"story.kind.{k}", lang)),
+            "years": data.apply(years, axis=1),
+            "title": data[f"title_{lang}"],
+            "year_note": data["year_note"].fillna(""),
+            "quote": data["quote"].fillna(""),
+            "source": data["source_id"].map(dated).fillna(data["source_id"]),
+        }
+    )
+    return rows.reset_index(drop=True).rename(
+        columns={c: t(f"col.story_{c}", lang) for c in STORY_COLUMNS}
+    )
 
 
 MILESTONE_COLUMNS = ("rank", "year", "category", "title", "summary", "quote", "source")
@@ -289,6 +370,9 @@ def milestone_table(snapshot: Snapshot, data: pd.DataFrame, lang: str) -> pd.Dat
 
 def reader_table(snapshot: Snapshot, data: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Indicator rows (with their provenance) as a reader reads them, in one language."""
+    # A community-scale snapshot keeps its codes as categories; filling a category's gaps with
+    # values outside its categories fails, so they are read as plain values here.
+    data = data.astype({c: object for c, d in data.dtypes.items() if d == "category"})
     names = snapshot.indicator_meta.set_index("indicator_id")[f"name_{lang}"]
     places = snapshot.geography.set_index("geo_code")[f"name_{lang}"]
     sources = snapshot.sources.drop_duplicates("source_id").set_index("source_id")

@@ -85,6 +85,77 @@ TEXTS: dict[str, tuple[str, str]] = {
     "grade.media": ("媒体报道", "media"),
     "grade.statistical": ("统计资料", "statistical"),
     "grade.internal": ("内部生成", "internal"),
+    # Notes the build writes beside a value, for readers of each language.
+    "note.only_version": (
+        "本快照中只有这一版本(标为首选的版本发布较晚);",
+        "the only version in this snapshot (the preferred version was published later); ",
+    ),
+    "note.preferred_here": (
+        "本快照采用此版本(标为首选的版本发布较晚);",
+        "preferred in this snapshot (the preferred version was published later); ",
+    ),
+    "note.sources_apart": (
+        ";两个数字来自不同来源",
+        "; the two figures come from different sources",
+    ),
+    "note.implied_flag": (
+        "全市16个区中{done}个区已出台(公开发布);点名尚未出台的{n}个区是{names},因此本区已出台",
+        "{done} of the 16 districts have done so (reported); the {n} named as not yet done are "
+        "{names}, so this one is done",
+    ),
+    "note.division_city_sum": ("为16个区数量之和;", "the sum of the 16 districts' counts; "),
+    "note.division_count": (
+        "按统计用区划代码{edition}年版(截止{cutoff})清点;{where}规则:{rule}。"
+        "这是统计用代码中的条目数,不是民政部门的统计数。",
+        "Counted in the {edition} edition of the statistical division codes (cut-off {cutoff}); "
+        "{where}rule: {rule}. A count in a statistical code list, not the civil affairs bureau's "
+        "count.",
+    ),
+    "note.sample": (
+        "合成的示例数值,不是公开发布的数字",
+        "synthetic sample value, not a published figure",
+    ),
+    "note.sample_community": (
+        "示例区数值中社区所占份额",
+        "community share of the sample district value",
+    ),
+    "divisions.rule.residents_committees": (
+        "村级单位,编号001—199,名称以社区居委会、居委会、居民委员会、社区委员会或社区结尾",
+        "village-level unit numbered 001-199 whose name ends in 社区居委会, 居委会, 居民委员会, "
+        "社区委员会 or 社区",
+    ),
+    "divisions.rule.villagers_committees": (
+        "村级单位,编号200—399,名称以村委会、村民委员会或村结尾",
+        "village-level unit numbered 200-399 whose name ends in 村委会, 村民委员会 or 村",
+    ),
+    "divisions.rule.other_village_units": (
+        "村级单位,编号400及以上(虚拟社区和开发区的产业园区等),不论名称",
+        "village-level unit numbered 400 or above (virtual communities and industrial zones of "
+        "development areas), whatever its name",
+    ),
+    "divisions.rule.unmatched_village_units": (
+        "以上三条规则都不能归类的村级单位(名称与编号不一致),均按名称列入遗留清单",
+        "village-level unit that none of the three rules above claims (name and number "
+        "disagree); each is listed by name among the leftovers",
+    ),
+    "divisions.rule.subdistricts": (
+        "乡级单位,名称以街道办事处或街道结尾",
+        "township-level unit whose name ends in 街道办事处 or 街道",
+    ),
+    "divisions.rule.area_offices": (
+        "乡级单位,名称以地区办事处或地区结尾",
+        "township-level unit whose name ends in 地区办事处 or 地区",
+    ),
+    "divisions.rule.towns": ("乡级单位,名称以镇结尾", "township-level unit whose name ends in 镇"),
+    "divisions.rule.townships": (
+        "乡级单位,名称以乡结尾(含民族乡)",
+        "township-level unit whose name ends in 乡 (民族乡 included)",
+    ),
+    "divisions.rule.other_township_units": (
+        "没有上述结尾的乡级单位(开发区、机场等),均按名称列入遗留清单",
+        "township-level unit with none of those endings (development zones, the airport); each "
+        "is listed by name among the leftovers",
+    ),
     "footer.line": (
         "来源:{sources} · 快照 {snapshot} · 截至 {as_of} · {place}",
         "Source: {sources} · snapshot {snapshot} · as of {as_of} · {place}",
@@ -354,6 +425,26 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{n} values; the table shows the first {shown}: filter, or download the CSV for all",
     ),
     "data.manifest": ("快照清单", "Snapshot manifest"),
+    "manifest_row.item": ("项目", "Item"),
+    "manifest_row.content": ("内容", "Content"),
+    "manifest_row.id": ("快照编号", "Snapshot id"),
+    "manifest_row.title": ("标题", "Title"),
+    "manifest_row.kind": ("类型", "Kind"),
+    "manifest_row.kind.reported": ("公开发布的数据", "Published figures"),
+    "manifest_row.kind.sample": ("示例数据(合成)", "Sample data (synthetic)"),
+    "manifest_row.kind.imported": ("导入的数据", "Imported figures"),
+    "manifest_row.as_of": ("数据截至", "Figures as of"),
+    "manifest_row.sources": ("来源数", "Sources"),
+    "manifest_row.table_line": (
+        "{rows} 行 · 校验值 SHA-256 {sha}…",
+        "{rows} rows · SHA-256 {sha}…",
+    ),
+    "manifest_row.table.indicators": ("数据表:数值", "Table: values"),
+    "manifest_row.table.indicator_meta": ("数据表:指标说明", "Table: indicators"),
+    "manifest_row.table.milestones": ("数据表:十个一", "Table: ten firsts"),
+    "manifest_row.table.geography": ("数据表:地区", "Table: places"),
+    "manifest_row.table.sources": ("数据表:来源登记", "Table: source registry"),
+    "manifest_row.table.story": ("数据表:四十年的故事", "Table: the forty-year story"),
     "data.sources": ("来源登记", "Source registry"),
     "data.download_csv": ("下载CSV", "Download CSV"),
     "col.indicator": ("指标", "Indicator"),
@@ -374,6 +465,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "col.source_published": ("发布日期", "Published"),
     "col.source_charts": ("引用图表", "Cited by"),
     "pack.sources_file": ("数据来源", "sources"),
+    "pack.file": ("简报", "briefing"),
     "col.registry_publisher": ("发布机构", "Publisher"),
     "col.registry_title": ("标题", "Title"),
     "col.registry_published": ("发布日期", "Published"),
@@ -388,6 +480,39 @@ TEXTS: dict[str, tuple[str, str]] = {
     "col.milestone_summary": ("概要", "Summary"),
     "col.milestone_quote": ("原文", "Quote"),
     "col.milestone_source": ("来源", "Source"),
+    "col.story_rank": ("序号", "No."),
+    "col.story_kind": ("类型", "Kind"),
+    "col.story_years": ("年份", "Years"),
+    "col.story_title": ("内容", "What"),
+    "col.story_year_note": ("时间说明", "About the date"),
+    "col.story_quote": ("原文", "Quote"),
+    "col.story_source": ("来源", "Source"),
+    "terms.agency_page": (
+        "市政府部门的公开网页;注明出处引用",
+        "Public web page of a municipal government agency; quoted with attribution",
+    ),
+    "terms.web_page": ("公开网页;注明出处引用", "Public web page; quoted with attribution"),
+    "terms.news_reposted": (
+        "转载的新闻报道;注明出处引用",
+        "News article as reposted; quoted with attribution",
+    ),
+    "terms.news": ("新闻报道;注明出处引用", "News article; quoted with attribution"),
+    "terms.press_release": (
+        "政府新闻发布;注明出处引用",
+        "Government press release; quoted with attribution",
+    ),
+    "terms.plan": ("政府规划;注明出处引用", "Government plan; cited with attribution"),
+    "terms.statistical_standard": (
+        "官方统计标准,公开发布供公众使用;承载它的软件包采用MIT许可(见package.json;"
+        "其许可文件写作WTFPL)",
+        "Official statistical standard, published for public use; the package that carries it "
+        "is MIT-licensed (package.json; its LICENSE file says WTFPL)",
+    ),
+    "terms.district_return": ("区级内部报表;未公开发布", "Internal district return; not published"),
+    "terms.synthetic": (
+        "合成数据;仅供演示,不得引用",
+        "Synthetic; for demonstration only, never to be quoted",
+    ),
     "data.download_xlsx": ("下载XLSX", "Download XLSX"),
     "data.left_out": (
         "有些公开数字没有收录:只见于百科或转载、没有日期、口径不同,或只是修辞。每一项及其原因都记录在数据来源清单中,可向数据维护人员索取。",
@@ -885,6 +1010,52 @@ TEXTS: dict[str, tuple[str, str]] = {
     "present.no_scenes": ("本快照没有可演示的内容。", "This snapshot has nothing to present."),
     "present.no_quotes": ("本页没有原文引述。", "No quotes on this scene."),
 }
+
+# Plotly's own words (its chart toolbar's tips and messages), in Chinese for a Chinese reader.
+# Plotly looks each English phrase up in the locale given with the chart's config.
+PLOTLY_ZH = {
+    "Autoscale": "自动缩放",
+    "Box Select": "框选",
+    "Compare data on hover": "悬停时比较数据",
+    "Download plot as JSON": "下载图表数据(JSON)",
+    "Download plot as a PNG": "下载图片(PNG)",
+    "Download plot as a png": "下载图片(PNG)",
+    "Download plot": "下载图片",
+    "Image download succeeded": "图片已下载",
+    "JSON download succeeded": "数据已下载",
+    "Lasso Select": "套索选择",
+    "Pan": "平移",
+    "Preparing image - this may take a few seconds": "正在生成图片,可能需要几秒钟",
+    "Reset axes": "重置坐标轴",
+    "Reset view": "重置视图",
+    "Reset views": "重置视图",
+    "Reset": "重置",
+    "Show closest data on hover": "悬停时显示最近的数据",
+    "Sorry, there was a problem downloading your image!": "抱歉,图片下载出错!",
+    "Sorry, there was a problem downloading your JSON file!": "抱歉,数据下载出错!",
+    "Toggle Spike Lines": "显示或隐藏辅助线",
+    "Toggle show closest data on hover": "切换悬停时显示最近的数据",
+    "Zoom in": "放大",
+    "Zoom out": "缩小",
+    "Zoom": "缩放",
+    "Double-click to zoom back out": "双击恢复原大小",
+    "Click to enter Colorscale title": "点击输入色标标题",
+    "Click to enter Component A title": "点击输入标题",
+    "Click to enter Plot title": "点击输入图表标题",
+    "Click to enter X axis title": "点击输入横轴标题",
+    "Click to enter Y axis title": "点击输入纵轴标题",
+    "Click to enter radial axis title": "点击输入标题",
+    "Double-click on legend to isolate one trace": "双击图例可只显示该项",
+    "Snapshot succeeded": "截图成功",
+    "Taking snapshot - this may take a few seconds": "正在截图,可能需要几秒钟",
+}
+
+
+def plotly_locale(lang: str) -> dict:
+    """The part of a Plotly config that puts its own words in the reader's language."""
+    if lang != "zh":
+        return {}
+    return {"locale": "zh-CN", "locales": {"zh-CN": {"dictionary": PLOTLY_ZH}}}
 
 
 def t(key: str, lang: str, **values: object) -> str:

@@ -102,6 +102,10 @@ INDICATORS = pa.DataFrameSchema(
         "source_id": _text(pa.Check.str_length(min_value=1)),
         "quote": _text(pa.Check.str_length(max_value=MAX_QUOTE_CHARS)),
         "note": _text(),
+        # The note written for readers, in each language; `note` stays the curator's own (it
+        # marks the preferred version). Optional so snapshots written before still load.
+        "note_zh": _text(required=False),
+        "note_en": _text(required=False),
         "preferred": pa.Column(bool),
     },
     checks=[

@@ -50,7 +50,11 @@ if len(table) > ui.TABLE_ROWS_SHOWN:
     st.caption(t("data.count_capped", lang, n=f"{len(table):,}", shown=f"{ui.TABLE_ROWS_SHOWN:,}"))
 else:
     st.caption(t("data.count", lang, n=len(table)))
-shown = export.reader_table(snapshot, table.head(ui.TABLE_ROWS_SHOWN), lang)
+shown = ui.shown_table(
+    snapshot,
+    ("values", lang, tuple(topics), tuple(statuses), tuple(places), ui.TABLE_ROWS_SHOWN),
+    lambda: export.reader_table(snapshot, table.head(ui.TABLE_ROWS_SHOWN), lang),
+)
 st.dataframe(shown, hide_index=True, width="stretch", height=460)
 ui.table_downloads(
     table,
@@ -65,7 +69,7 @@ st.caption(t("data.left_out", lang))
 with st.expander(t("data.sources", lang)):
     st.dataframe(export.registry_table(snapshot, lang), hide_index=True, width="stretch")
 with st.expander(t("data.manifest", lang)):
-    st.json(snapshot.manifest)
+    st.dataframe(export.manifest_table(snapshot, lang), hide_index=True, width="stretch")
 
 # 4. Briefing pack and templates, when those parts are installed
 if importlib.util.find_spec("dashboard.briefing_ui"):

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard import schema
+from dashboard.i18n import t
 from dashboard.pipeline.snapshot_build import derive, finish_indicators, sources_root
 from dashboard.pipeline.sources import read_sources
 from dashboard.pipeline.writer import write_snapshot
@@ -269,13 +270,23 @@ def sample_flags(
 
 def as_indicator_table(frame: pd.DataFrame, rules: list[dict]) -> pd.DataFrame:
     frame = frame.assign(
-        qualifier="", status="sample", source_id=SAMPLE_SOURCE, quote="", note=SAMPLE_NOTE
+        qualifier="",
+        status="sample",
+        source_id=SAMPLE_SOURCE,
+        quote="",
+        note=SAMPLE_NOTE,
+        note_zh=t("note.sample", "zh"),
+        note_en=t("note.sample", "en"),
     )
     frame = finish_indicators(frame)
     derived = derive(frame, rules)
     if len(derived):
         derived = derived.assign(
-            status="sample", source_id=SAMPLE_SOURCE, note=SAMPLE_NOTE + "; " + derived["note"]
+            status="sample",
+            source_id=SAMPLE_SOURCE,
+            note=SAMPLE_NOTE + "; " + derived["note"],
+            note_zh=t("note.sample", "zh") + ";" + derived["note_zh"],
+            note_en=t("note.sample", "en") + "; " + derived["note_en"],
         )
         frame = finish_indicators(
             pd.concat([frame.drop(columns=["year", "preferred"]), derived], ignore_index=True)

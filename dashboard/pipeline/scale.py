@@ -26,6 +26,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from dashboard import schema
+from dashboard.i18n import LANGS, t
 from dashboard.pipeline.sample import (
     ADDITIVE_UNITS,
     BOUNDED_UNITS,
@@ -53,12 +54,18 @@ MIN_COMMUNITIES_PER_DISTRICT = 100
 RATE_SPREAD = 0.10
 SIZE_SIGMA = 0.5
 COMMUNITY_NOTE = SAMPLE_NOTE + "; community share of the sample district value"
+COMMUNITY_NOTES = {
+    f"note_{lang}": t("note.sample", lang)
+    + ("；" if lang == "zh" else "; ")
+    + t("note.sample_community", lang)
+    for lang in LANGS
+}
 # Stored as plain text, not dictionary-encoded: pandas groups a categorical by every category,
 # seen or not (observed=False), and the trend chart groups its rows by geo_code, so it would draw
 # 7,114 empty traces. Plain text costs load time instead (pandera matches 14 million codes).
 PLAIN_TEXT_COLUMNS = ("geo_code",)
 TEXT_COLUMNS = ("indicator_id", "geo_code", "period", "unit", "qualifier", "status", "source_id",
-                "quote", "note")  # fmt: skip
+                "quote", "note", "note_zh", "note_en")  # fmt: skip
 
 
 def community_counts(weights: np.ndarray, total: int = COMMUNITIES) -> np.ndarray:
@@ -163,6 +170,8 @@ def scale_indicators(
     cats = {c: sorted(set(sample[c])) for c in TEXT_COLUMNS}
     cats["geo_code"] = sorted(set(cats["geo_code"]) | set(communities["geo_code"]))
     cats["note"] = sorted(set(cats["note"]) | {COMMUNITY_NOTE})
+    for column, note in COMMUNITY_NOTES.items():
+        cats[column] = sorted(set(cats[column]) | {note})
 
     def codes(column: str, labels: np.ndarray, picks: np.ndarray) -> pd.Categorical:
         lookup = np.searchsorted(cats[column], labels).astype(np.int32)
@@ -186,6 +195,7 @@ def scale_indicators(
             "source_id": constant("source_id", SAMPLE_SOURCE),
             "quote": constant("quote", ""),
             "note": constant("note", COMMUNITY_NOTE),
+            **{column: constant(column, note) for column, note in COMMUNITY_NOTES.items()},
             "preferred": np.ones(n, dtype=bool),
         }
     )

@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from dashboard import schema
+from dashboard.i18n import LANGS, t
 from dashboard.pipeline.sources import (
     AREA_TOLERANCE,
     Curated,
@@ -41,6 +42,8 @@ def facts_frame(
             "source_id": f["source"],
             "quote": str(f.get("quote") or ""),
             "note": str(f.get("note") or ""),
+            "note_zh": str(f.get("note_zh") or ""),
+            "note_en": str(f.get("note_en") or ""),
             "_rank": rank.get(id(f), ""),
         }
         for f in facts
@@ -56,6 +59,8 @@ def finish_indicators(frame: pd.DataFrame) -> pd.DataFrame:
     preferred version is absent.
     """
     frame = frame.copy().reset_index(drop=True)
+    for column in ("note_zh", "note_en"):
+        frame[column] = frame[column].fillna("") if column in frame else ""
     frame["year"] = pd.array([year_of(p) for p in frame["period"]], dtype="Int16")
     frame["preferred"] = mark_preferred(frame)
     frame = frame.sort_values(
@@ -95,6 +100,7 @@ def mark_preferred(frame: pd.DataFrame) -> pd.Series:
         "the only version in this snapshot (the version noted preferred was published later); "
         + frame.loc[alone, "note"]
     )
+    _prefix_reader_notes(frame, alone, "note.only_version")
     for _, group in orphans.groupby(key):
         best = group.sort_values("_rank").index[-1]
         preferred.loc[best] = True
@@ -102,15 +108,25 @@ def mark_preferred(frame: pd.DataFrame) -> pd.Series:
             "preferred in this snapshot (the version noted preferred was published later); "
             + frame.loc[best, "note"]
         )
+        _prefix_reader_notes(frame, frame.index == best, "note.preferred_here")
     return preferred
 
 
+def _prefix_reader_notes(frame: pd.DataFrame, rows, key: str) -> None:
+    """Say in each reader's language why this version is the one shown."""
+    for lang in LANGS:
+        column = f"note_{lang}"
+        frame.loc[rows, column] = t(key, lang) + frame.loc[rows, column]
+
+
 def derive(
-    values: pd.DataFrame, indicators: list[dict], place_names: dict[str, str] | None = None
+    values: pd.DataFrame,
+    indicators: list[dict],
+    place_names: dict[str, dict[str, str]] | None = None,
 ) -> pd.DataFrame:
     """Compute every derived indicator where both inputs exist for the same place and period."""
     preferred = values[values["preferred"]]
-    names = {i["id"]: i["name_en"] for i in indicators}
+    names = {lang: {i["id"]: i[f"name_{lang}"] for i in indicators} for lang in LANGS}
     rows = []
     for ind in indicators:
         rule = ind.get("derivation")
@@ -146,7 +162,9 @@ def derive(
                     "status": "derived",
                     "source_id": r.source_id_n,
                     "quote": "",
-                    "note": derivation_note(rule, names, r),
+                    "note": derivation_note(rule, names["en"], r),
+                    "note_zh": derivation_note(rule, names["zh"], r, "zh"),
+                    "note_en": derivation_note(rule, names["en"], r),
                 }
             )
     rows += implied_flags(preferred, indicators, place_names or {})
@@ -155,19 +173,19 @@ def derive(
     return pd.DataFrame(rows)
 
 
-def derivation_note(rule: dict, names: dict[str, str], row) -> str:
+def derivation_note(rule: dict, names: dict[str, str], row, lang: str = "en") -> str:
     """The arithmetic in words a reader can check: each input with its period, and the result."""
     scale = 100.0 if rule["op"] == "share" else 1.0
     factor = " × 100" if scale != 1.0 else ""
     result = _plain(round(row.value_n / row.value_d * scale, 1))
     result += "%" if rule["op"] == "share" else ""
-    numerator = f"{names[rule['numerator']]} {_plain(row.value_n)}{_when(row.period)}"
-    area = " km²" if rule["op"] == "density" else ""
+    numerator = f"{names[rule['numerator']]} {_plain(row.value_n)}{_when(row.period, lang)}"
+    area = (" km²" if lang == "en" else "平方千米") if rule["op"] == "density" else ""
     period_d = getattr(row, "period_d", row.period)
-    denominator = f"{names[rule['denominator']].lower()} {_plain(row.value_d)}{area}"
-    apart = "; the two figures come from different sources"
-    apart = "" if row.source_id_n == row.source_id_d else apart
-    return f"{numerator} ÷ {denominator}{_when(period_d)}{factor} = {result}{apart}"
+    name_d = names[rule["denominator"]]
+    denominator = f"{name_d.lower() if lang == 'en' else name_d} {_plain(row.value_d)}{area}"
+    apart = t("note.sources_apart", lang) if row.source_id_n != row.source_id_d else ""
+    return f"{numerator} ÷ {denominator}{_when(period_d, lang)}{factor} = {result}{apart}"
 
 
 def _plain(number: float) -> str:
@@ -175,15 +193,18 @@ def _plain(number: float) -> str:
     return f"{number:,.0f}" if float(number).is_integer() else f"{number:,.10g}"
 
 
-def _when(period: str) -> str:
+def _when(period: str, lang: str = "en") -> str:
+    if lang == "zh":
+        return f"({period})" if period else "(未注明时间)"
     return f" ({period})" if period else " (no date stated)"
 
 
 def implied_flags(
-    preferred: pd.DataFrame, indicators: list[dict], place_names: dict[str, str]
+    preferred: pd.DataFrame, indicators: list[dict], place_names: dict[str, dict[str, str]]
 ) -> list[dict]:
     """Districts implied by a reported count: 'N of 16 have X, and these (16 - N) have not'."""
     rows = []
+    english = place_names.get("en", {})
     for ind in indicators:
         rule = ind.get("derivation") or {}
         if rule.get("op") != "complement_flag":
@@ -217,8 +238,20 @@ def implied_flags(
                         "quote": "",
                         "note": f"{total.value:g} of the 16 districts have done so (reported); "
                         f"the {len(named_no)} named as not yet done are "
-                        f"{', '.join(place_names.get(c, c) for c in sorted(named_no))}, "
+                        f"{', '.join(english.get(c, c) for c in sorted(named_no))}, "
                         "so this one is done",
+                        **{
+                            f"note_{lang}": t(
+                                "note.implied_flag",
+                                lang,
+                                done=f"{total.value:g}",
+                                n=len(named_no),
+                                names=("、" if lang == "zh" else ", ").join(
+                                    place_names.get(lang, {}).get(c, c) for c in sorted(named_no)
+                                ),
+                            )
+                            for lang in LANGS
+                        },
                     }
                 )
     return rows
@@ -369,6 +402,10 @@ def division_rows(curated: Curated, as_of: str) -> list[dict]:
         if kind in LEFTOVER_KINDS and city[(kind, cutoff, source_id, edition)] == 0:
             continue
         where = "the sum of the 16 districts' counts; " if geo == schema.CITY_CODE else ""
+        city_sum = {
+            lang: t("note.division_city_sum", lang) if geo == schema.CITY_CODE else ""
+            for lang in LANGS
+        }
         out.append(
             {
                 "indicator_id": division_indicator(kind),
@@ -383,6 +420,17 @@ def division_rows(curated: Curated, as_of: str) -> list[dict]:
                 "note": f"Counted in the {edition} edition of the statistical division codes "
                 f"(cut-off {cutoff}); {where}rule: {curated.division_rules[kind]}. A count in "
                 "a statistical code list, not the civil affairs bureau's count.",
+                **{
+                    f"note_{lang}": t(
+                        "note.division_count",
+                        lang,
+                        edition=edition,
+                        cutoff=cutoff,
+                        where=city_sum[lang],
+                        rule=t(f"divisions.rule.{kind}", lang),
+                    )
+                    for lang in LANGS
+                },
             }
         )
     return out
@@ -442,7 +490,9 @@ def reported_tables(curated: Curated, as_of: str) -> dict[str, pd.DataFrame]:
         for f in facts
     }
     values = facts_frame(facts, units, rank)
-    places = {str(g["geo_code"]): g["name_en"] for g in curated.geography}
+    places = {
+        lang: {str(g["geo_code"]): g[f"name_{lang}"] for g in curated.geography} for lang in LANGS
+    }
     derived = derive(values, curated.indicators, places)
     divisions = pd.DataFrame(
         division_rows(curated, as_of),

@@ -520,7 +520,11 @@ def test_briefing_panel_builds_a_pack_and_offers_it_for_download(fake_render):
     assert not at.exception
     assert any(t("brief.download", "en") == b.label for b in at.get("download_button"))
     pack = at.session_state["briefing_pack"]
-    assert pack["name"] == f"briefing_110000_{snapshot.id}_en.zip"
+    assert (
+        pack["name"]
+        == export.readable_name(f"{t('app.title', 'en')}_briefing_Beijing_{snapshot.id}", 120)
+        + ".zip"
+    )
     assert zipfile.ZipFile(io.BytesIO(pack["data"])).namelist()[0] == "manifest.json"
 
 

@@ -337,7 +337,8 @@ def test_no_note_a_reader_sees_speaks_like_a_developer(repo: Path) -> None:
         rows = pd.read_parquet(folder / "indicators.parquet")
         sources = pd.read_parquet(folder / "sources.parquet")
         meta = pd.read_parquet(folder / "indicator_meta.parquet")
-        notes = list(rows["note"]) + list(sources["note_zh"]) + list(sources["note_en"])
+        notes = list(rows["note"]) + list(rows.get("note_zh", [])) + list(rows.get("note_en", []))
+        notes += list(sources["note_zh"]) + list(sources["note_en"])
         for column in ("name_zh", "name_en", "description_zh", "description_en"):
             notes += list(meta[column])
         for note in set(notes):
