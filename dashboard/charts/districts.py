@@ -49,7 +49,9 @@ LABEL_ANCHORS = {
 # The central districts' names are drawn smaller: they sit on their neighbours.
 SMALL_LABELS = {"110101", "110102", "110107"}
 # Name size relative to the medium's tick size: on screen the whole city is about 300 px tall.
-LABEL_SCALE = {"screen": 0.72, "present": 0.8, "export": 0.85}
+LABEL_SCALE = {"screen": 0.8, "present": 0.8, "export": 0.85}
+# No name on screen is smaller than this (px): smaller type cannot be read.
+MIN_LABEL_PX = 10
 # The selected district's outline: one colour on every map, outside every category's colour family
 # (the blues of a value scale, the green and orange of issued / pending).
 SELECTED_OUTLINE = "#C2008F"
@@ -172,7 +174,9 @@ def name_labels(geojson: dict, names: pd.Series, ctx: ChartContext) -> go.Scatte
         text=texts,
         mode="text",
         textfont={
-            "size": [round(size * (0.85 if c in SMALL_LABELS else 1)) for c in codes],
+            "size": [
+                max(round(size * (0.85 if c in SMALL_LABELS else 1)), MIN_LABEL_PX) for c in codes
+            ],
             "color": "#1a1a1a",
             "shadow": "0 0 2px white, 0 0 3px white, 0 0 4px white",
         },
