@@ -946,3 +946,28 @@ def test_a_chart_grows_taller_rather_than_squeeze_its_plot(divisions_snapshot) -
         .figure
     )
     assert fitted_height(wide, 460) == 460
+
+
+def test_two_places_on_a_trend_keep_their_figures_apart(divisions_snapshot) -> None:
+    """Drilled on a phone, the city's figures stand above its points and the district's keep
+    clear of them: never both above where the city's point of the year is just over the
+    district's. On screen a band under zero (without ticks) holds figures hanging below low
+    points; an export's axis starts at zero."""
+    for chart_id in ("trend-division_other_village_units", "trend-division_residents_committees"):
+        view = catalog.View(lang="zh", width=360, district=CHAOYANG)
+        fig = catalog.chart(chart_id).build(divisions_snapshot, view).figure
+        city, district = (tr for tr in fig.data if tr.mode == "markers+text")
+        top = max(max(city.y), max(district.y))
+        for x, value, side in zip(district.x, district.y, district.textposition, strict=True):
+            over = city.y[list(city.x).index(x)]
+            city_side = city.textposition[list(city.x).index(x)]
+            if 0 <= over - value < 0.35 * top:
+                assert not (side == "top center" and city_side.startswith("bottom")), (x, side)
+                assert side != "top center", (chart_id, x, side)
+        assert fig.layout.yaxis.range[0] < 0 and min(fig.layout.yaxis.tickvals) == 0
+        exported = (
+            catalog.chart(chart_id)
+            .build(divisions_snapshot, replace(view, medium="export", width=None))
+            .figure
+        )
+        assert exported.layout.yaxis.range[0] == 0
