@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 
 from dashboard.charts.base import (
     DISTRICT_COLOUR,
+    MIN_PLOT_PX,
     SELECTED_COLOUR,
     SIDE_MARGINS_PX,
     SIZES,
@@ -146,16 +147,21 @@ def readable_names(
 
 
 # On screen a map's plot is about this tall at most (the chart's height less its title and
-# source line), whatever the width: the map fits the smaller of the two.
+# source line), whatever the width: the map fits the smaller of the two. A map is drawn at least
+# SCREEN_HEIGHT tall (the pages' smallest), its plot at least MIN_PLOT_PX.
 SCREEN_MAP_PX = 300
+SCREEN_HEIGHT = 480
 # Room the colour bar and legend take beside the map.
 COLOURBAR_PX = 80
 
 
-def name_labels(geojson: dict, names: pd.Series, ctx: ChartContext) -> go.Scattergeo:
+def name_labels(
+    geojson: dict, names: pd.Series, ctx: ChartContext, fig: go.Figure | None = None
+) -> go.Scattergeo:
     """District names in the view's language, drawn over the map with a white halo so they read
     on light and dark fills alike; not hoverable, so a click on a name falls to the district.
-    On screen only the names that fit in their districts at the drawn size are written."""
+    On screen only the names that fit in their districts at the drawn size are written (`fig`,
+    framed, tells how much height its title and source line leave the map)."""
     points = label_points(geojson, names.index)
     codes = [c for c in names.index if c in points]
     size = SIZES[ctx.medium]["tick"] * LABEL_SCALE[ctx.medium]
@@ -164,7 +170,13 @@ def name_labels(geojson: dict, names: pd.Series, ctx: ChartContext) -> go.Scatte
     if ctx.medium == "screen":
         # On screen the central districts' names keep to their own shapes (no anchors beside).
         points = {c: _centroid_of(geojson, c) for c in codes}
-        map_px = min(layout_width(ctx) - SIDE_MARGINS_PX - COLOURBAR_PX, SCREEN_MAP_PX)
+        margin = fig.layout.margin if fig is not None else None
+        high = SCREEN_HEIGHT - ((margin.t or 0) + (margin.b or 0) if margin else 200)
+        map_px = min(
+            layout_width(ctx) - SIDE_MARGINS_PX - COLOURBAR_PX,
+            max(high, MIN_PLOT_PX),
+            SCREEN_MAP_PX,
+        )
         shown = set(readable_names(geojson, name_of, points, size, map_px))
         codes = [c for c in codes if c in shown]
     texts = [name_of[c] for c in codes]
@@ -307,11 +319,11 @@ def district_map(
     if selected and selected in names.index:
         fig.add_trace(selected_outline(geojson, selected))
         subtitle = _selection_note(subtitle, names[selected], ctx)
-    fig.add_trace(name_labels(geojson, names, ctx))
     fig.update_layout(geo=geo_layout(), clickmode="event+select")
     if missing_names:
         subtitle = f"{subtitle} · {_missing_note(list(missing_names), ctx)}"
-    return frame(fig, ctx, title=title, subtitle=subtitle, sources=sources)
+    fig = frame(fig, ctx, title=title, subtitle=subtitle, sources=sources)
+    return fig.add_trace(name_labels(geojson, names, ctx, fig))
 
 
 def district_bar(
@@ -417,9 +429,9 @@ def flag_map(
     if selected and selected in names.index:
         fig.add_trace(selected_outline(geojson, selected))
         subtitle = _selection_note(subtitle, names[selected], ctx)
-    fig.add_trace(name_labels(geojson, names, ctx))
     fig.update_layout(geo=geo_layout(), clickmode="event+select")
-    return frame(fig, ctx, title=title, subtitle=subtitle, sources=sources)
+    fig = frame(fig, ctx, title=title, subtitle=subtitle, sources=sources)
+    return fig.add_trace(name_labels(geojson, names, ctx, fig))
 
 
 def selected_district(event: object, valid_codes: set[str]) -> str | None:

@@ -110,11 +110,13 @@ def trend_chart(
             series = rows["source_id"].map(lambda s: (publishers or {}).get(s, s))
             # A label may hang below a point above a fifth of the highest value (on screen any
             # point: the axis keeps a band under zero); the other place's point of the year is
-            # "near" within a third of it.
+            # "near" within a third of it (half on screen).
             top = float(values["value"].max())
             other = values[values["geo_code"] != code].groupby("year")["value"].first()
-            clear = 0.0 if ctx.medium == "screen" else 0.2 * top
-            placement = _Placement(code != "110000", clear, 0.35 * top, other.to_dict())
+            # (A chart on screen is short: a label's height is a larger share of it.)
+            screen = ctx.medium == "screen"
+            clear, near = (0.0, 0.5 * top) if screen else (0.2 * top, 0.35 * top)
+            placement = _Placement(code != "110000", clear, near, other.to_dict())
             _published_series(
                 fig,
                 rows.assign(series=series),
