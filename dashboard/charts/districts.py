@@ -133,7 +133,8 @@ def readable_names(
     )
     for code in by_area:
         e = extents[code]
-        wide, high = text_em(texts[code]) * font_px, font_px * 1.3
+        # A little room around each name: widths are estimates.
+        wide, high = text_em(texts[code]) * font_px * 1.15 + 4, font_px * 1.3
         if wide > (e[2] - e[0]) * scale * 1.1 or high > (e[3] - e[1]) * scale:
             continue
         x, y = _mercator(*points[code])

@@ -115,7 +115,7 @@ def trend_chart(
             other = values[values["geo_code"] != code].groupby("year")["value"].first()
             # (A chart on screen is short: a label's height is a larger share of it.)
             screen = ctx.medium == "screen"
-            clear, near = (0.0, 0.5 * top) if screen else (0.2 * top, 0.35 * top)
+            clear, near = (-1.0, 0.5 * top) if screen else (0.2 * top, 0.35 * top)
             placement = _Placement(code != "110000", clear, near, other.to_dict())
             _published_series(
                 fig,
@@ -203,7 +203,6 @@ def _published_series(
     points of one publisher's counts (the yearly editions of the division codes), since two
     publishers may count differently (towns in 2012 counted the area offices apart; 2022 did
     not), and a change of definition must not read as growth."""
-    size = SIZES[ctx.medium]
     parts = list(rows.groupby("series", sort=False))
     for j, (series, part) in enumerate(parts):
         part_colour = colour if j == 0 else SOURCE_COLOURS[(j - 1) % len(SOURCE_COLOURS)]
@@ -234,7 +233,7 @@ def _published_series(
                 mode="markers+text",
                 text=labels,
                 textposition=_label_positions(part, labels, rows, ctx, placement),
-                textfont={"size": size["tick"], "color": part_colour},
+                textfont={"size": _label_px(labels, rows, ctx), "color": part_colour},
                 name=f"{prefix}{label}",
                 marker={"size": 13, "color": part_colour, "line": {"width": 1.5, "color": "white"}},
                 hovertext=_hover(part, unit, ctx.lang, sources),
@@ -243,6 +242,27 @@ def _published_series(
                 meta={"series": str(series)},
             )
         )
+
+
+# On screen no figure is written smaller than this (px).
+MIN_LABEL_PX = 10
+
+
+def _px_per_year(place_rows: pd.DataFrame, ctx: ChartContext) -> float:
+    years = place_rows["year"].dropna().astype(int)
+    span = max(int(years.max() - years.min()), 1)
+    return plot_px(ctx) / (span * 1.12 + 2)
+
+
+def _label_px(labels: list[str], place_rows: pd.DataFrame, ctx: ChartContext) -> float:
+    """The figures' type size: the medium's, or on a crowded screen chart as small as lets
+    neighbouring years' figures stand side by side, but never under MIN_LABEL_PX."""
+    size = SIZES[ctx.medium]["tick"]
+    if ctx.medium != "screen":
+        return size
+    widest = max((text_em(label) for label in labels), default=1.0) or 1.0
+    fits = (_px_per_year(place_rows, ctx) - 4) / widest
+    return max(MIN_LABEL_PX, min(size, int(fits)))
 
 
 @dataclass(frozen=True)
@@ -268,9 +288,8 @@ def _label_positions(
     point is too close across for two labels side by side (narrow charts, close years)."""
     placement = placement or _Placement()
     years = sorted(place_rows["year"].dropna().astype(int).unique())
-    span = max(years[-1] - years[0], 1)
-    px_per_year = plot_px(ctx) / (span * 1.12 + 2)
-    label_px = max(text_em(label) for label in labels) * SIZES[ctx.medium]["tick"] + 6
+    px_per_year = _px_per_year(place_rows, ctx)
+    label_px = max(text_em(label) for label in labels) * _label_px(labels, place_rows, ctx) + 6
     flipped, previous = {}, None
     for year in years:
         flipped[year] = (

@@ -334,9 +334,9 @@ def test_a_map_on_screen_names_only_districts_whose_name_fits_in_them(
 
     phone, desktop = named(360), named(1500)
     central = {"东城", "西城"} if lang == "zh" else {"Dongcheng", "Xicheng"}
-    outer = {"房山", "密云"} if lang == "zh" else {"Fangshan", "Miyun"}
+    outer = {"房山", "门头沟"} if lang == "zh" else {"Fangshan", "Mentougou"}
     assert not central & set(phone) and outer <= set(phone)
-    assert len(desktop) >= len(phone) and len(phone) >= 8
+    assert len(desktop) >= len(phone) >= 5
     # Every district still answers a hover with its name and value.
     districts = [tr for tr in flag_map(flags, geojson, replace(ctx(lang), width=360),
                  title="t", subtitle="s", sources=[]).data if tr.type == "choropleth"]  # fmt: skip
