@@ -204,6 +204,11 @@ def _published_series(
     publishers may count differently (towns in 2012 counted the area offices apart; 2022 did
     not), and a change of definition must not read as growth."""
     parts = list(rows.groupby("series", sort=False))
+    # Every figure of the place, whichever publisher: one type size and one choice of sides.
+    place_labels = [
+        f"{QUALIFIER_PREFIX[ctx.lang][q]}{format_value(v, unit, ctx.lang)}"
+        for v, q in zip(rows["value"], rows["qualifier"], strict=True)
+    ]
     for j, (series, part) in enumerate(parts):
         part_colour = colour if j == 0 else SOURCE_COLOURS[(j - 1) % len(SOURCE_COLOURS)]
         if len(part) > 1:
@@ -232,8 +237,8 @@ def _published_series(
                 y=part["value"],
                 mode="markers+text",
                 text=labels,
-                textposition=_label_positions(part, labels, rows, ctx, placement),
-                textfont={"size": _label_px(labels, rows, ctx), "color": part_colour},
+                textposition=_label_positions(part, place_labels, rows, ctx, placement),
+                textfont={"size": _label_px(place_labels, rows, ctx), "color": part_colour},
                 name=f"{prefix}{label}",
                 marker={"size": 13, "color": part_colour, "line": {"width": 1.5, "color": "white"}},
                 hovertext=_hover(part, unit, ctx.lang, sources),
