@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 
 from dashboard.charts.base import (
     DISTRICT_COLOUR,
+    MIN_PLOT_PX,
     SELECTED_COLOUR,
     SIDE_MARGINS_PX,
     SIZES,
@@ -49,7 +50,9 @@ LABEL_ANCHORS = {
 # The central districts' names are drawn smaller: they sit on their neighbours.
 SMALL_LABELS = {"110101", "110102", "110107"}
 # Name size relative to the medium's tick size: on screen the whole city is about 300 px tall.
-LABEL_SCALE = {"screen": 0.72, "present": 0.8, "export": 0.85}
+LABEL_SCALE = {"screen": 0.8, "present": 0.8, "export": 0.85}
+# No name on screen is smaller than this (px): smaller type cannot be read.
+MIN_LABEL_PX = 10
 # The selected district's outline: one colour on every map, outside every category's colour family
 # (the blues of a value scale, the green and orange of issued / pending).
 SELECTED_OUTLINE = "#C2008F"
@@ -130,7 +133,8 @@ def readable_names(
     )
     for code in by_area:
         e = extents[code]
-        wide, high = text_em(texts[code]) * font_px, font_px * 1.3
+        # A little room around each name: widths are estimates.
+        wide, high = text_em(texts[code]) * font_px * 1.15 + 4, font_px * 1.3
         if wide > (e[2] - e[0]) * scale * 1.1 or high > (e[3] - e[1]) * scale:
             continue
         x, y = _mercator(*points[code])
@@ -144,16 +148,21 @@ def readable_names(
 
 
 # On screen a map's plot is about this tall at most (the chart's height less its title and
-# source line), whatever the width: the map fits the smaller of the two.
+# source line), whatever the width: the map fits the smaller of the two. A map is drawn at least
+# SCREEN_HEIGHT tall (the pages' smallest), its plot at least MIN_PLOT_PX.
 SCREEN_MAP_PX = 300
+SCREEN_HEIGHT = 480
 # Room the colour bar and legend take beside the map.
 COLOURBAR_PX = 80
 
 
-def name_labels(geojson: dict, names: pd.Series, ctx: ChartContext) -> go.Scattergeo:
+def name_labels(
+    geojson: dict, names: pd.Series, ctx: ChartContext, fig: go.Figure | None = None
+) -> go.Scattergeo:
     """District names in the view's language, drawn over the map with a white halo so they read
     on light and dark fills alike; not hoverable, so a click on a name falls to the district.
-    On screen only the names that fit in their districts at the drawn size are written."""
+    On screen only the names that fit in their districts at the drawn size are written (`fig`,
+    framed, tells how much height its title and source line leave the map)."""
     points = label_points(geojson, names.index)
     codes = [c for c in names.index if c in points]
     size = SIZES[ctx.medium]["tick"] * LABEL_SCALE[ctx.medium]
@@ -162,7 +171,13 @@ def name_labels(geojson: dict, names: pd.Series, ctx: ChartContext) -> go.Scatte
     if ctx.medium == "screen":
         # On screen the central districts' names keep to their own shapes (no anchors beside).
         points = {c: _centroid_of(geojson, c) for c in codes}
-        map_px = min(layout_width(ctx) - SIDE_MARGINS_PX - COLOURBAR_PX, SCREEN_MAP_PX)
+        margin = fig.layout.margin if fig is not None else None
+        high = SCREEN_HEIGHT - ((margin.t or 0) + (margin.b or 0) if margin else 200)
+        map_px = min(
+            layout_width(ctx) - SIDE_MARGINS_PX - COLOURBAR_PX,
+            max(high, MIN_PLOT_PX),
+            SCREEN_MAP_PX,
+        )
         shown = set(readable_names(geojson, name_of, points, size, map_px))
         codes = [c for c in codes if c in shown]
     texts = [name_of[c] for c in codes]
@@ -172,7 +187,9 @@ def name_labels(geojson: dict, names: pd.Series, ctx: ChartContext) -> go.Scatte
         text=texts,
         mode="text",
         textfont={
-            "size": [round(size * (0.85 if c in SMALL_LABELS else 1)) for c in codes],
+            "size": [
+                max(round(size * (0.85 if c in SMALL_LABELS else 1)), MIN_LABEL_PX) for c in codes
+            ],
             "color": "#1a1a1a",
             "shadow": "0 0 2px white, 0 0 3px white, 0 0 4px white",
         },
@@ -303,11 +320,11 @@ def district_map(
     if selected and selected in names.index:
         fig.add_trace(selected_outline(geojson, selected))
         subtitle = _selection_note(subtitle, names[selected], ctx)
-    fig.add_trace(name_labels(geojson, names, ctx))
     fig.update_layout(geo=geo_layout(), clickmode="event+select")
     if missing_names:
         subtitle = f"{subtitle} · {_missing_note(list(missing_names), ctx)}"
-    return frame(fig, ctx, title=title, subtitle=subtitle, sources=sources)
+    fig = frame(fig, ctx, title=title, subtitle=subtitle, sources=sources)
+    return fig.add_trace(name_labels(geojson, names, ctx, fig))
 
 
 def district_bar(
@@ -413,9 +430,9 @@ def flag_map(
     if selected and selected in names.index:
         fig.add_trace(selected_outline(geojson, selected))
         subtitle = _selection_note(subtitle, names[selected], ctx)
-    fig.add_trace(name_labels(geojson, names, ctx))
     fig.update_layout(geo=geo_layout(), clickmode="event+select")
-    return frame(fig, ctx, title=title, subtitle=subtitle, sources=sources)
+    fig = frame(fig, ctx, title=title, subtitle=subtitle, sources=sources)
+    return fig.add_trace(name_labels(geojson, names, ctx, fig))
 
 
 def selected_district(event: object, valid_codes: set[str]) -> str | None:

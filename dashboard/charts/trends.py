@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -108,11 +108,15 @@ def trend_chart(
             )
         else:
             series = rows["source_id"].map(lambda s: (publishers or {}).get(s, s))
-            # A district's point stands clear of the axis when above this value: its label
-            # may hang below it.
+            # A label may hang below a point above a fifth of the highest value (on screen any
+            # point: the axis keeps a band under zero); the other place's point of the year is
+            # "near" within a third of it (half on screen).
             top = float(values["value"].max())
-            city = values[values["geo_code"] == "110000"].groupby("year")["value"].first()
-            below = _Below(0.2 * top, 0.35 * top, city.to_dict()) if code != "110000" else None
+            other = values[values["geo_code"] != code].groupby("year")["value"].first()
+            # (A chart on screen is short: a label's height is a larger share of it.)
+            screen = ctx.medium == "screen"
+            clear, near = (-1.0, 0.5 * top) if screen else (0.2 * top, 0.35 * top)
+            placement = _Placement(code != "110000", clear, near, other.to_dict())
             _published_series(
                 fig,
                 rows.assign(series=series),
@@ -122,8 +126,7 @@ def trend_chart(
                 colour,
                 prefix,
                 code,
-                below,
-                alternate=not several_places,
+                placement,
             )
             continue
         fig.add_trace(
@@ -194,15 +197,18 @@ def _published_series(
     colour: str,
     prefix: str,
     code: str,
-    below: _Below | None = None,
-    alternate: bool = True,
+    placement: _Placement | None = None,
 ) -> None:
     """A place's published values, one series per publisher: a dashed connection joins only the
     points of one publisher's counts (the yearly editions of the division codes), since two
     publishers may count differently (towns in 2012 counted the area offices apart; 2022 did
     not), and a change of definition must not read as growth."""
-    size = SIZES[ctx.medium]
     parts = list(rows.groupby("series", sort=False))
+    # Every figure of the place, whichever publisher: one type size and one choice of sides.
+    place_labels = [
+        f"{QUALIFIER_PREFIX[ctx.lang][q]}{format_value(v, unit, ctx.lang)}"
+        for v, q in zip(rows["value"], rows["qualifier"], strict=True)
+    ]
     for j, (series, part) in enumerate(parts):
         part_colour = colour if j == 0 else SOURCE_COLOURS[(j - 1) % len(SOURCE_COLOURS)]
         if len(part) > 1:
@@ -231,11 +237,8 @@ def _published_series(
                 y=part["value"],
                 mode="markers+text",
                 text=labels,
-                # A district's labels hang below its points (where they clear the axis), the
-                # city's stand above theirs, so two places with close values do not print their
-                # figures over each other.
-                textposition=_label_positions(part, labels, rows, ctx, below, alternate),
-                textfont={"size": size["tick"], "color": part_colour},
+                textposition=_label_positions(part, place_labels, rows, ctx, placement),
+                textfont={"size": _label_px(place_labels, rows, ctx), "color": part_colour},
                 name=f"{prefix}{label}",
                 marker={"size": 13, "color": part_colour, "line": {"width": 1.5, "color": "white"}},
                 hovertext=_hover(part, unit, ctx.lang, sources),
@@ -246,14 +249,37 @@ def _published_series(
         )
 
 
-@dataclass(frozen=True)
-class _Below:
-    """Where a district's labels go against the city's: below its points higher than
-    `clear_of_axis`, beside those less than `near` under the city's value of the year."""
+# On screen no figure is written smaller than this (px).
+MIN_LABEL_PX = 10
 
-    clear_of_axis: float
-    near: float
-    city: dict
+
+def _px_per_year(place_rows: pd.DataFrame, ctx: ChartContext) -> float:
+    years = place_rows["year"].dropna().astype(int)
+    span = max(int(years.max() - years.min()), 1)
+    return plot_px(ctx) / (span * 1.12 + 2)
+
+
+def _label_px(labels: list[str], place_rows: pd.DataFrame, ctx: ChartContext) -> float:
+    """The figures' type size: the medium's, or on a crowded screen chart as small as lets
+    neighbouring years' figures stand side by side, but never under MIN_LABEL_PX."""
+    size = SIZES[ctx.medium]["tick"]
+    if ctx.medium != "screen":
+        return size
+    widest = max((text_em(label) for label in labels), default=1.0) or 1.0
+    fits = (_px_per_year(place_rows, ctx) - 4) / widest
+    return max(MIN_LABEL_PX, min(size, int(fits)))
+
+
+@dataclass(frozen=True)
+class _Placement:
+    """Where a place's value labels go: a district's below its points, the city's above (so two
+    places' figures keep apart), never below a point within `clear_of_axis` of the axis, never
+    towards the other place's point of the year when it is `near`."""
+
+    below: bool = False
+    clear_of_axis: float = 0.0
+    near: float = 0.0
+    other: dict = field(default_factory=dict)
 
 
 def _label_positions(
@@ -261,35 +287,38 @@ def _label_positions(
     labels: list[str],
     place_rows: pd.DataFrame,
     ctx: ChartContext,
-    below: _Below | None = None,
-    alternate: bool = True,
+    placement: _Placement | None = None,
 ) -> list[str]:
-    """Each point's label above it (a district's below, where it clears the axis), on the other
-    side where the place's previous point is too close across for two labels side by side (one
-    place only: two places keep to their own sides); a district's point low under the city's has
-    its label beside it."""
+    """Each point's label on its place's side, on the other side where the place's previous
+    point is too close across for two labels side by side (narrow charts, close years)."""
+    placement = placement or _Placement()
     years = sorted(place_rows["year"].dropna().astype(int).unique())
-    span = max(years[-1] - years[0], 1)
-    px_per_year = plot_px(ctx) / (span * 1.12 + 2)
-    label_px = max(text_em(label) for label in labels) * SIZES[ctx.medium]["tick"] + 6
+    px_per_year = _px_per_year(place_rows, ctx)
+    label_px = max(text_em(label) for label in labels) * _label_px(labels, place_rows, ctx) + 6
     flipped, previous = {}, None
     for year in years:
         flipped[year] = (
-            alternate
-            and previous is not None
+            previous is not None
             and (year - previous) * px_per_year < label_px
             and not flipped[previous]
         )
         previous = year
-    positions = []
-    for year, value in zip(part["year"], part["value"], strict=True):
-        hangs = below is not None and value > below.clear_of_axis
-        city = below.city.get(year) if below is not None else None
-        if below is not None and not hangs and city is not None and 0 <= city - value < below.near:
-            positions.append("top right")
-            continue
-        positions.append("bottom center" if hangs != flipped[int(year)] else "top center")
-    return positions
+    return [
+        _side(value, placement.other.get(year), placement.below != flipped[int(year)], placement)
+        for year, value in zip(part["year"], part["value"], strict=True)
+    ]
+
+
+def _side(value: float, other: float | None, below: bool, placement: _Placement) -> str:
+    if below and value <= placement.clear_of_axis:
+        below = False  # it would hang over the year labels
+    if other is not None and below and 0 <= value - other < placement.near:
+        below = False  # the other place's point is just under
+    if other is not None and not below and 0 <= other - value < placement.near:
+        if value <= placement.clear_of_axis:
+            return "top right"  # squeezed between the axis and the other place's point
+        below = True
+    return "bottom center" if below else "top center"
 
 
 def _stated_end(fig: go.Figure, year: int, words: str, ctx: ChartContext) -> None:
@@ -370,16 +399,21 @@ def _year_axis(
         )
 
 
+# On screen the value axis reaches this share of its height below zero.
+SCREEN_FOOT = 0.14
+
+
 def _value_axis(fig: go.Figure, values: pd.DataFrame, unit: str, ctx: ChartContext) -> None:
     # Headroom above the highest point for its label.
     top = float(values["value"].max()) * 1.25
     ticks = nice_ticks(top)
     if unit == "percent" and ticks[-1] > 100 >= values["value"].max():
         ticks = [t for t in nice_ticks(100) if t <= 100]
+    high = max(ticks[-1] * 1.07, top)
     fig.update_yaxes(
         tickvals=ticks,
         ticktext=tick_labels(ticks, unit, ctx.lang),
-        # A little above the top tick, so its label stays under the legend.
-        range=[0, max(ticks[-1] * 1.07, top)],
-        rangemode="tozero",
+        # A little above the top tick, so its label stays under the legend; on screen a band
+        # under zero (no tick there) holds the figures that hang below points near zero.
+        range=[-SCREEN_FOOT * high if ctx.medium == "screen" else 0, high],
     )
