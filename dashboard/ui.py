@@ -317,7 +317,12 @@ READABLE_CSS = """<style>
 [data-testid="stSidebar"] [data-testid="stCaptionContainer"] p {color: #4B5563 !important;}
 [data-testid="stWidgetLabel"] p {color: #1F2937;}
 kbd {color: #4B5563 !important; opacity: 1 !important;}
+[data-testid="InputInstructions"], [data-testid="stFileUploaderDropzoneInstructions"]
+{display: none !important;}
 </style>"""
+# The last rule hides Streamlit's own English hints that the page says in the reader's language:
+# a form's "Press Enter to submit form" (its submit button is in view) and the file uploader's
+# "Drag and drop file here · Limit … per file" (the import page's intro states types and limit).
 
 
 def script_json(value: str) -> str:
