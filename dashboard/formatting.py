@@ -3,6 +3,7 @@ with the source's own qualifier (">", "约", "近") kept in front."""
 
 from __future__ import annotations
 
+import functools
 import math
 
 QUALIFIER_PREFIX = {
@@ -157,6 +158,9 @@ def published_number(value: float, unit: str) -> float | int | None:
     return int(rounded) if rounded.is_integer() else rounded
 
 
+# Notes repeat across rows (a sample's thousands of rows share a few), and the data view asks
+# for every row on every rerun.
+@functools.lru_cache(maxsize=4096)
 def written_in_chinese(text: str) -> bool:
     """Mostly Chinese: an English note quoting a few Chinese words is still English."""
     chinese = sum("\u4e00" <= ch <= "\u9fff" for ch in text)

@@ -12,10 +12,12 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 import pandas as pd
+import plotly.graph_objects as go
 
-from dashboard import briefing, catalog, schema
+from dashboard import briefing, catalog, export, render, schema
 from dashboard import queries as q
 from dashboard.catalog import OVERVIEW_HEADLINES
+from dashboard.charts.base import SIZES, footer_offset
 from dashboard.i18n import t
 from dashboard.snapshot import Snapshot
 
@@ -25,6 +27,12 @@ from dashboard.snapshot import Snapshot
 STAGE_WIDTH = 1280
 STAGE_HEIGHT = 720
 SCENE_HEIGHT = STAGE_HEIGHT
+# Every scene's title starts this far from the stage's left edge, text scenes and chart scenes
+# alike. A chart is drawn a little narrower than the stage and set in by CHART_INSET, so its tick
+# and category labels keep clear of the screen's edge too.
+STAGE_PAD = 44
+CHART_INSET = 32
+CHART_WIDTH = STAGE_WIDTH - CHART_INSET
 AUTO_INTERVALS = (10, 15, 20, 30, 45, 60)
 DEFAULT_INTERVAL = 20
 
@@ -129,6 +137,60 @@ def clamp(number: int, total: int) -> int:
 def step(number: int, total: int, delta: int) -> int:
     """The next or previous scene number, stopping at the ends."""
     return clamp(number + delta, total)
+
+
+# --- chart scenes drawn for the stage ------------------------------------------------------
+
+# Shared by every session: a scene's image depends only on the snapshot and the view.
+_stage_images = export._ImageCache(64)
+# How close the source line sits under a map, which has no tick labels to keep clear of.
+MAP_FOOTER_GAP = 8
+
+
+def _is_map(fig: go.Figure) -> bool:
+    return any(trace.type in ("choropleth", "scattergeo") for trace in fig.data)
+
+
+def _fill_stage_with_map(fig: go.Figure) -> None:
+    """A map takes the height the chart keeps for tick labels and a legend row: the legend
+    stands at the plot's top left, beside the map, and the source line moves up under it."""
+    size = SIZES["present"]
+    margin = fig.layout.margin
+    legend_row = int(1.8 * size["body"])
+    freed = footer_offset(size) - MAP_FOOTER_GAP
+    fig.update_layout(
+        margin={"t": max(margin.t - legend_row, 0), "b": max(margin.b - freed, 0)},
+        legend={"orientation": "v", "x": 0, "xanchor": "left", "y": 1, "yanchor": "top"},
+    )
+    fig.update_annotations(selector={"name": "footer"}, yshift=-MAP_FOOTER_GAP)
+
+
+def stage_figure(snapshot: Snapshot, view: catalog.View, scene: Scene) -> go.Figure:
+    """A chart scene's figure at the stage's size: the title where text scenes have theirs,
+    and a map as large as the stage allows."""
+    present_view = dataclasses.replace(view, medium="present")
+    # A copy: built figures are shared between sessions and must not change.
+    fig = go.Figure(scene.build(snapshot, present_view).figure)
+    fig.update_layout(
+        width=CHART_WIDTH,
+        height=STAGE_HEIGHT,
+        title_x=(STAGE_PAD - CHART_INSET) / CHART_WIDTH,
+    )
+    if _is_map(fig):
+        _fill_stage_with_map(fig)
+    return fig
+
+
+def scene_svg(snapshot: Snapshot, view: catalog.View, scene: Scene) -> str:
+    """A chart scene as SVG: the browser scales it to any screen without losing sharpness (a
+    live chart would be laid out again at every screen size)."""
+    key = (snapshot.id, snapshot.fingerprint, scene.key, view.district, view.lang, view.theme)
+    cached = _stage_images.get(key)
+    if cached is None:
+        fig = stage_figure(snapshot, view, scene)
+        cached = render.render(fig, "svg", CHART_WIDTH, STAGE_HEIGHT)
+        _stage_images.put(key, cached)
+    return cached.decode("utf-8")
 
 
 # --- headline numbers and the ten firsts, for scenes drawn as text --------------------------

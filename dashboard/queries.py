@@ -84,6 +84,26 @@ def at_period(
     snapshot: Snapshot, indicator_id: str, period: str, geo_code: str = schema.CITY_CODE
 ) -> Value | None:
     """The preferred value of one place for exactly this period, if a source gives one."""
+    return _memo(
+        snapshot,
+        ("at_period", indicator_id, period, geo_code),
+        lambda: _at_period(snapshot, indicator_id, period, geo_code),
+    )
+
+
+def own_indicators(snapshot: Snapshot, geo_code: str) -> tuple[str, ...]:
+    """The indicators with a preferred value of this place's own, in the table's order. Kept:
+    at community scale finding them scans millions of rows."""
+    return _memo(snapshot, ("own", geo_code), lambda: _own_indicators(snapshot, geo_code))
+
+
+def _own_indicators(snapshot: Snapshot, geo_code: str) -> tuple[str, ...]:
+    ind = snapshot.indicators
+    own = ind.loc[ind["preferred"] & (ind["geo_code"] == geo_code), "indicator_id"]
+    return tuple(dict.fromkeys(str(i) for i in own))
+
+
+def _at_period(snapshot: Snapshot, indicator_id: str, period: str, geo_code: str) -> Value | None:
     rows = preferred(snapshot, indicator_id)
     rows = rows[(rows["geo_code"] == geo_code) & (rows["period"] == period)]
     return _as_value(rows.iloc[-1]) if len(rows) else None
@@ -96,6 +116,15 @@ def series(
     rows = preferred(snapshot, indicator_id)
     rows = rows[rows["year"].notna() & rows["geo_code"].isin(geo_codes or [schema.CITY_CODE])]
     return rows.sort_values(["geo_code", "period"]).reset_index(drop=True)
+
+
+def has_series(snapshot: Snapshot, indicator_id: str, geo_code: str) -> bool:
+    """Whether the place has a dated preferred value of the indicator (kept per snapshot)."""
+    return _memo(
+        snapshot,
+        ("has_series", indicator_id, geo_code),
+        lambda: not series(snapshot, indicator_id, [geo_code]).empty,
+    )
 
 
 def district_values(snapshot: Snapshot, indicator_id: str) -> pd.DataFrame:
@@ -126,7 +155,7 @@ def comparable_district_values(snapshot: Snapshot, indicator_id: str) -> pd.Data
 def _comparable_district_values(snapshot: Snapshot, indicator_id: str) -> pd.DataFrame:
     rows = preferred(snapshot, indicator_id)
     rows = rows[rows["geo_code"].isin(schema.DISTRICT_CODES)]
-    counts = rows.groupby("period")["geo_code"].nunique()
+    counts = rows.groupby("period", observed=True)["geo_code"].nunique()
     periods = sorted(p for p, n in counts.items() if n >= MIN_DISTRICTS_TO_COMPARE)
     dated = [p for p in periods if p]
     chosen = dated[-1] if dated else (periods[-1] if periods else None)

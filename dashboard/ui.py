@@ -4,6 +4,7 @@ the notices that say plainly when data is missing or synthetic."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import threading
@@ -12,12 +13,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import plotly.graph_objects as go
+import pyarrow as pa
 import streamlit as st
 from streamlit import config as streamlit_config
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dashboard import catalog, export, queries, schema, state
+from dashboard.charts.base import fitted_height
 from dashboard.charts.districts import OFFLINE_TOPOJSON_URL, selected_district
 from dashboard.formatting import format_value, reader_note
 from dashboard.i18n import LANGS, plotly_locale, t
@@ -308,6 +312,27 @@ if (!window.dashboardTitleKeeper) {
   window.dashboardTitleKeeper.observe(document.head, {subtree: true, childList: true,
                                                       characterData: true});
 }
+if (!window.dashboardPopoverKeys) {
+  // A popover (sources, downloads) opens in a layer at the end of the page: the keyboard follows
+  // it in, and Escape brings the focus back to the button that opened it.
+  window.dashboardPopoverKeys = true;
+  document.addEventListener("keydown", (event) => {
+    const target = event.target instanceof Element ? event.target : null;
+    const trigger = target && target.closest('[data-testid="stPopoverButton"]');
+    if (trigger && (event.key === "Enter" || event.key === " ")) {
+      setTimeout(() => {
+        const body = document.querySelector('[data-testid="stPopoverBody"]');
+        const first = body && body.querySelector(
+          'button, a[href], input, select, textarea, [tabindex]:not([tabindex="-1"])');
+        if (first) { window.dashboardPopoverTrigger = trigger; first.focus(); }
+      }, 200);
+    } else if (event.key === "Escape" && target
+               && target.closest('[data-testid="stPopoverBody"]')) {
+      const back = window.dashboardPopoverTrigger;
+      setTimeout(() => { if (back && back.isConnected) back.focus(); }, 100);
+    }
+  });
+}
 </script>"""
 # Caption and help text at >= 4.5:1 on the page and the sidebar (Streamlit fades them to ~3.9:1).
 READABLE_CSS = """<style>
@@ -317,6 +342,16 @@ READABLE_CSS = """<style>
 [data-testid="stSidebar"] [data-testid="stCaptionContainer"] p {color: #4B5563 !important;}
 [data-testid="stWidgetLabel"] p {color: #1F2937;}
 kbd {color: #4B5563 !important; opacity: 1 !important;}
+/* A keyboard user always sees where they are: the sidebar's page links, radio buttons and
+   switches show no focus of their own. The primary colour keeps 3:1 on white and the sidebar. */
+a:focus-visible, button:focus-visible, summary:focus-visible, [role="tab"]:focus-visible,
+[data-testid="stSidebarNavLink"]:focus-visible {outline: 2px solid #0072B2 !important;
+  outline-offset: 2px;}
+label:has(input[type="radio"]:focus-visible), label:has(input[type="checkbox"]:focus-visible) {
+  outline: 2px solid #0072B2; outline-offset: 2px; border-radius: 4px;}
+/* A table's toolbar shows on hover; it shows too while a keyboard user is in it. */
+[data-testid="stElementToolbar"]:focus-within {opacity: 1 !important;}
+/* Streamlit's own English hints the page says in the reader's language (see below). */
 [data-testid="InputInstructions"], [data-testid="stFileUploaderDropzoneInstructions"]
 {display: none !important;}
 </style>"""
@@ -354,7 +389,11 @@ def page_header(session: Session, title_key: str) -> None:
         st.warning(plain(notice), icon=":material/warning:")
     if session.snapshot.is_sample:
         st.error(t("sample.banner", session.lang), icon=":material/science:")
-    breadcrumb(session)
+    # The breadcrumb has a place of its own, empty on the city's view: what follows keeps its
+    # position when a district is clicked, so the browser updates the charts it has drawn in
+    # place (and leaves the city's own charts as they are) instead of mounting them again.
+    with st.container():
+        breadcrumb(session)
 
 
 PROFILE_INDICATORS = ("resident_population", "district_area", "population_density")
@@ -443,32 +482,37 @@ def plotly_config(spec_id: str, session: Session) -> dict:
 def chart(
     session: Session,
     spec: catalog.ChartSpec,
-    height: int = 480,
+    height: int | None = 480,
+    *,
+    on_select=None,
     **options,
-) -> None:
+) -> catalog.ChartResult:
     """A chart with its table alternative and download buttons, drill-down when selectable.
-    `options` go to the chart's builder (the trends' year range)."""
+    `height` None keeps the height the builder gave the figure (charts whose height follows their
+    rows and width); `on_select` replaces
+    the district drill-down of a selectable chart; `options` go to the chart's builder (the
+    trends' year range, the selected milestone)."""
     built = _built(session, spec, height, **options)
-    result, table = built.result, built.table
     key = f"chart_{spec.id}"
-    selection = (
-        {"on_select": lambda: _on_chart_select(key), "selection_mode": "points"}
-        if spec.selectable
-        else {}
-    )
-    config = plotly_config(spec.id, session)
-    config["toImageButtonOptions"]["filename"] = export.chart_file_stem(
-        result.figure, catalog.place_label(session.snapshot, session.view), session.snapshot.id
-    )
+    if on_select is None and spec.selectable:
+        on_select = lambda: _on_chart_select(key)  # noqa: E731
+    selection = {"on_select": on_select, "selection_mode": "points"} if on_select else {}
+    # The line saying a drilled view's chart shows the city's figures has a place of its own, held
+    # (empty) on the city's view too: the chart after it keeps its position, so the browser keeps
+    # the chart it has drawn instead of mounting it again.
+    note = st.empty()
+    if built.city_note:
+        note.markdown(f"**{plain(built.city_note)}**")
     st.plotly_chart(
-        result.figure,
+        built.sent,
         key=key,
         theme=None,
-        config=config,
+        config=built.config,
         alt=built.alt,
         **selection,
     )
-    downloads(session, spec, result, table)
+    downloads(session, spec, built.result, built.table)
+    return built.result
 
 
 def chart_alt(session: Session, result: catalog.ChartResult, limit: int = 900) -> str:
@@ -491,45 +535,72 @@ def downloads(
     result: catalog.ChartResult,
     table: pd.DataFrame | None = None,
 ) -> None:
-    """Image and data downloads in one popover, the table alternative beside it."""
-    lang, snap, view = session.lang, session.snapshot, session.view
-    stem = export.chart_file_stem(result.figure, catalog.place_label(snap, view), snap.id)
+    """Image and data downloads in one menu, the table alternative beside it."""
     if table is None:
-        table = export.provenance_table(snap, result.data, lang)
+        table = export.provenance_table(session.snapshot, result.data, session.lang)
+    _download_row(session, spec, result, table)
+
+
+@st.fragment
+def _download_row(
+    session: Session, spec: catalog.ChartSpec, result: catalog.ChartResult, table: pd.DataFrame
+) -> None:
+    """A fragment: opening the menu or the table reruns this row only, not the page. The
+    menu's buttons exist only while it is open (five buttons under every chart were a third of
+    each rerun), and each is made again whenever the row or the page runs, so a button shown
+    always points at a file the server still holds."""
+    lang = session.lang
     left, right = st.columns([1, 3])
-    with left.popover(t("download.button", lang), icon=":material/download:"):
-        for label, fmt, aspect, suffix, mime in IMAGE_DOWNLOADS:
-            st.download_button(
-                label,
-                lambda f=fmt, a=aspect: export.render_spec(snap, view, spec.id, f, aspect=a),
-                f"{stem}{suffix}",
-                mime,
-                key=f"dl_{fmt}_{aspect}_{spec.id}",
-                on_click="ignore",
-                width="stretch",
-            )
-        st.download_button(
-            "CSV",
-            lambda: export.csv_bytes(table),
-            f"{stem}.csv",
-            "text/csv",
-            key=f"dl_csv_{spec.id}",
-            on_click="ignore",
-            width="stretch",
-        )
-        st.download_button(
-            "XLSX",
-            lambda: export.xlsx_bytes(table),
-            f"{stem}.xlsx",
-            XLSX_MIME,
-            key=f"dl_xlsx_{spec.id}",
-            on_click="ignore",
-            width="stretch",
-        )
+    menu = left.popover(
+        t("download.button", lang),
+        icon=":material/download:",
+        key=f"dl_menu_{spec.id}",
+        on_change="rerun",
+    )
+    if menu.open:
+        with menu:
+            download_buttons(session, spec, result, table)
     # The table alternative is drawn when asked for: a data grid on every chart made each view
     # load the grid's scripts beside Plotly's and slowed the first chart for everyone.
     if right.toggle(t("chart.table", lang), key=f"table_{spec.id}"):
         st.dataframe(table, hide_index=True, width="stretch")
+
+
+def download_buttons(
+    session: Session, spec: catalog.ChartSpec, result: catalog.ChartResult, table: pd.DataFrame
+) -> None:
+    """PNG (16:9, 4:3), SVG, CSV and XLSX of one chart; each file is made when its button is
+    pressed."""
+    snap, view = session.snapshot, session.view
+    stem = export.chart_file_stem(result.figure, catalog.place_label(snap, view), snap.id)
+    for label, fmt, aspect, suffix, mime in IMAGE_DOWNLOADS:
+        st.download_button(
+            label,
+            lambda f=fmt, a=aspect: export.render_spec(snap, view, spec.id, f, aspect=a),
+            f"{stem}{suffix}",
+            mime,
+            key=f"dl_{fmt}_{aspect}_{spec.id}",
+            on_click="ignore",
+            width="stretch",
+        )
+    st.download_button(
+        "CSV",
+        lambda: export.csv_bytes(table),
+        f"{stem}.csv",
+        "text/csv",
+        key=f"dl_csv_{spec.id}",
+        on_click="ignore",
+        width="stretch",
+    )
+    st.download_button(
+        "XLSX",
+        lambda: export.xlsx_bytes(table),
+        f"{stem}.xlsx",
+        XLSX_MIME,
+        key=f"dl_xlsx_{spec.id}",
+        on_click="ignore",
+        width="stretch",
+    )
 
 
 # --- built charts, shared by every session --------------------------------------------------------
@@ -548,6 +619,26 @@ class _Built:
     result: catalog.ChartResult  # read-only: shared by every session
     table: pd.DataFrame  # the provenance table (also read-only)
     alt: str = ""  # the chart in words, for screen readers
+    sent: go.Figure | None = None  # the figure as Streamlit sends it (see _SentFigure)
+    config: dict = field(default_factory=dict)  # plotly.js options: modebar, image file name
+    # On a drilled view, for a chart of the city's figures only: the chart on screen is the
+    # city's own (sent, alt, config), unchanged by the click, and this line says whose it is.
+    city_note: str = ""
+
+
+class _SentFigure(go.Figure):
+    """A built figure as Streamlit reads it: `st.plotly_chart` asks a figure for `to_dict()` on
+    every rerun, a deep copy with every array encoded again (about 40% of a rerun's time). This
+    one made its dict once, when the chart was built, and hands out that same dict: Streamlit
+    only reads it (to write the JSON it sends), and the dict, like the figure, is never changed
+    after the build."""
+
+    def __init__(self, figure: go.Figure) -> None:
+        super().__init__()
+        self._sent_dict = figure.to_dict()
+
+    def to_dict(self) -> dict:
+        return self._sent_dict
 
 
 class _BuiltCharts:
@@ -586,17 +677,57 @@ def built_chart(
     return built.result, built.table
 
 
-def _built(session: Session, spec: catalog.ChartSpec, height: int, **options) -> _Built:
+def _built(session: Session, spec: catalog.ChartSpec, height: int | None, **options) -> _Built:
     snap, view = session.snapshot, session.view
     key = (snap.id, snap.fingerprint, spec.id, view, height, tuple(sorted(options.items())))
     built = _built_charts.get(key)
     if built is None:
-        result = spec.build(snap, view, **options)
-        result.figure.update_layout(height=height)
-        table = export.provenance_table(snap, result.data, view.lang)
-        built = _Built(result, table, chart_alt(session, result))
+        built = _build(session, spec, height, **options)
         _built_charts.put(key, built)
     return built
+
+
+def _build(session: Session, spec: catalog.ChartSpec, height: int | None, **options) -> _Built:
+    snap, view = session.snapshot, session.view
+    result = spec.build(snap, view, **options)
+    if height is not None:
+        # Taller than asked where text wrapped on a narrow screen would squeeze the plot.
+        result.figure.update_layout(height=fitted_height(result.figure, height))
+    table = export.provenance_table(snap, result.data, view.lang)
+    if view.drilled and catalog.whose_numbers(snap, view, result.data) == "city":
+        # The same chart as on the city's view, so a district click leaves it as drawn; the
+        # drilled result (its title and file names say whose figures these are) is downloaded.
+        city = _built(_city_session(session), spec, height, **options)
+        district = queries.geo_name(snap, view.district, view.lang)
+        note = t(catalog.DRILL_TITLE_KEYS["city"], view.lang, district=district).rstrip(" ·")
+        return _Built(result, table, city.alt, city.sent, city.config, note)
+    config = plotly_config(spec.id, session)
+    config["toImageButtonOptions"]["filename"] = export.chart_file_stem(
+        result.figure, catalog.place_label(snap, view), snap.id
+    )
+    return _Built(result, table, chart_alt(session, result), _SentFigure(result.figure), config)
+
+
+def _city_session(session: Session) -> Session:
+    view = dataclasses.replace(session.view, district=schema.CITY_CODE)
+    return Session(snapshot=session.snapshot, view=view)
+
+
+# Tables shown on the data view, one per snapshot, language and filter choice: making the
+# reader's table of 10,000 rows (and Arrow's copy of it) was most of that view's rerun.
+TABLE_CACHE_ENTRIES = 32
+_shown_tables = _BuiltCharts(TABLE_CACHE_ENTRIES)
+
+
+def shown_table(snapshot: Snapshot, key: tuple, make) -> pa.Table:
+    """The table `make()` returns, as the Arrow table Streamlit sends, made once per process for
+    this snapshot and `key` (shared: not to be changed)."""
+    full_key = (snapshot.id, snapshot.fingerprint, *key)
+    table = _shown_tables.get(full_key)
+    if table is None:
+        table = pa.Table.from_pandas(make(), preserve_index=False)
+        _shown_tables.put(full_key, table)
+    return table
 
 
 # A table on screen shows at most this many rows: a community-scale snapshot has millions, which
@@ -723,10 +854,11 @@ def provenance_popover(session: Session, value: queries.Value) -> None:
 
 def not_reported(session: Session, indicator_id: str) -> bool:
     """Say in place that an indicator has no district values; True when that is the case."""
+    slot = st.empty()  # held on every view, so what follows keeps its place
     if session.view.drilled and not queries.latest(
         session.snapshot, indicator_id, session.view.district
     ):
-        st.info(
+        slot.info(
             f"{queries.indicator_name(session.snapshot, indicator_id, session.lang)}: "
             f"{t('district.not_reported', session.lang)}",
             icon=":material/info:",

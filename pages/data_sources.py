@@ -50,7 +50,11 @@ if len(table) > ui.TABLE_ROWS_SHOWN:
     st.caption(t("data.count_capped", lang, n=f"{len(table):,}", shown=f"{ui.TABLE_ROWS_SHOWN:,}"))
 else:
     st.caption(t("data.count", lang, n=len(table)))
-shown = export.reader_table(snapshot, table.head(ui.TABLE_ROWS_SHOWN), lang)
+shown = ui.shown_table(
+    snapshot,
+    ("values", lang, tuple(topics), tuple(statuses), tuple(places), ui.TABLE_ROWS_SHOWN),
+    lambda: export.reader_table(snapshot, table.head(ui.TABLE_ROWS_SHOWN), lang),
+)
 st.dataframe(shown, hide_index=True, width="stretch", height=460)
 ui.table_downloads(
     table,

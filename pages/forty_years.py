@@ -13,16 +13,7 @@ ui.page_header(session, "page.forty_years")
 
 # 1. The story on one axis; its subtitle says what was never published as a yearly series.
 # Its height follows its rows, so it is drawn at its own height.
-spec = catalog.chart("forty-year-story")
-result = spec.build(snapshot, session.view)
-st.plotly_chart(
-    result.figure,
-    key="chart_forty-year-story",
-    theme=None,
-    alt=ui.chart_alt(session, result),
-    config=ui.plotly_config(spec.id, session),
-)
-ui.downloads(session, spec, result)
+result = ui.chart(session, catalog.chart("forty-year-story"), height=None)
 
 # 2. Every era and turning point in the speaker's words
 rows = result.data

@@ -1,4 +1,4 @@
-"""总览 Overview: headline figures with their sources, the ten firsts, forty years in numbers."""
+"""总览 Overview: headline figures with their sources, forty years in numbers, the ten firsts."""
 
 import streamlit as st
 
@@ -13,9 +13,8 @@ columns = st.columns(3)
 for i, indicator_id in enumerate(OVERVIEW_HEADLINES):
     ui.tile(session, indicator_id, columns[i % 3])
 
-# 2. Forty years in numbers and the ten firsts at a glance
-left, right = st.columns(2)
-with left:
-    ui.chart(session, catalog.chart("forty-years"))
-with right:
-    ui.chart(session, catalog.chart("ten-firsts"))
+# 2. Forty years in numbers and the ten firsts at a glance, one under the other at the main
+# column's width: side by side each had half a laptop's column, too narrow for their labels.
+# Each is as tall as its rows need at that width.
+ui.chart(session, catalog.chart("forty-years"), height=None)
+ui.chart(session, catalog.chart("ten-firsts"), height=None)

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from dashboard import catalog, export, presentation, ui
+from dashboard import catalog, presentation, ui
 from dashboard.i18n import t
 
 STAGE_COLOURS = {
@@ -35,7 +35,8 @@ html, body, .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] {
   width: 1280px !important; height: 720px !important; overflow: hidden; box-sizing: border-box;
   transform-origin: 0 0; background: {bg};
   transform: translate(var(--stage-x, 0px), var(--stage-y, 0px)) scale(var(--stage-scale, 1));}
-.st-key-present_stage_text {padding: 28px 44px 0 44px; gap: 0.9rem; flex-wrap: nowrap;}
+.st-key-present_stage_text {padding: 28px {pad} 0 {pad}; gap: 0.9rem; flex-wrap: nowrap;}
+.st-key-present_stage_chart {padding-left: {inset} !important;}
 .st-key-present_stage_black {background: #000 !important;}
 .st-key-present_keys, .st-key-present_script {display: none !important;}
 .stale-element, [data-stale="true"] {opacity: 1 !important; transition: none !important;}
@@ -62,7 +63,7 @@ html, body, .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] {
 .st-key-present_milestones {margin-top: 12px;}
 .st-key-present_milestones p {font-size: 27px !important; line-height: 1.35; margin: 0 0 26px 0;}
 .st-key-present_undated p {font-size: 18px !important; color: {muted} !important;}
-.st-key-present_source {position: fixed !important; left: 44px; bottom: 22px;
+.st-key-present_source {position: fixed !important; left: {pad}; bottom: 22px;
   width: 1192px !important;}
 .st-key-present_source p {font-size: 16px !important; line-height: 1.35;
   color: {muted} !important; margin: 0;}
@@ -207,8 +208,15 @@ def page_script(lang: str, title: str) -> None:
 def stage_css(theme: str) -> str:
     bg, text, muted = STAGE_COLOURS[theme]
     css = _STAGE_CSS
-    for name, colour in (("{bg}", bg), ("{text}", text), ("{muted}", muted)):
-        css = css.replace(name, colour)
+    values = {
+        "{bg}": bg,
+        "{text}": text,
+        "{muted}": muted,
+        "{pad}": f"{presentation.STAGE_PAD}px",
+        "{inset}": f"{presentation.CHART_INSET}px",
+    }
+    for name, value in values.items():
+        css = css.replace(name, value)
     return css
 
 
@@ -245,18 +253,9 @@ def draw_scene(session, view, scene) -> None:
     snapshot, lang = session.snapshot, view.lang
     if scene.kind == "chart":
         with st.container(key="present_stage_chart"):
-            # Drawn once per process for this view and shared by every session (the image
-            # cache), so moving between scenes stays quick. Laid out at the stage's own size.
-            svg = export.scene_image(
-                snapshot,
-                view,
-                scene.chart,
-                presentation.STAGE_WIDTH,
-                presentation.STAGE_HEIGHT,
-            )
             st.image(
-                svg,
-                width=presentation.STAGE_WIDTH,
+                presentation.scene_svg(snapshot, view, scene),
+                width=presentation.CHART_WIDTH,
                 alt=presentation.scene_alt(snapshot, view, scene),
             )
             watermark(snapshot, lang)

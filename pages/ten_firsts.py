@@ -25,17 +25,14 @@ def _on_timeline_select() -> None:
             st.session_state["ten_firsts_rank"] = rank
 
 
-result = catalog.ten_firsts(session.snapshot, session.view, selected_rank=selected)
-st.plotly_chart(
-    result.figure,  # its height follows its wrapped row labels
-    key="chart_ten-firsts",
-    theme=None,
-    alt=ui.chart_alt(session, result),
+# Its height follows its wrapped row labels.
+ui.chart(
+    session,
+    catalog.chart("ten-firsts"),
+    height=None,
     on_select=_on_timeline_select,
-    selection_mode="points",
-    config=ui.plotly_config("ten-firsts", session),
+    selected_rank=selected,
 )
-ui.downloads(session, catalog.chart("ten-firsts"), result)
 
 # 2. The selected milestone in full
 st.radio(

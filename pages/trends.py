@@ -41,8 +41,7 @@ for i, spec in enumerate(by_topic[topic]):
     indicator_id = spec.id.removeprefix("trend-")
     with columns[i % 2]:
         ui.chart(session, spec, height=420)
-        if (
-            session.view.drilled
-            and queries.series(session.snapshot, indicator_id, [session.view.district]).empty
+        if session.view.drilled and not queries.has_series(
+            session.snapshot, indicator_id, session.view.district
         ):
             st.caption(t("district.not_reported", lang))

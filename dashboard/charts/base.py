@@ -296,6 +296,9 @@ def frame(
         },
         colorway=list(OKABE_ITO),
         separators=".,",
+        # The width the text was laid out for, so a browser test knows the page has redrawn the
+        # chart for the width it reported (plotly.js keeps `meta` and draws nothing from it).
+        meta={"layout_width": layout_width(ctx)},
         hoverlabel={"font": {"family": FONT_FAMILY}},
         # Legends sit between the subtitle and the plot, leaving the bottom to the source line.
         legend={
@@ -399,9 +402,66 @@ def legend_rows(fig: go.Figure, size: dict, width_px: float) -> int:
     return -(-len(names) // per_row)
 
 
+# A legend entry's row is this tall at the screen's body size (plotly: line height + 3 px), and
+# its symbol and gaps take this many px before its text.
+LEGEND_ITEM_PX = 22
+LEGEND_SYMBOL_PX = 45
+
+
+def legend_columns(fig: go.Figure, size: dict, plot_width: float) -> int:
+    """Give every legend entry the width of the widest, as many to a row as fit the plot's
+    width; returns the rows it takes."""
+    names = [str(tr.name) for tr in fig.data if tr.name and tr.showlegend is not False]
+    text_px = max(text_em(n) for n in names) * size["body"] + 6
+    per_row = max(1, int((plot_width + 5) // (text_px + LEGEND_SYMBOL_PX)))
+    fig.update_layout(legend={"entrywidth": int(text_px), "entrywidthmode": "pixels"})
+    return -(-len(names) // per_row)
+
+
+# On screen the plot keeps at least this much height, and a row of horizontal bars this much per
+# line of its label, however many lines the title, legend and source line wrap to on a phone.
+MIN_PLOT_PX = 180
+BAR_ROW_PX = 24
+# Panels stacked one above another each add a title and an axis title between them.
+PANEL_GAP_PX = 110
+
+
+def fitted_height(fig: go.Figure, height: int) -> int:
+    """The height a figure is drawn at: the asked height, or more where its margins (grown by
+    wrapped text on a narrow screen) or its rows of bars would leave the plot too little."""
+    margin = fig.layout.margin
+    lines = [len(re.split(r"<br\s*/?>", text)) for text in category_texts(fig)]
+    rows = sum(max(n, 1) for n in lines) * BAR_ROW_PX if _has_bars(fig) else 0
+    stacked = {tuple(axis.domain or (0, 1)) for axis in fig.select_yaxes()}
+    gaps = (len(stacked) - 1) * PANEL_GAP_PX
+    return max(height, (margin.t or 0) + (margin.b or 0) + max(MIN_PLOT_PX, rows) + gaps)
+
+
+def wrap_legend_names(fig: go.Figure, size: dict, width_px: float) -> int:
+    """Wrap legend entries longer than `width_px` (plotly never wraps them, and a long entry ran
+    off a phone's chart); returns how many lines the wrapping added, for the top margin."""
+    added = 0
+    for trace in fig.data:
+        if not trace.name or trace.showlegend is False or "<br>" in trace.name:
+            continue
+        lines = wrap_text(str(trace.name), size["body"], width_px - LEGEND_ENTRY_PX)
+        if len(lines) > 1:
+            trace.name = "<br>".join(lines)
+            added += len(lines) - 1
+    return added
+
+
+def _has_bars(fig: go.Figure) -> bool:
+    return any(trace.type == "bar" and trace.orientation == "h" for trace in fig.data)
+
+
 def add_watermark(fig: go.Figure, ctx: ChartContext) -> None:
+    """The sample mark across the middle, in type that keeps it whole on the chart's width."""
+    text = t("sample.watermark", ctx.lang)
+    # Tilted 20 degrees, the mark spans about 0.94 of its length across.
+    fits = 0.8 * layout_width(ctx) / (0.94 * text_em(text))
     fig.add_annotation(
-        text=t("sample.watermark", ctx.lang),
+        text=text,
         xref="paper",
         yref="paper",
         x=0.5,
@@ -410,7 +470,16 @@ def add_watermark(fig: go.Figure, ctx: ChartContext) -> None:
         textangle=-20,
         opacity=0.22,
         name="sample-watermark",
-        font={"size": SIZES[ctx.medium]["watermark"], "color": "#B91C1C"},
+        font={"size": min(SIZES[ctx.medium]["watermark"], int(fits)), "color": "#B91C1C"},
+    )
+
+
+def no_data_figure(
+    ctx: ChartContext, *, title: str, subtitle: str, sources: list[str]
+) -> go.Figure:
+    """The framed figure every builder returns when it has nothing to draw."""
+    return empty_figure(
+        ctx, title=title, subtitle=subtitle, message=t("chart.no_data", ctx.lang), sources=sources
     )
 
 

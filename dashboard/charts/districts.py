@@ -14,11 +14,14 @@ import plotly.graph_objects as go
 from dashboard.charts.base import (
     DISTRICT_COLOUR,
     SELECTED_COLOUR,
+    SIDE_MARGINS_PX,
     SIZES,
     THEMES,
     ChartContext,
     empty_figure,
     frame,
+    layout_width,
+    text_em,
 )
 from dashboard.formatting import format_value
 from dashboard.i18n import t
@@ -80,6 +83,10 @@ def _centroid(geometry: dict) -> tuple[float, float]:
     return float(best[1]), float(best[2])
 
 
+def _centroid_of(geojson: dict, code: str) -> tuple[float, float]:
+    return next(_centroid(f["geometry"]) for f in geojson["features"] if f["id"] == code)
+
+
 def label_points(geojson: dict, codes) -> dict[str, tuple[float, float]]:
     """Where each district's name is written: its anchor, else its centroid."""
     wanted = set(codes)
@@ -90,14 +97,75 @@ def label_points(geojson: dict, codes) -> dict[str, tuple[float, float]]:
     }
 
 
+def _mercator(lon: float, lat: float) -> tuple[float, float]:
+    return np.radians(lon), float(np.log(np.tan(np.pi / 4 + np.radians(lat) / 2)))
+
+
+def _extent(geometry: dict) -> tuple[float, float, float, float]:
+    """The largest polygon's bounds on the map's projection (x0, y0, x1, y1)."""
+    polygons = (
+        geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+    )
+    ring = max((np.asarray(p[0], dtype=float) for p in polygons), key=lambda r: len(r))
+    xs, ys = zip(*(_mercator(lon, lat) for lon, lat in ring[:, :2]), strict=True)
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def readable_names(
+    geojson: dict, texts: dict[str, str], points: dict, font_px: float, map_px: float
+) -> list[str]:
+    """The districts whose name fits inside their own shape on a map `map_px` across and stands
+    clear of the names already placed, largest districts first; the others are named in the
+    hover and the table (on a phone the two central districts are a few pixels wide)."""
+    extents = {f["id"]: _extent(f["geometry"]) for f in geojson["features"] if f["id"] in texts}
+    x0 = min(e[0] for e in extents.values())
+    y0 = min(e[1] for e in extents.values())
+    x1 = max(e[2] for e in extents.values())
+    y1 = max(e[3] for e in extents.values())
+    scale = map_px / max(x1 - x0, y1 - y0)
+    boxes: list[tuple[float, float, float, float]] = []
+    kept = []
+    by_area = sorted(
+        extents, key=lambda c: -(extents[c][2] - extents[c][0]) * (extents[c][3] - extents[c][1])
+    )
+    for code in by_area:
+        e = extents[code]
+        wide, high = text_em(texts[code]) * font_px, font_px * 1.3
+        if wide > (e[2] - e[0]) * scale * 1.1 or high > (e[3] - e[1]) * scale:
+            continue
+        x, y = _mercator(*points[code])
+        box = ((x - x0) * scale - wide / 2, (y - y0) * scale - high / 2)
+        box = (*box, box[0] + wide, box[1] + high)
+        if any(b[0] < box[2] and box[0] < b[2] and b[1] < box[3] and box[1] < b[3] for b in boxes):
+            continue
+        boxes.append(box)
+        kept.append(code)
+    return kept
+
+
+# On screen a map's plot is about this tall at most (the chart's height less its title and
+# source line), whatever the width: the map fits the smaller of the two.
+SCREEN_MAP_PX = 300
+# Room the colour bar and legend take beside the map.
+COLOURBAR_PX = 80
+
+
 def name_labels(geojson: dict, names: pd.Series, ctx: ChartContext) -> go.Scattergeo:
     """District names in the view's language, drawn over the map with a white halo so they read
-    on light and dark fills alike; not hoverable, so a click on a name falls to the district."""
+    on light and dark fills alike; not hoverable, so a click on a name falls to the district.
+    On screen only the names that fit in their districts at the drawn size are written."""
     points = label_points(geojson, names.index)
     codes = [c for c in names.index if c in points]
     size = SIZES[ctx.medium]["tick"] * LABEL_SCALE[ctx.medium]
     # "区" (district) is left off the map's names, as on printed maps: every area is a district.
-    texts = [names[c].removesuffix("区") if ctx.lang == "zh" else names[c] for c in codes]
+    name_of = {c: names[c].removesuffix("区") if ctx.lang == "zh" else names[c] for c in codes}
+    if ctx.medium == "screen":
+        # On screen the central districts' names keep to their own shapes (no anchors beside).
+        points = {c: _centroid_of(geojson, c) for c in codes}
+        map_px = min(layout_width(ctx) - SIDE_MARGINS_PX - COLOURBAR_PX, SCREEN_MAP_PX)
+        shown = set(readable_names(geojson, name_of, points, size, map_px))
+        codes = [c for c in codes if c in shown]
+    texts = [name_of[c] for c in codes]
     return go.Scattergeo(
         lon=[points[c][0] for c in codes],
         lat=[points[c][1] for c in codes],

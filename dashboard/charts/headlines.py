@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
-from dashboard.charts.base import CITY_COLOUR, SIZES, THEMES, ChartContext, empty_figure, frame
+from dashboard.charts.base import CITY_COLOUR, SIZES, THEMES, ChartContext, frame, no_data_figure
 from dashboard.i18n import t
 
 
@@ -28,13 +28,7 @@ def headline_board(
 ) -> go.Figure:
     """Big numbers in a grid, each with its label and period written out (nothing on hover)."""
     if not items:
-        return empty_figure(
-            ctx,
-            title=title,
-            subtitle=subtitle,
-            message=t("chart.no_data", ctx.lang),
-            sources=sources,
-        )
+        return no_data_figure(ctx, title=title, subtitle=subtitle, sources=sources)
     fig = go.Figure()
     size, theme = SIZES[ctx.medium], THEMES[ctx.theme]
     rows = (len(items) + columns - 1) // columns

@@ -7,9 +7,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts.base import (
+    LEGEND_ITEM_PX,
     MILESTONE_COLOURS,
     SELECTED_COLOUR,
-    SIDE_MARGINS_PX,
     SIZES,
     THEMES,
     ChartContext,
@@ -17,7 +17,8 @@ from dashboard.charts.base import (
     category_label_px,
     category_texts,
     frame,
-    legend_rows,
+    layout_width,
+    legend_columns,
     top_margin,
     wrap_category_labels,
     wrap_text,
@@ -37,13 +38,21 @@ CATEGORY_NAMES = {
 }
 # Years to the right of the last dated milestone where the undated column stands.
 UNDATED_GAP = 4
-# On screen the chart is as wide as the page, which the figure cannot know. Its rows and legend are
-# laid out for the narrowest wide screen it is shown on, a projector's 1280 px less the sidebar, so
-# they fit wider ones too: labels wrap, and each label line gets its height.
-SCREEN_WIDTH_PX = 820
-SCREEN_LABEL_PX = 260
+# On screen the chart is laid out for the width the page reports (ctx.width): below this width
+# (a phone) each row's name stands on a line of its own above its marker, so the plot keeps the
+# whole width; wider, the names stand beside the rows in a column of at most this share (and
+# this many px) of the width.
+NARROW_PX = 640
+LABEL_SHARE = 0.32
+LABEL_MAX_PX = 420
+# Each label line is this tall, a row of markers this tall, and rows this far apart (px).
 SCREEN_LINE_PX = 19
+MARKER_ROW_PX = 24
 SCREEN_ROW_GAP_PX = 14
+# Margins left and right of the plot in the narrow layout.
+NARROW_SIDE_PX = 12
+# A year tick's label needs about this many px to its neighbour's.
+TICK_SPACING_PX = 52
 
 
 def category_name(category: str, lang: str) -> str:
@@ -98,21 +107,20 @@ def milestone_timeline(
             )
         )
     fig.add_vline(x=undated_x - UNDATED_GAP / 2, line={"color": theme["grid"], "dash": "dot"})
+    # The column is named in the row of year ticks, where no year stands; above the plot it
+    # shared its place with the legend.
     fig.add_annotation(
         x=undated_x,
-        y=1.0,
+        y=0,
         yref="paper",
-        yanchor="bottom",
+        yanchor="top",
+        yshift=-4,
         showarrow=False,
         text=t("chart.undated_column", ctx.lang),
         font={"size": size["tick"], "color": theme["muted"]},
         name="undated-column",
     )
-    ticks = (
-        list(range(first - first % 2, last + 1, 2))
-        if last - first > 6
-        else list(range(first, last + 1))
-    )
+    ticks = _year_ticks(first, last, 2 if last - first > 6 else 1)
     fig.update_xaxes(range=[first - 1.5, undated_x + 1.5], tickvals=ticks, tickformat="d")
     fig.update_yaxes(
         autorange="reversed", showgrid=True, automargin=True, tickfont={"size": size["body"]}
@@ -120,21 +128,91 @@ def milestone_timeline(
     fig.update_layout(clickmode="event+select")
     frame(fig, ctx, title=title, subtitle=subtitle, sources=sources)
     if ctx.medium == "screen":
-        fit_screen(fig, size)
+        fit_screen(fig, ctx, list(ms["label"]), (first, last))
     return fig
 
 
-def fit_screen(fig: go.Figure, size: dict) -> None:
-    """Wrapped row labels and source line, room above the plot for every row the legend wraps
-    into, and a height that gives every label line its room."""
-    wrap_category_labels(fig, size, SCREEN_LABEL_PX)
-    plot_width = SCREEN_WIDTH_PX - SIDE_MARGINS_PX - category_label_px(fig, size)
-    top = top_margin(size, legend_rows=legend_rows(fig, size, plot_width))
+def _year_ticks(first: int, last: int, step: int) -> list[int]:
+    """Every `step` years from a round year (every year of a short span)."""
+    return list(range(first - first % step, last + 1, step))
+
+
+def fit_screen(fig: go.Figure, ctx: ChartContext, labels: list[str], years: tuple[int, int]):
+    """Lay the chart out for the width the page reports: on a phone each row's name above its
+    markers, wider the names beside the rows; a legend of as many columns as fit, year ticks as
+    dense as their labels allow, the source line wrapped to the plot, and a height that gives
+    every row its room."""
+    size, width = SIZES[ctx.medium], layout_width(ctx)
+    narrow = width < NARROW_PX
+    x_range = list(fig.layout.xaxis.range)
+    if narrow:
+        margin_l = margin_r = NARROW_SIDE_PX
+        label_lines = [wrap_text(x, size["body"], width - 2 * NARROW_SIDE_PX - 24) for x in labels]
+        row_px = max(len(x) for x in label_lines) * SCREEN_LINE_PX + MARKER_ROW_PX + 10
+        _labels_above_rows(fig, ctx, labels, label_lines, row_px)
+    else:
+        wrap_category_labels(fig, size, min(LABEL_SHARE * width, LABEL_MAX_PX))
+        margin_l = int(category_label_px(fig, size)) + 24
+        margin_r = 30
+        lines = max(x.count("<br>") + 1 for x in category_texts(fig))
+        row_px = lines * SCREEN_LINE_PX + SCREEN_ROW_GAP_PX
+    plot_width = width - margin_l - margin_r
+    per_year = plot_width / (x_range[1] - x_range[0])
+    step = next((s for s in (1, 2, 5, 10) if s * per_year >= TICK_SPACING_PX), 10)
+    fig.update_xaxes(tickvals=_year_ticks(*years, step))
+    # The undated column's name, centred under it, wraps to the room before the chart's edge.
+    column = next(a for a in fig.layout.annotations if a.name == "undated-column")
+    room = 2 * ((x_range[1] - column.x) * per_year + margin_r - 4)
+    column.text = "<br>".join(wrap_text(column.text.replace("<br>", " "), size["tick"], room))
+    rows = legend_columns(fig, size, plot_width)
     footer = next(a for a in fig.layout.annotations if a.name == "footer")
-    footer_lines = wrap_text(footer.text, size["footer"], plot_width)
+    footer_lines = wrap_text(footer.text.replace("<br>", " "), size["footer"], plot_width - 8)
     footer.text = "<br>".join(footer_lines)
+    title_lines = fig.layout.title.text.count("<br>") + 1
+    subtitle_lines = (fig.layout.title.subtitle.text or "").count("<br>") + 1
+    top = (
+        top_margin(size, title_lines, subtitle_lines, 1)
+        - int(1.8 * size["body"])
+        + int(rows * LEGEND_ITEM_PX + 12)
+    )
     bottom = bottom_margin(size, len(footer_lines))
-    labels = category_texts(fig)
-    lines = sum(label.count("<br>") + 1 for label in labels)
-    plot = lines * SCREEN_LINE_PX + len(labels) * SCREEN_ROW_GAP_PX
-    fig.update_layout(margin={"t": top, "b": bottom}, height=top + bottom + plot)
+    plot = len(labels) * row_px
+    fig.update_layout(
+        margin={"t": top, "b": bottom, "l": margin_l, "r": margin_r},
+        height=top + bottom + plot,
+    )
+
+
+def _labels_above_rows(
+    fig: go.Figure, ctx: ChartContext, labels: list[str], lines: list[list[str]], row_px: int
+) -> None:
+    """The narrow layout: rows at even steps of `row_px`, each name written above its markers
+    across the plot's whole width (the rank stays in each name)."""
+    size, theme = SIZES[ctx.medium], THEMES[ctx.theme]
+    marker_y = row_px - MARKER_ROW_PX / 2 - 4
+    position = {label: i * row_px + marker_y for i, label in enumerate(labels)}
+    for trace in fig.data:
+        trace.y = [position[y] for y in trace.y]
+        trace.marker.size = 18
+    for label, text in zip(labels, lines, strict=True):
+        fig.add_annotation(
+            x=0,
+            xref="paper",
+            xanchor="left",
+            y=position[label],
+            yshift=MARKER_ROW_PX / 2 + 1,
+            yanchor="bottom",
+            text="<br>".join(text),
+            align="left",
+            showarrow=False,
+            font={"size": size["body"], "color": theme["text"]},
+            name="row-label",
+        )
+    fig.update_yaxes(
+        autorange=False,
+        range=[len(labels) * row_px, 0],
+        showticklabels=False,
+        tickvals=list(position.values()),
+        tickmode="array",
+        automargin=False,
+    )

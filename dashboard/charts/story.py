@@ -5,7 +5,6 @@ source in its hover text; the table behind the chart carries them too."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 
 import plotly.graph_objects as go
@@ -13,16 +12,18 @@ import plotly.graph_objects as go
 from dashboard.charts.base import (
     CITY_COLOUR,
     CONNECTION_COLOUR,
+    LEGEND_ITEM_PX,
+    LINE_HEIGHT,
     SIDE_MARGINS_PX,
     SIZES,
     THEMES,
     ChartContext,
     bottom_margin,
     category_label_px,
-    category_texts,
     empty_figure,
     frame,
-    legend_rows,
+    layout_width,
+    legend_columns,
     top_margin,
     wrap_text,
 )
@@ -32,14 +33,23 @@ from dashboard.i18n import t
 ERA_TINTS = {"light": ("#EEF4FA", "#FBF3E4"), "dark": ("#13243A", "#2A2414")}
 FIRST_COLOUR = "#E69F00"
 FIGURE_COLOUR = CONNECTION_COLOUR
-# Row labels may take this share of the figure's width before they wrap (screen: of 820 px, the
-# narrowest wide page the chart is shown on). An export is 1080 px tall for fifteen rows, so its
+# Row labels may take this share of the figure's width before they wrap (on screen, of the width
+# the page reports, at most LABEL_MAX_PX). An export is 1080 px tall for fifteen rows, so its
 # labels get more width and keep to one line.
 LABEL_SHARE = {"screen": 0.3, "present": 0.3, "export": 0.38}
-SCREEN_WIDTH_PX = 820
-# On screen a row is this tall per label line, plus a gap: the chart's height follows its rows.
-SCREEN_LINE_PX = 19
-SCREEN_ROW_GAP_PX = 12
+LABEL_MAX_PX = 400
+# On screen the rows are laid out in pixels: a label line is this tall, a row of markers this
+# tall, and rows this far apart; the chart's height follows its rows. Below NARROW_PX (a phone)
+# each row's name stands above its markers and the plot takes the whole width.
+SCREEN_LINE_PX = 17
+MARKER_ROW_PX = 24
+SCREEN_ROW_GAP_PX = 10
+NARROW_PX = 640
+NARROW_SIDE_PX = 12
+# A year tick's label needs this many px to the next; a count's square this many to the next in
+# its lane (more lanes when the years are closer).
+TICK_SPACING_PX = 56
+FIGURE_SPACING_PX = 26
 
 
 @dataclass(frozen=True)
@@ -112,12 +122,20 @@ def story_timeline(
             go.Scatter(
                 x=[(e.start + min(e.end, end)) / 2 for e in eras],
                 y=[eras_label] * len(eras),
-                mode="text",
+                # On a phone an unseen marker keeps the names above and below it apart.
+                mode="markers+text" if _narrow(ctx) else "text",
+                marker={"size": 8, "opacity": 0},
                 text=[
                     "<br>".join(wrap_text(e.title, era_px, _era_width_px(e, span, ctx)))
                     for e in eras
                 ],
                 textfont={"size": era_px, "color": theme["text"]},
+                # On a phone the bands are narrow: names alternate above and below the middle.
+                textposition=(
+                    ["top center" if i % 2 == 0 else "bottom center" for i in range(len(eras))]
+                    if _narrow(ctx)
+                    else "middle center"
+                ),
                 hovertext=[e.hover for e in eras],
                 hoverinfo="text",
                 showlegend=False,
@@ -163,6 +181,8 @@ def story_timeline(
                 textposition=_label_positions(group),
                 textfont={"size": size["tick"], "color": colour},
                 marker={"size": 16, "symbol": symbol, "color": colour, "line": {"width": 0}},
+                # A point in the first or last year stands whole at the plot's edge.
+                cliponaxis=False,
                 hovertext=[p.hover for p in group],
                 hoverinfo="text",
                 name=name,
@@ -235,10 +255,11 @@ def _label_positions(points: list[StoryPoint]) -> list[str]:
     return positions
 
 
-def _year_ticks(start: int, end: int, step: int) -> list[int]:
-    """Round years every `step`, and the first and last year, none crowding its neighbour."""
+def _year_ticks(start: int, end: int, step: int, gap: int = 3) -> list[int]:
+    """Round years every `step`, and the first and last year, none within `gap` years of the
+    first or last."""
     inner = range(start - start % step + step, end, step)
-    return [start, *(y for y in inner if y - start > 2 and end - y > 2), end]
+    return [start, *(y for y in inner if y - start >= gap and end - y >= gap), end]
 
 
 def _row_key(p: StoryPoint) -> tuple:
@@ -246,18 +267,30 @@ def _row_key(p: StoryPoint) -> tuple:
 
 
 def _era_width_px(era: Era, span: tuple[int, int], ctx: ChartContext) -> float:
-    width = {"screen": SCREEN_WIDTH_PX, "present": 1280, "export": 1920}[ctx.medium]
-    plot = width * 0.78 - 60
+    """How wide an era's name may be: its band; on a phone, where names alternate above and
+    below the row's middle, most of its neighbours' too, short of the chart's edges."""
+    width = layout_width(ctx)
     years = max(span[1] - span[0] + 2, 1)
-    return max(plot * (min(era.end, span[1]) - era.start) / years - 6, 90)
+    if ctx.medium != "screen":
+        plot = width * 0.78 - 60
+        return max(plot * (min(era.end, span[1]) - era.start) / years - 6, 90)
+    per_year = _screen_plot_px(width) / years
+    band = (min(era.end, span[1]) - era.start) * per_year - 6
+    if width >= NARROW_PX:
+        return band
+    centre = ((era.start + min(era.end, span[1])) / 2 - span[0] + 1) * per_year
+    edge = min(centre, _screen_plot_px(width) - centre) + NARROW_SIDE_PX - 2
+    return min(1.8 * band, 2 * edge)
 
 
 def _fit_rows(fig: go.Figure, ctx: ChartContext, order: list[str]) -> None:
-    """Row labels wrap within their share of the width; on screen, where the figure cannot know
-    the page's width, the subtitle, legend and source line are laid out for the narrowest wide
-    page, and the figure is as tall as its rows need."""
+    """Row labels wrap within their share of the width and the source line to the plot's; on
+    screen the whole chart is laid out for the width the page reports."""
     size = SIZES[ctx.medium]
-    width = {"screen": SCREEN_WIDTH_PX, "present": 1280, "export": 1920}[ctx.medium]
+    if ctx.medium == "screen":
+        _fit_screen(fig, ctx, order)
+        return
+    width = layout_width(ctx)
     # Wrapped from the rows' own names at this chart's share (the frame wraps them narrower).
     label_px = LABEL_SHARE[ctx.medium] * width
     fig.update_yaxes(
@@ -265,24 +298,155 @@ def _fit_rows(fig: go.Figure, ctx: ChartContext, order: list[str]) -> None:
         tickvals=order,
         ticktext=["<br>".join(wrap_text(r, size["tick"], label_px)) for r in order],
     )
-    rows = len(order)
     plot_width = width - SIDE_MARGINS_PX - category_label_px(fig, size)
     # The source line starts at the plot's left edge, right of the row names: it wraps there.
     footer = next(a for a in fig.layout.annotations if a.name == "footer")
     footer_lines = wrap_text(footer.text.replace("<br>", " "), size["footer"], plot_width)
     footer.text = "<br>".join(footer_lines)
     bottom = bottom_margin(size, len(footer_lines))
-    if ctx.medium != "screen":
-        fig.update_layout(margin={"b": bottom})
-        return
-    subtitle = wrap_text(fig.layout.title.subtitle.text, size["subtitle"], width - 40)
-    title_text = re.sub(r"</?b>", "", fig.layout.title.text.replace("<br>", " "))
-    title = wrap_text(title_text, size["title"], width - 40, bold=True)
-    fig.update_layout(
-        title_text="<br>".join(f"<b>{line}</b>" for line in title),
-        title_subtitle_text="<br>".join(subtitle),
+    fig.update_layout(margin={"b": bottom})
+
+
+def _narrow(ctx: ChartContext) -> bool:
+    return ctx.medium == "screen" and layout_width(ctx) < NARROW_PX
+
+
+def _screen_label_px(width: int) -> float:
+    return min(LABEL_SHARE["screen"] * width, LABEL_MAX_PX)
+
+
+def _screen_plot_px(width: int) -> float:
+    """The plot's width on screen: the whole width on a phone, else right of the row names."""
+    if width < NARROW_PX:
+        return width - 2 * NARROW_SIDE_PX
+    return width - _screen_label_px(width) - 20 - 24
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """Rows laid out in pixels from the plot's top: each row's middle, the name's top edge
+    offset from it, and the plot's height."""
+
+    centres: dict
+    name_shift: dict
+    height: float
+
+
+def _fit_screen(fig: go.Figure, ctx: ChartContext, order: list[str]) -> None:
+    """Lay the story out for the width the page reports, in pixels: rows as tall as their
+    names (beside the plot, or above each row on a phone), year ticks and the figures' counts
+    as dense as they stay readable (counts of close years in lanes one under another), a legend
+    of as many columns as fit, and a height that gives every row its room."""
+    size, width = SIZES[ctx.medium], layout_width(ctx)
+    narrow, tick = width < NARROW_PX, size["tick"]
+    start, end = fig.layout.xaxis.range
+    plot_w = _screen_plot_px(width)
+    per_year = plot_w / (end - start)
+    label_w = plot_w - 8 if narrow else _screen_label_px(width)
+    names = {row: wrap_text(row, tick, label_w) for row in order}
+    squares = [tr for tr in fig.data if tr.type == "scatter" and tr.marker.symbol == "square"]
+    figures_row = order[-1] if squares else None
+    lanes = _figure_lanes([int(x) for tr in squares for x in tr.x], per_year)
+    rows = _row_layout(fig, order, names, figures_row, len(lanes), narrow, tick)
+    for trace in fig.data:
+        if trace.y is None:
+            continue
+        if any(trace is square for square in squares):
+            trace.y = [rows.centres[figures_row] + _lane_of(x, lanes) * FIGURE_SPACING_PX
+                       for x in trace.x]  # fmt: skip
+        else:
+            trace.y = [rows.centres[v] for v in trace.y]
+    fig.update_yaxes(
+        autorange=False,
+        range=[rows.height, 0],
+        tickmode="array",
+        tickvals=[rows.centres[row] for row in order],
+        ticktext=["<br>".join(names[row]) for row in order],
+        showticklabels=not narrow,
+        automargin=False,
     )
-    top = top_margin(size, len(title), len(subtitle), legend_rows(fig, size, plot_width))
-    lines = sum(label.count("<br>") + 1 for label in category_texts(fig))
-    plot = lines * SCREEN_LINE_PX + rows * SCREEN_ROW_GAP_PX
-    fig.update_layout(margin={"t": top, "b": bottom}, height=top + bottom + plot)
+    if narrow:
+        for row in order:
+            fig.add_annotation(
+                x=0,
+                xref="paper",
+                xanchor="left",
+                y=rows.centres[row],
+                yshift=rows.name_shift[row],
+                yanchor="bottom",
+                align="left",
+                text="<br>".join(names[row]),
+                showarrow=False,
+                font={"size": tick, "color": THEMES[ctx.theme]["text"]},
+                name="row-label",
+            )
+    step = next((s for s in (5, 10, 20) if s * per_year >= TICK_SPACING_PX), 20)
+    gap = int(-(-TICK_SPACING_PX // per_year))
+    fig.update_xaxes(tickvals=_year_ticks(int(start) + 1, int(end) - 1, step, gap))
+    legend = legend_columns(fig, size, plot_w)
+    footer = next(a for a in fig.layout.annotations if a.name == "footer")
+    footer_lines = wrap_text(footer.text.replace("<br>", " "), size["footer"], plot_w - 8)
+    footer.text = "<br>".join(footer_lines)
+    title_lines = fig.layout.title.text.count("<br>") + 1
+    subtitle_lines = (fig.layout.title.subtitle.text or "").count("<br>") + 1
+    top = (
+        top_margin(size, title_lines, subtitle_lines, 1)
+        - int(1.8 * size["body"])
+        + int(legend * LEGEND_ITEM_PX + 12)
+    )
+    bottom = bottom_margin(size, len(footer_lines))
+    side = NARROW_SIDE_PX if narrow else 24
+    fig.update_layout(
+        margin={"t": top, "b": bottom, "l": int(width - plot_w - side), "r": side},
+        height=int(top + bottom + rows.height),
+    )
+
+
+def _row_layout(
+    fig: go.Figure,
+    order: list[str],
+    names: dict,
+    figures_row: str | None,
+    lanes: int,
+    narrow: bool,
+    tick: float,
+) -> _Rows:
+    """Each row as tall as its content (markers, the eras' names, the figures' lanes) or its
+    name beside it; on a phone its name stands above it."""
+    eras = next((tr for tr in fig.data if tr.name == "eras"), None)
+    centres, shifts, y = {}, {}, 0.0
+    for row in order:
+        name_px = len(names[row]) * SCREEN_LINE_PX
+        if eras is not None and row == eras.y[0]:
+            lines = max(x.count("<br>") + 1 for x in eras.text) * (2 if narrow else 1)
+            content = lines * tick * LINE_HEIGHT + 8
+        elif row == figures_row:
+            content = lanes * FIGURE_SPACING_PX
+        else:
+            content = MARKER_ROW_PX
+        above = name_px + 2 if narrow else 0
+        body = content if narrow else max(content, name_px)
+        top = y + above + SCREEN_ROW_GAP_PX / 2
+        # The figures' first lane is the row's line; the others stand under it.
+        centres[row] = top + (FIGURE_SPACING_PX if row == figures_row else body) / 2
+        shifts[row] = centres[row] - top + 2
+        y += above + body + SCREEN_ROW_GAP_PX
+    return _Rows(centres, shifts, y)
+
+
+def _figure_lanes(years: list[int], per_year: float) -> list[list[int]]:
+    """The figures' years in lanes: a year joins the first lane whose last year is far enough
+    away for both squares and their counts to stand apart."""
+    apart = max(1, int(-(-FIGURE_SPACING_PX // per_year)))
+    lanes: list[list[int]] = []
+    for year in sorted(years):
+        lane = next((x for x in lanes if year - x[-1] >= apart), None)
+        if lane is None:
+            lanes.append([year])
+        else:
+            lane.append(year)
+    return lanes or [[]]
+
+
+def _lane_of(year: float, lanes: list[list[int]]) -> int:
+    return next(i for i, lane in enumerate(lanes) if int(year) in lane)

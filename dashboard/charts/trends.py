@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts.base import (
     CITY_COLOUR,
     CONNECTION_COLOUR,
+    LINE_HEIGHT,
     OKABE_ITO,
     SAMPLE_COLOUR,
     SELECTED_COLOUR,
+    SIDE_MARGINS_PX,
     SIZES,
     THEMES,
     ChartContext,
-    empty_figure,
     frame,
+    layout_width,
+    no_data_figure,
+    text_em,
+    wrap_legend_names,
     wrap_text,
 )
 from dashboard.formatting import QUALIFIER_PREFIX, format_value, nice_ticks, tick_labels
@@ -59,12 +66,14 @@ def trend_chart(
     highlight: str | None = None,
     stated: list[tuple[int, str]] = (),
     publishers: dict[str, str] | None = None,
+    source_lines: list[str] | None = None,
 ) -> go.Figure:
     """One indicator over time, one trace per place.
 
     `values` holds indicator rows (geo_code, period, year, value, qualifier, status, source_id).
     Published values are markers; where only scattered published points exist, a dashed grey line
-    joins them and the legend says it is a connection, not data.
+    joins them and the legend says it is a connection, not data. `source_lines`, where given,
+    name the sources in the footer (a run of editions in one line) instead of one per source.
     """
     if year_range:
         values = values[values["year"].between(*year_range)]
@@ -72,13 +81,7 @@ def trend_chart(
         [sources.get(s, s) for s in dict.fromkeys(values["source_id"])] if len(values) else []
     )
     if values.empty:
-        return empty_figure(
-            ctx,
-            title=title,
-            subtitle=subtitle,
-            message=t("chart.no_data", ctx.lang),
-            sources=used_sources,
-        )
+        return no_data_figure(ctx, title=title, subtitle=subtitle, sources=used_sources)
     fig = go.Figure()
     several_places = values["geo_code"].nunique() > 1
     for i, (code, rows) in enumerate(values.groupby("geo_code", sort=False)):
@@ -105,8 +108,22 @@ def trend_chart(
             )
         else:
             series = rows["source_id"].map(lambda s: (publishers or {}).get(s, s))
+            # A district's point stands clear of the axis when above this value: its label
+            # may hang below it.
+            top = float(values["value"].max())
+            city = values[values["geo_code"] == "110000"].groupby("year")["value"].first()
+            below = _Below(0.2 * top, 0.35 * top, city.to_dict()) if code != "110000" else None
             _published_series(
-                fig, rows.assign(series=series), ctx, unit, sources, colour, prefix, code
+                fig,
+                rows.assign(series=series),
+                ctx,
+                unit,
+                sources,
+                colour,
+                prefix,
+                code,
+                below,
+                alternate=not several_places,
             )
             continue
         fig.add_trace(
@@ -126,7 +143,39 @@ def trend_chart(
     _value_axis(fig, values, unit, ctx)
     for year, words in stated:
         _stated_end(fig, year, words, ctx)
-    return frame(fig, ctx, title=title, subtitle=subtitle, sources=used_sources)
+    added = wrap_legend_names(fig, SIZES[ctx.medium], plot_px(ctx))
+    fig = frame(fig, ctx, title=title, subtitle=subtitle, sources=source_lines or used_sources)
+    # The frame's legend rows have no gap between a place's groups of entries.
+    fig.update_layout(legend_tracegroupgap=0)
+    return grow_top(fig, ctx, added)
+
+
+def grow_top(fig: go.Figure, ctx: ChartContext, legend_lines: int) -> go.Figure:
+    """Room above the plot for the lines wrapped legend entries added (the frame counts rows)."""
+    if legend_lines:
+        extra = int(legend_lines * LINE_HEIGHT * SIZES[ctx.medium]["body"])
+        fig.update_layout(margin_t=fig.layout.margin.t + extra)
+    return fig
+
+
+def plot_px(ctx: ChartContext) -> float:
+    """About how wide the plot is drawn: the figure's width less its side margins."""
+    return max(layout_width(ctx) - SIDE_MARGINS_PX, 120)
+
+
+def _legend_name(name: str, ctx: ChartContext) -> str:
+    """A source's name cut to what a legend entry can hold across the plot (the source line
+    gives it whole): at most LEGEND_SOURCE_CHARS characters, fewer on a phone."""
+    size = SIZES[ctx.medium]
+    # The entry's symbol and "Source: " take about this many em of the entry.
+    budget = min(plot_px(ctx) / size["body"] - 7, LEGEND_SOURCE_CHARS)
+    cut, width = "", 0.0
+    for ch in name:
+        width += text_em(ch)
+        if width > budget:
+            return cut.rstrip() + "…"
+        cut += ch
+    return name
 
 
 # Colours of a place's second and later publishers (the first takes the place's own colour);
@@ -145,6 +194,8 @@ def _published_series(
     colour: str,
     prefix: str,
     code: str,
+    below: _Below | None = None,
+    alternate: bool = True,
 ) -> None:
     """A place's published values, one series per publisher: a dashed connection joins only the
     points of one publisher's counts (the yearly editions of the division codes), since two
@@ -173,16 +224,17 @@ def _published_series(
         ]
         label = t("chart.reported_points", ctx.lang)
         if len(parts) > 1:
-            name = str(series)
-            cut = name if len(name) <= LEGEND_SOURCE_CHARS else name[:LEGEND_SOURCE_CHARS] + "…"
-            label = t("chart.source_series", ctx.lang, source=cut)
+            label = t("chart.source_series", ctx.lang, source=_legend_name(str(series), ctx))
         fig.add_trace(
             go.Scatter(
                 x=part["year"].astype(int),
                 y=part["value"],
                 mode="markers+text",
                 text=labels,
-                textposition="top center",
+                # A district's labels hang below its points (where they clear the axis), the
+                # city's stand above theirs, so two places with close values do not print their
+                # figures over each other.
+                textposition=_label_positions(part, labels, rows, ctx, below, alternate),
                 textfont={"size": size["tick"], "color": part_colour},
                 name=f"{prefix}{label}",
                 marker={"size": 13, "color": part_colour, "line": {"width": 1.5, "color": "white"}},
@@ -192,6 +244,52 @@ def _published_series(
                 meta={"series": str(series)},
             )
         )
+
+
+@dataclass(frozen=True)
+class _Below:
+    """Where a district's labels go against the city's: below its points higher than
+    `clear_of_axis`, beside those less than `near` under the city's value of the year."""
+
+    clear_of_axis: float
+    near: float
+    city: dict
+
+
+def _label_positions(
+    part: pd.DataFrame,
+    labels: list[str],
+    place_rows: pd.DataFrame,
+    ctx: ChartContext,
+    below: _Below | None = None,
+    alternate: bool = True,
+) -> list[str]:
+    """Each point's label above it (a district's below, where it clears the axis), on the other
+    side where the place's previous point is too close across for two labels side by side (one
+    place only: two places keep to their own sides); a district's point low under the city's has
+    its label beside it."""
+    years = sorted(place_rows["year"].dropna().astype(int).unique())
+    span = max(years[-1] - years[0], 1)
+    px_per_year = plot_px(ctx) / (span * 1.12 + 2)
+    label_px = max(text_em(label) for label in labels) * SIZES[ctx.medium]["tick"] + 6
+    flipped, previous = {}, None
+    for year in years:
+        flipped[year] = (
+            alternate
+            and previous is not None
+            and (year - previous) * px_per_year < label_px
+            and not flipped[previous]
+        )
+        previous = year
+    positions = []
+    for year, value in zip(part["year"], part["value"], strict=True):
+        hangs = below is not None and value > below.clear_of_axis
+        city = below.city.get(year) if below is not None else None
+        if below is not None and not hangs and city is not None and 0 <= city - value < below.near:
+            positions.append("top right")
+            continue
+        positions.append("bottom center" if hangs != flipped[int(year)] else "top center")
+    return positions
 
 
 def _stated_end(fig: go.Figure, year: int, words: str, ctx: ChartContext) -> None:
@@ -210,7 +308,11 @@ def _stated_end(fig: go.Figure, year: int, words: str, ctx: ChartContext) -> Non
         text="<br>".join(
             line
             for part in words.split("<br>")
-            for line in wrap_text(part, size["tick"], 260 if ctx.medium == "screen" else 420)
+            for line in wrap_text(
+                part,
+                size["tick"],
+                min(260, 0.45 * plot_px(ctx)) if ctx.medium == "screen" else 420,
+            )
         ),
         showarrow=False,
         bgcolor=THEMES[ctx.theme]["paper"],
@@ -225,14 +327,30 @@ def _year_axis(
     years = [*values["year"].dropna().astype(int), *more_years]
     first, last = min(years), max(years)
     span = max(last - first, 1)
+    low, high = first - 0.06 * span - 1, last + 0.06 * span + 1
+    # As many year ticks as fit across the plot, only within the years drawn (a tick beyond them
+    # sat under the value axis's labels).
+    year_px = SIZES[ctx.medium]["tick"] * 2.3 + 14
+    fitting = max(int(plot_px(ctx) // year_px), 2)
+    step = next((s for s in (1, 2, 5, 10, 20) if span // s + 1 <= fitting), 20)
+    if step == 1 and span > 12:
+        step = 5
+    start = -(-first // step) * step
     fig.update_xaxes(
-        range=[first - 0.06 * span - 1, last + 0.06 * span + 1],
-        dtick=5 if span > 12 else 1,
+        range=[low, high],
+        tickmode="array",
+        tickvals=list(range(start, last + 1, step)),
         tickformat="d",
     )
     shown = [(year, label) for year, label in events if first - 1 <= year <= last + 1]
     theme = THEMES[ctx.theme]
     for i, (year, label) in enumerate(shown):
+        # A note in the right part of the plot runs leftwards from its line, so it stays inside.
+        # It wraps to the room on that side.
+        position = (year - low) / (high - low)
+        leftward = position > 0.55
+        room = plot_px(ctx) * (position if leftward else 1 - position) - 8
+        font_px = SIZES[ctx.medium]["footer"]
         fig.add_vline(x=year, line={"color": "#9CA3AF", "dash": "dot", "width": 1})
         # Horizontal labels along the foot of the plot, where values seldom are (the axis starts
         # at zero), staggered so neighbours don't collide; the x axis already gives the year.
@@ -240,11 +358,11 @@ def _year_axis(
             x=year,
             y=0.02 + 0.08 * (i % 3),
             yref="paper",
-            text=label.split(" ", 1)[-1],
+            text="<br>".join(wrap_text(label.split(" ", 1)[-1], font_px, room)),
             showarrow=False,
-            xanchor="left",
+            xanchor="right" if leftward else "left",
             yanchor="bottom",
-            xshift=3,
+            xshift=-3 if leftward else 3,
             bgcolor=theme["paper"],
             opacity=0.9,
             font={"size": SIZES[ctx.medium]["footer"], "color": theme["muted"]},
@@ -261,6 +379,7 @@ def _value_axis(fig: go.Figure, values: pd.DataFrame, unit: str, ctx: ChartConte
     fig.update_yaxes(
         tickvals=ticks,
         ticktext=tick_labels(ticks, unit, ctx.lang),
-        range=[0, max(ticks[-1], top)],
+        # A little above the top tick, so its label stays under the legend.
+        range=[0, max(ticks[-1] * 1.07, top)],
         rangemode="tozero",
     )

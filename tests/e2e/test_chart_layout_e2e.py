@@ -8,14 +8,17 @@ district and at city level."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from plotly.io.json import to_json_plotly
 
 from dashboard import catalog, export, presentation
 from dashboard.charts.districts import OFFLINE_TOPOJSON_URL
 from dashboard.render import PLOTLY_JS
 from dashboard.snapshot import load_snapshot
+from tests.e2e.conftest import REPO
 
 pytestmark = pytest.mark.e2e
 
@@ -124,8 +127,33 @@ SCREEN_PAGES = (
     "overview", "ten_firsts", "forty_years", "trends", "workforce", "volunteers",
     "deliberation", "grid_services", "communities",
 )  # fmt: skip
+# A drilled district (Chaoyang) is checked on a phone and on a desktop: its titles carry a line more.
+DRILLED = "110111"
+DRILLED_WIDTHS = (390, 1920)
+# The steps the page reports its charts' width in (the browser side of ui.page_width_probe).
+PROBE = REPO / "dashboard" / "page_width" / "index.html"
+STEPS = json.loads(re.search(r"STEPS = (\[[^\]]*\])", PROBE.read_text()).group(1))
+# A page has settled once no run is going and every chart is laid out for the width step the
+# page reports for it (frame() writes that width into the figure's layout.meta), so the check
+# never judges the first run's default layout, and never waits longer than the rerun takes.
+SETTLED_JS = """(steps) => {
+    if (document.querySelector('[data-testid=stStatusWidget]')) return false;
+    const plots = [...document.querySelectorAll('.js-plotly-plot')];
+    if (!plots.length || plots.some(gd => !gd.querySelector('.main-svg'))) return false;
+    const widths = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+        .map(e => (e.closest('[data-testid="stElementContainer"]') || e).clientWidth)
+        .filter(w => w > 0);
+    const step = steps.filter(s => s <= Math.min(...widths)).pop() || steps[0];
+    return plots.every(gd => ((gd.layout || {}).meta || {}).layout_width === step);
+}"""
+# Which width each chart was laid out for, said when a page does not settle.
+LAID_OUT_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(gd =>
+    `${((gd.querySelector('.gtitle') || {}).textContent || '?').slice(0, 40)}: laid out for `
+    + `${((gd.layout || {}).meta || {}).layout_width} px, drawn ${gd.clientWidth} px wide`)"""
 # Every text of every chart on the page (titles, legend, axis and tick labels, value labels,
-# notes and the source line): each inside its chart, none over another.
+# notes and the source line, a map's district names): each inside its chart, none over another,
+# none in type smaller than 10 px; and every plot area at least 60 px each way (a plot squeezed
+# to a few pixels shows nothing).
 FRAME_JS = """() => {
     const out = [];
     const box = e => { const r = e.getBoundingClientRect();
@@ -138,9 +166,11 @@ FRAME_JS = """() => {
         if (!svg || !box(svg).w) return;
         const frame = box(svg);
         const name = ((gd.querySelector('.gtitle') || {}).textContent || '#' + i).slice(0, 40);
-        const texts = [];
-        const add = (kind, el) => { if (el && shown(el)) texts.push(
-            {kind, text: (el.textContent || '').slice(0, 24), b: box(el)}); };
+        const texts = [], seen = new Set();
+        const add = (kind, el) => { if (el && !seen.has(el) && shown(el)) { seen.add(el);
+            texts.push({kind, text: (el.textContent || '').slice(0, 24), b: box(el),
+                        px: parseFloat(getComputedStyle(el.querySelector('text') || el).fontSize)});
+        } };
         add('title', gd.querySelector('.gtitle'));
         add('subtitle', gd.querySelector('.gtitle-subtitle'));
         add('legend', gd.querySelector('.legend .scrollbox'));
@@ -152,8 +182,12 @@ FRAME_JS = """() => {
         gd.querySelectorAll('.g-xtitle text, .g-ytitle text, [class*=g-x] > .xtitle, '
             + '[class*=g-y] > .ytitle').forEach(e => add('axis title', e));
         gd.querySelectorAll('.textpoint text, text.textpoint').forEach(e => add('label', e));
+        // A map's district names (plain text in the map's layer).
+        gd.querySelectorAll('.geo text').forEach(e => add('map label', e));
         for (const t of texts) {
             const b = t.b;
+            if (t.px < MIN_TEXT_PX)
+                out.push(`${name}: ${t.kind} "${t.text}" is ${t.px} px, too small to read`);
             if (b.l < frame.l - 1 || b.r > frame.r + 1 || b.t < frame.t - 1 || b.b > frame.b + 1)
                 out.push(`${name}: ${t.kind} "${t.text}" leaves the chart`);
         }
@@ -163,36 +197,64 @@ FRAME_JS = """() => {
             if (!apart(texts[x].b, texts[y].b))
                 out.push(`${name}: ${texts[x].kind} "${texts[x].text}" overlaps `
                     + `${texts[y].kind} "${texts[y].text}"`);
+        gd.querySelectorAll('.nsewdrag').forEach(e => { const b = box(e);
+            if (b.w < MIN_PLOT_PX || b.h < MIN_PLOT_PX)
+                out.push(`${name}: plot area squeezed to ${Math.round(b.w)}x${Math.round(b.h)} px`);
+        });
     });
     return out;
-}"""
+}""".replace("MIN_PLOT_PX", "60").replace("MIN_TEXT_PX", "10")
 
 
-@pytest.mark.parametrize("lang", ["zh", "en"])
+# Problems listed per chart before the rest are counted (one crowded axis gives dozens).
+LISTED_PER_CHART = 8
+
+
+def _first_per_chart(found: list[str]) -> list[str]:
+    """The first problems of each chart, then how many more it has."""
+    by_chart: dict[str, list[str]] = {}
+    for problem in found:
+        by_chart.setdefault(problem.split(": ", 1)[0], []).append(problem)
+    listed = []
+    for chart, items in by_chart.items():
+        listed += items[:LISTED_PER_CHART]
+        if len(items) > LISTED_PER_CHART:
+            listed.append(f"{chart}: … and {len(items) - LISTED_PER_CHART} more")
+    return listed
+
+
+def _visits(width: int) -> list[tuple[str, str]]:
+    """(page, query) for one width: every chart view in both languages, and at some widths the
+    views drilled to a district."""
+    places = ["", f"&district={DRILLED}"] if width in DRILLED_WIDTHS else [""]
+    return [
+        (name, f"lang={lang}{place}")
+        for place in places
+        for lang in ("zh", "en")
+        for name in SCREEN_PAGES
+    ]
+
+
 @pytest.mark.parametrize("width", SCREEN_WIDTHS)
-def test_charts_on_screen_keep_title_legend_and_source_inside_and_apart(
-    browser, app_url, width, lang
-):
+def test_charts_on_screen_keep_title_legend_and_source_inside_and_apart(browser, app_url, width):
+    """At a phone's, a laptop's, a desktop's and a 4K screen's width, in both languages (and
+    drilled to a district on a phone and a desktop), every text of every chart on every chart
+    view stays inside its chart and clear of every other text, and no plot is squeezed."""
     from tests.e2e.conftest import wait_for_app
 
     context = browser.new_context(viewport={"width": width, "height": 1000})
     page = context.new_page()
     problems = []
-    for name in SCREEN_PAGES:
-        page.goto(f"{app_url}/{name}?lang={lang}")
+    for name, query in _visits(width):
+        where = f"{name}?{query} @{width}px"
+        page.goto(f"{app_url}/{name}?{query}")
         wait_for_app(page, timeout=90_000)
-        page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)
-        # The browser reports the charts' width and the page draws them again to fit it: the
-        # layout is judged once that run has settled (within a few seconds).
-        found = []
-        for _ in range(8):
-            page.wait_for_timeout(1500)
-            page.wait_for_function(
-                "() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=60_000
-            )
-            found = page.evaluate(FRAME_JS)
-            if not found:
-                break
-        problems += [f"{name} @{width} {lang}: {p}" for p in found]
+        try:
+            # The browser reports the charts' width and the page draws them again to fit it.
+            page.wait_for_function(SETTLED_JS, arg=STEPS, timeout=45_000, polling=200)
+        except PlaywrightTimeout:
+            problems += [f"{where}: never settled: {x}" for x in page.evaluate(LAID_OUT_JS)]
+            continue
+        problems += [f"{where}: {p}" for p in _first_per_chart(page.evaluate(FRAME_JS))]
     context.close()
-    assert not problems, "\n".join(problems)
+    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)

@@ -50,3 +50,36 @@ def test_a_changed_snapshot_is_built_again(session) -> None:
         session.view,
     )
     assert ui.built_chart(changed, spec, 480)[0].figure is not before
+
+
+def test_the_figure_sent_is_the_figure_built(session) -> None:
+    """Streamlit is handed a figure whose dict was made once; its JSON is the built figure's."""
+    import plotly.io
+
+    spec = catalog.chart("trend-residents_committees")
+    built = ui._built(session, spec, 420)
+    assert plotly.io.to_json(built.sent, validate=False) == plotly.io.to_json(
+        built.result.figure, validate=False
+    )
+    assert built.sent.to_dict() is built.sent.to_dict()  # made once, not on every rerun
+
+
+def test_a_city_chart_is_drawn_unchanged_on_a_drilled_view(session) -> None:
+    """A chart of the city's figures only is sent exactly as on the city's view (so the browser
+    keeps it), with a line saying whose figures they are; the download keeps the drilled title."""
+    spec = catalog.chart("workforce-age")
+    city = ui._built(session, spec, 480)
+    drilled_session = ui.Session(session.snapshot, catalog.View(district="110111"))
+    drilled = ui._built(drilled_session, spec, 480)
+    assert drilled.sent is city.sent and drilled.config == city.config and drilled.alt == city.alt
+    assert drilled.city_note == "全市数字(非房山区)" and not city.city_note
+    assert "房山区" in drilled.result.figure.layout.title.text
+
+
+def test_a_district_chart_is_drawn_for_the_district() -> None:
+    """A chart comparing the districts marks the one chosen, so it is sent anew."""
+    spec = catalog.chart("district-bar-deliberation_coverage_rural")
+    sample = ui.Session(load_snapshot("sample"), catalog.View())
+    city = ui._built(sample, spec, 480)
+    drilled = ui._built(ui.Session(sample.snapshot, catalog.View(district="110105")), spec, 480)
+    assert drilled.sent is not city.sent and not drilled.city_note

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import re
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -11,7 +13,13 @@ import pytest
 
 from dashboard import catalog, schema
 from dashboard import queries as q
-from dashboard.charts.base import DISTRICT_COLOUR, SELECTED_COLOUR, ChartContext
+from dashboard.charts.base import (
+    BAR_ROW_PX,
+    DISTRICT_COLOUR,
+    SELECTED_COLOUR,
+    ChartContext,
+    fitted_height,
+)
 from dashboard.charts.comparisons import Bar, labelled_bars
 from dashboard.charts.districts import (
     OFFLINE_TOPOJSON_URL,
@@ -261,7 +269,7 @@ def test_district_map_carries_codes_and_highlights_the_selection(sample, geojson
         t("district.selected_outline", "zh", name="朝阳区")
     )
     names = only([tr for tr in fig.data if tr.name == "names"])
-    assert len(names.text) == 16 and "朝阳" in names.text
+    assert "朝阳" in names.text
     plain = district_map(
         values, geojson, ctx(), title="t", subtitle="s", unit="persons", sources=[]
     )
@@ -296,8 +304,11 @@ def test_maps_draw_offline_with_svg_and_outer_rings_clockwise(reported, geojson)
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_district_is_named_inside_the_map(reported, geojson, lang: str) -> None:
+    """An exported map names all sixteen districts (the central ones beside their shapes)."""
     flags = q.district_values(reported, "pay_rules_issued")
-    fig = flag_map(flags, geojson, ctx(lang), title="t", subtitle="s", sources=[])
+    fig = flag_map(
+        flags, geojson, ctx(lang).for_medium("export"), title="t", subtitle="s", sources=[]
+    )
     names = only([tr for tr in fig.data if tr.name == "names"])
     expected = flags[f"name_{lang}"].str.removesuffix("区") if lang == "zh" else flags["name_en"]
     assert sorted(names.text) == sorted(expected)
@@ -306,6 +317,30 @@ def test_every_district_is_named_inside_the_map(reported, geojson, lang: str) ->
     lons = [p[0] for p in points.values()]
     lats = [p[1] for p in points.values()]
     assert min(lons) > 115.4 and max(lons) < 117.5 and min(lats) > 39.4 and max(lats) < 41.1
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_map_on_screen_names_only_districts_whose_name_fits_in_them(
+    reported, geojson, lang: str
+) -> None:
+    """On a phone the two central districts are a few pixels wide: their names are left to the
+    hover and the table, while the large outer districts keep theirs; a wide map names more."""
+    flags = q.district_values(reported, "pay_rules_issued")
+
+    def named(width: int) -> list[str]:
+        view = replace(ctx(lang), width=width)
+        fig = flag_map(flags, geojson, view, title="t", subtitle="s", sources=[])
+        return list(only([tr for tr in fig.data if tr.name == "names"]).text)
+
+    phone, desktop = named(360), named(1500)
+    central = {"东城", "西城"} if lang == "zh" else {"Dongcheng", "Xicheng"}
+    outer = {"延庆", "房山", "密云"} if lang == "zh" else {"Yanqing", "Fangshan", "Miyun"}
+    assert not central & set(phone) and outer <= set(phone)
+    assert len(desktop) >= len(phone) and len(phone) >= 8
+    # Every district still answers a hover with its name and value.
+    districts = [tr for tr in flag_map(flags, geojson, replace(ctx(lang), width=360),
+                 title="t", subtitle="s", sources=[]).data if tr.type == "choropleth"]  # fmt: skip
+    assert sum(len(tr.text) for tr in districts if tr.name != "selected") == 16
 
 
 def test_selected_outline_is_no_category_colour(reported, geojson) -> None:
@@ -818,3 +853,96 @@ def test_words_for_a_stated_end_survive_in_the_pptx(reported) -> None:
     assert annotations(fig, "stated-end") and native_chart(fig) is None
     pay = catalog.chart("workforce-pay").build(reported, view).figure
     assert native_chart(pay) is not None, "an ordinary trend still becomes a native chart"
+
+
+# --- charts fit the width they are drawn at --------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def divisions_snapshot() -> Snapshot:
+    return load_snapshot("2026-11-27")
+
+
+def test_the_division_codes_editions_are_one_series_under_one_source_line(
+    divisions_snapshot,
+) -> None:
+    """The statistics bureau's yearly editions, counted by one rule, are one series joined by a
+    line, and the source line names the run of editions once instead of eight times."""
+    for lang in LANGS:
+        fig = (
+            catalog.chart("trend-division_subdistricts")
+            .build(divisions_snapshot, catalog.View(lang=lang, width=480))
+            .figure
+        )
+        lines = [tr for tr in fig.data if tr.mode == "lines"]
+        points = [tr for tr in fig.data if tr.mode == "markers+text"]
+        assert len(lines) == 1 and len(points) == 1 and len(points[0].x) == 8
+        assert points[0].name == t("chart.reported_points", lang)
+        footer = only(annotations(fig, "footer")).text.replace("<br>", " ")
+        assert footer.count("npm") == 1 and "2016" in footer and "2023" in footer
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_narrow_charts_thin_their_ticks_and_names_but_keep_every_point(
+    divisions_snapshot, lang: str
+) -> None:
+    """On a phone the editions are named by year, every other one; only the lines' names that stand
+    apart are written; every edition and every district is still drawn (and in the hover)."""
+    build = catalog.chart("communities-lines-residents").build
+
+    def drawn(width: int):
+        return build(divisions_snapshot, catalog.View(lang=lang, width=width)).figure
+
+    phone, desktop = drawn(360), drawn(1500)
+    assert len(phone.layout.xaxis.tickvals) < 8 == len(desktop.layout.xaxis.tickvals)
+    assert all(len(text) == 4 and text.isdigit() for text in phone.layout.xaxis.ticktext)
+    named = len(annotations(phone, "line-name"))
+    assert 3 <= named <= len(annotations(desktop, "line-name")) < 16
+    for fig in (phone, desktop):
+        assert len([tr for tr in fig.data if tr.type == "scatter"]) == 16
+        assert all(len(tr.x) == 8 for tr in fig.data if tr.type == "scatter")
+    # Names printed at the lines' ends stand at least a line apart on the drawn scale.
+    ys = sorted(a.y for a in annotations(phone, "line-name"))
+    top = max(max(tr.y) for tr in phone.data)
+    assert all(b - a > top / 16 for a, b in itertools.pairwise(ys))
+
+
+def test_a_trend_shows_as_many_year_ticks_as_fit_and_none_beyond_its_years(reported) -> None:
+    for width in (360, 820, 1800):
+        fig = (
+            catalog.chart("trend-residents_committees")
+            .build(reported, catalog.View(lang="en", width=width))
+            .figure
+        )
+        ticks = list(fig.layout.xaxis.tickvals)
+        years = [x for tr in fig.data if tr.type == "scatter" for x in tr.x if x is not None]
+        assert min(years) <= ticks[0] and ticks[-1] <= max(years)
+        assert len(ticks) <= max(int((width - 90) // 43), 2)
+
+
+def test_separate_panels_stand_one_above_another_on_a_phone(reported) -> None:
+    """Side by side on a desktop; on a phone each panel takes the width, one under the other."""
+    for width, stacked in ((360, True), (1500, False)):
+        fig = catalog.chart("workforce-profile").build(reported, catalog.View(width=width)).figure
+        x_domains = {tuple(a.domain) for a in fig.select_xaxes()}
+        y_domains = {tuple(a.domain) for a in fig.select_yaxes()}
+        assert (len(y_domains), len(x_domains)) == ((2, 1) if stacked else (1, 2))
+
+
+def test_a_chart_grows_taller_rather_than_squeeze_its_plot(divisions_snapshot) -> None:
+    """Sixteen district bars get a readable row each; wrapped text on a phone leaves the plot its
+    height; a chart with room keeps the height asked for."""
+    view = catalog.View(lang="en", width=360)
+    bar = (
+        catalog.chart("district-bar-division_residents_committees")
+        .build(divisions_snapshot, view)
+        .figure
+    )
+    margin = bar.layout.margin
+    assert fitted_height(bar, 480) >= margin.t + margin.b + 16 * BAR_ROW_PX
+    wide = (
+        catalog.chart("communities-shift")
+        .build(divisions_snapshot, catalog.View(lang="en", width=1500))
+        .figure
+    )
+    assert fitted_height(wide, 460) == 460

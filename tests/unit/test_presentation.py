@@ -3,6 +3,7 @@ not need hover, speaker notes, the notes window's board, and the page driven thr
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -338,3 +339,51 @@ def test_long_titles_and_labels_wrap_to_the_projector_width():
     assert wrap_text("short", 38, 1240) == ["short"]
     assert wrap_text("<b>bold</b> " * 40, 38, 200) == ["<b>bold</b> " * 40], "markup is left alone"
     assert wrap_text("a<br>b", 38, 1240) == ["a", "b"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_chart_scene_titles_start_where_text_scene_titles_do(reported, lang):
+    """The image is set in by CHART_INSET on the stage; its title then starts at STAGE_PAD, as
+    the title of a headline scene does."""
+    for scene in presentation.scenes(reported):
+        if scene.kind != "chart":
+            continue
+        fig = presentation.stage_figure(reported, present_view(lang), scene)
+        assert fig.layout.width == presentation.CHART_WIDTH, scene.key
+        left = presentation.CHART_INSET + fig.layout.title.x * presentation.CHART_WIDTH
+        assert abs(left - presentation.STAGE_PAD) < 0.5, (scene.key, left)
+
+
+@pytest.mark.parametrize("theme", ["dark", "light"])
+def test_map_scene_gives_the_map_most_of_the_stage(reported, theme):
+    scene = next(s for s in presentation.scenes(reported) if s.key == "pay-rules-map")
+    view = present_view(theme=theme)
+    fig = presentation.stage_figure(reported, view, scene)
+    margin = fig.layout.margin
+    assert presentation.STAGE_HEIGHT - margin.t - margin.b >= 0.65 * presentation.STAGE_HEIGHT
+    assert fig.layout.legend.orientation == "v"
+    footer = next(a for a in fig.layout.annotations if a.name == "footer")
+    assert footer.yshift == -presentation.MAP_FOOTER_GAP
+    # The source line still fits below the map.
+    assert margin.b >= SIZES["present"]["footer"] * 2 + presentation.MAP_FOOTER_GAP
+    # The shared figure is untouched: the page's own map keeps its layout.
+    shared = scene.build(reported, view).figure
+    assert shared.layout.legend.orientation != "v" and shared.layout.width != fig.layout.width
+    assert fig.layout.paper_bgcolor == shared.layout.paper_bgcolor
+
+
+@pytest.mark.parametrize("snapshot_id", ["2019-01-09", DEFAULT_SNAPSHOT])
+def test_every_scene_footer_names_the_snapshot_shown(snapshot_id):
+    snapshot = load_snapshot(snapshot_id)
+    for lang in ("zh", "en"):
+        view = present_view(lang)
+        for scene in presentation.scenes(snapshot):
+            if scene.kind == "chart":
+                fig = presentation.stage_figure(snapshot, view, scene)
+                footer = next(a for a in fig.layout.annotations if a.name == "footer").text
+            else:
+                footer = presentation.source_line(snapshot, view, scene)
+            # The words may be wrapped over lines; the snapshot named is the one shown.
+            flat = re.sub(r"\s*<br>\s*", " ", footer)
+            named = re.findall(r"(?:快照|snapshot) (\S+)", flat)
+            assert named == [snapshot_id], (scene.key, footer)

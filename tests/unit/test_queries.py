@@ -153,3 +153,19 @@ def test_kept_lookups_answer_as_a_plain_filter_does(name: str, request) -> None:
         by_district = plain["geo_code"].isin(schema.DISTRICT_CODES).any()
         assert q.has_district_data(snapshot, indicator_id) == by_district, indicator_id
     assert q.preferred(snapshot, "no_such_indicator").empty
+
+
+def test_own_indicators_are_those_with_a_preferred_value_of_the_place(sample: Snapshot) -> None:
+    ind = sample.indicators
+    expected = set(ind.loc[ind["preferred"] & (ind["geo_code"] == "110105"), "indicator_id"])
+    own = q.own_indicators(sample, "110105")
+    assert set(own) == expected and len(own) == len(expected)
+    assert q.own_indicators(sample, "110105") is own  # kept with the snapshot
+    assert "deliberation_coverage_rural" in own
+
+
+def test_has_series_says_whether_the_place_has_dated_values(sample: Snapshot) -> None:
+    for indicator_id in ("deliberation_coverage_rural", "community_workers"):
+        dated = not q.series(sample, indicator_id, ["110105"]).empty
+        assert q.has_series(sample, indicator_id, "110105") is dated
+    assert q.has_series(sample, "deliberation_coverage_rural", schema.CITY_CODE)
