@@ -466,6 +466,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "col.source_charts": ("引用图表", "Cited by"),
     "pack.sources_file": ("数据来源", "sources"),
     "pack.file": ("简报", "briefing"),
+    "sheet.data": ("数据", "data"),
+    "sheet.compare": ("快照对比", "comparison"),
     "col.registry_publisher": ("发布机构", "Publisher"),
     "col.registry_title": ("标题", "Title"),
     "col.registry_published": ("发布日期", "Published"),
