@@ -951,7 +951,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "pack.sources": ("数据来源", "Sources"),
     "pack.sources_more": ("数据来源(续)", "Sources (continued)"),
     "pack.figures": ("图中数字", "Figures shown"),
-    "pack.quotes": ("原文引述", "Quotes (the source's own words, in Chinese)"),
+    "pack.quotes": ("原文引述", "Quotes (the source's own words, in its own language)"),
     "pack.details": ("图中数字、引述与来源", "Figures, quotes and sources"),
     "pack.no_url": ("未记录网址", "no address recorded"),
     "pack.url": ("网址:{url}", "Address: {url}"),
