@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 from dashboard import briefing, catalog, export, render, schema
 from dashboard import queries as q
 from dashboard.catalog import OVERVIEW_HEADLINES
-from dashboard.charts.base import SIZES, footer_offset
+from dashboard.charts.base import SIZES, contrast, footer_offset
 from dashboard.i18n import t
 from dashboard.snapshot import Snapshot
 
@@ -165,9 +165,47 @@ def _fill_stage_with_map(fig: go.Figure) -> None:
     fig.update_annotations(selector={"name": "footer"}, yshift=-MAP_FOOTER_GAP)
 
 
+# Text on the stage (value labels, years, notes) reads from the back of a room: at least WCAG's
+# 4.5:1 against the background, in either theme.
+TEXT_CONTRAST = 4.5
+_HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
+
+
+def _readable(colour: object, background: str) -> object:
+    """The colour mixed towards white (on a dark stage) or black (on a light one) just enough to
+    reach TEXT_CONTRAST; anything but a #RRGGBB colour is left as it is."""
+    if not isinstance(colour, str) or not _HEX.match(colour) or not _HEX.match(background):
+        return colour
+    if contrast(colour, background) >= TEXT_CONTRAST:
+        return colour
+    towards = 255 if contrast("#FFFFFF", background) > contrast("#000000", background) else 0
+    rgb = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+    for step in range(1, 11):
+        mixed = "#" + "".join(f"{round(c + (towards - c) * step / 10):02X}" for c in rgb)
+        if contrast(mixed, background) >= TEXT_CONTRAST:
+            return mixed
+    return colour
+
+
+def _readable_text(fig: go.Figure) -> None:
+    background = fig.layout.paper_bgcolor or "#FFFFFF"
+    for trace in fig.data:
+        font = getattr(trace, "textfont", None)
+        # A map's names sit on the districts' own colours, chosen for them, not on the stage.
+        if font is None or font.color is None or trace.type == "scattergeo":
+            continue
+        if isinstance(font.color, str):
+            font.color = _readable(font.color, background)
+        else:
+            font.color = [_readable(c, background) for c in font.color]
+    for note in fig.layout.annotations:
+        if note.font and note.font.color:
+            note.font.color = _readable(note.font.color, background)
+
+
 def stage_figure(snapshot: Snapshot, view: catalog.View, scene: Scene) -> go.Figure:
-    """A chart scene's figure at the stage's size: the title where text scenes have theirs,
-    and a map as large as the stage allows."""
+    """A chart scene's figure at the stage's size: the title where text scenes have theirs, a map
+    as large as the stage allows, and every text readable on the stage's background."""
     present_view = dataclasses.replace(view, medium="present")
     # A copy: built figures are shared between sessions and must not change.
     fig = go.Figure(scene.build(snapshot, present_view).figure)
@@ -178,6 +216,7 @@ def stage_figure(snapshot: Snapshot, view: catalog.View, scene: Scene) -> go.Fig
     )
     if _is_map(fig):
         _fill_stage_with_map(fig)
+    _readable_text(fig)
     return fig
 
 

@@ -5,6 +5,7 @@ the notices that say plainly when data is missing or synthetic."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import re
 import threading
@@ -305,6 +306,14 @@ _PAGE_META = """<script>
 document.documentElement.lang = %(lang)s;
 window.dashboardTitle = %(title)s;
 document.title = window.dashboardTitle;
+// Streamlit fetches and parses its Plotly bundle (4.7 MB) only when the first chart arrives,
+// after the sidebar and the headline tiles; asking for the same module now, as the page starts,
+// overlaps that work with theirs. The browser keeps one copy of a module, so the chart uses it.
+const plotlyModule = %(plotly)s;
+const entry = document.querySelector('script[type="module"][src*="/index."]');
+if (plotlyModule && entry && !window.dashboardPlotly) {
+  window.dashboardPlotly = import(new URL("./" + plotlyModule, entry.src).href).catch(() => null);
+}
 if (!window.dashboardTitleKeeper) {
   window.dashboardTitleKeeper = new MutationObserver(() => {
     if (document.title !== window.dashboardTitle) document.title = window.dashboardTitle;
@@ -320,12 +329,21 @@ if (!window.dashboardPopoverKeys) {
     const target = event.target instanceof Element ? event.target : null;
     const trigger = target && target.closest('[data-testid="stPopoverButton"]');
     if (trigger && (event.key === "Enter" || event.key === " ")) {
-      setTimeout(() => {
+      // The menu's content arrives a moment after the layer: look for it for up to two seconds.
+      let tries = 20;
+      const follow = () => {
         const body = document.querySelector('[data-testid="stPopoverBody"]');
         const first = body && body.querySelector(
           'button, a[href], input, select, textarea, [tabindex]:not([tabindex="-1"])');
-        if (first) { window.dashboardPopoverTrigger = trigger; first.focus(); }
-      }, 200);
+        if (first && !body.contains(document.activeElement)) {
+          window.dashboardPopoverTrigger = trigger;
+          first.focus();
+        }
+        if (!(body && body.contains(document.activeElement)) && --tries > 0) {
+          setTimeout(follow, 100);
+        }
+      };
+      setTimeout(follow, 100);
     } else if (event.key === "Escape" && target
                && target.closest('[data-testid="stPopoverBody"]')) {
       const back = window.dashboardPopoverTrigger;
@@ -361,7 +379,7 @@ label:has(input[type="radio"]:focus-visible), label:has(input[type="checkbox"]:f
 # and the "Stop" beside the running figure while a view is drawn (a reader waits, never stops).
 
 
-def script_json(value: str) -> str:
+def script_json(value: str | None) -> str:
     """A string as a JavaScript literal that cannot end the <script> holding it: JSON with < > &
     written as \\u escapes (a title naming a place from a snapshot may hold "</script>")."""
     import json
@@ -370,12 +388,29 @@ def script_json(value: str) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def page_meta(lang: str, title: str) -> None:
-    """The page's language and tab title, set in the browser."""
+# Views without a chart: there the Plotly bundle would only compete with the table for the CPU.
+PAGES_WITHOUT_CHARTS = ("page.data_sources", "page.compare", "page.import")
+
+
+@functools.lru_cache(maxsize=1)
+def plotly_module() -> str | None:
+    """The file name of Streamlit's Plotly chunk (it changes with each Streamlit release)."""
+    folder = Path(st.__file__).resolve().parent / "static" / "static" / "js"
+    found = sorted(p.name for p in folder.glob("PlotlyChart.*.js"))
+    return found[0] if len(found) == 1 else None
+
+
+def page_meta(lang: str, title: str, charts: bool = True) -> None:
+    """The page's language and tab title, set in the browser; on a view with charts, Plotly's
+    bundle asked for at once."""
     with st.container(key="page_meta"):
         st.html(
             _PAGE_META
-            % {"lang": script_json("zh-CN" if lang == "zh" else "en"), "title": script_json(title)},
+            % {
+                "lang": script_json("zh-CN" if lang == "zh" else "en"),
+                "title": script_json(title),
+                "plotly": script_json(plotly_module() if charts else None),
+            },
             unsafe_allow_javascript=True,
         )
     st.html(READABLE_CSS)
@@ -384,7 +419,11 @@ def page_meta(lang: str, title: str) -> None:
 def page_header(session: Session, title_key: str) -> None:
     title = t(title_key, session.lang)
     place = catalog.place_label(session.snapshot, session.view)
-    page_meta(session.lang, f"{title} · {place} · {t('app.title', session.lang)}")
+    page_meta(
+        session.lang,
+        f"{title} · {place} · {t('app.title', session.lang)}",
+        charts=title_key not in PAGES_WITHOUT_CHARTS,
+    )
     st.title(title)
     for notice in session.notices:
         st.warning(plain(notice), icon=":material/warning:")

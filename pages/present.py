@@ -52,6 +52,7 @@ html, body, .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] {
 [class*="st-key-present_card"] {padding: 14px 18px !important;}
 [class*="st-key-present_stage"] [data-testid="stMetricValue"] {font-size: 60px !important;
   line-height: 1.15;}
+[class*="st-key-present_card_long"] [data-testid="stMetricValue"] {font-size: 46px !important;}
 [class*="st-key-present_stage"] [data-testid="stMetricValue"] *,
 [class*="st-key-present_stage"] [data-testid="stMetricLabel"],
 [class*="st-key-present_stage"] [data-testid="stMetricLabel"] * {white-space: normal !important;
@@ -60,8 +61,11 @@ html, body, .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] {
   line-height: 1.3;}
 [class*="st-key-present_period"] p {font-size: 18px !important; color: {muted} !important;}
 [class*="st-key-present_card"] {min-height: 236px; justify-content: center;}
-.st-key-present_milestones {margin-top: 12px;}
-.st-key-present_milestones p {font-size: 27px !important; line-height: 1.35; margin: 0 0 26px 0;}
+[class*="st-key-present_milestones"] {margin-top: 12px;}
+[class*="st-key-present_milestones"] p {font-size: 27px !important; line-height: 1.35;
+  margin: 0 0 26px 0;}
+/* The Chinese titles are short: larger type fills the screen as the English ones do. */
+.st-key-present_milestones_zh p {font-size: 30px !important; margin-bottom: 30px;}
 .st-key-present_undated p {font-size: 18px !important; color: {muted} !important;}
 .st-key-present_source {position: fixed !important; left: {pad}; bottom: 22px;
   width: 1192px !important;}
@@ -114,6 +118,9 @@ _CLOCK = """<div class="present-clock" role="timer" aria-label=%(label)s>--:--</
 </script>
 <style>.present-clock {font-size: 2.4rem; font-weight: 700; font-variant-numeric: tabular-nums;}
 </style>"""
+
+# Longer values than this are set smaller on a headline card.
+LONG_VALUE_CHARS = 13
 
 # Keys the presenter (and a clicker) uses; each is a button nobody sees.
 KEYS = (
@@ -229,7 +236,10 @@ def draw_headlines(snapshot, view, scene) -> None:
     for start in range(0, len(figures), per_row):
         columns = st.columns(per_row, gap="medium")
         for column, figure in zip(columns, figures[start : start + per_row], strict=False):
-            with column.container(border=True, key=f"present_card_{start}_{figure.label}"[:60]):
+            # A long value ("> 300 million h") takes a smaller size so it stays on one line.
+            size = "long" if len(figure.value) > LONG_VALUE_CHARS else "short"
+            key = f"present_card_{size}_{start}_{figure.label}"[:60]
+            with column.container(border=True, key=key):
                 st.metric(figure.label, figure.value)
                 with st.container(key=f"present_period_{start}_{figure.label}"[:60]):
                     st.markdown(_md(figure.period))
@@ -238,11 +248,12 @@ def draw_headlines(snapshot, view, scene) -> None:
 def draw_milestones(snapshot, view) -> None:
     rows = presentation.milestone_rows(snapshot, view.lang)
     half = (len(rows) + 1) // 2
-    with st.container(key="present_milestones"):
-        columns = st.columns(2, gap="large")
+    with st.container(key=f"present_milestones_{view.lang}"):
+        columns = st.columns(2, gap="medium")
         for column, part in zip(columns, (rows.iloc[:half], rows.iloc[half:]), strict=True):
             for row in part.itertuples():
-                year = f" · **{_md(row.year_text)}**" if row.year_text else ""
+                # No break before the year: it stays with the title's last word.
+                year = f"\u00a0·\u00a0**{_md(row.year_text)}**" if row.year_text else ""
                 column.markdown(f"**{int(row.rank)}.** {_md(row.title)}{year}")
     if (rows["year_text"] == "").any():
         with st.container(key="present_undated"):

@@ -176,6 +176,8 @@ def text_em(text: str) -> float:
 
 
 _BREAK_AFTER = set(" ;,、，；。:：·/")
+# Punctuation that never starts a line (a lone "。" under a subtitle).
+_NO_BREAK_BEFORE = set("。，、；：！？）」』”’,.;:!?)")
 _MARKUP = re.compile(r"<(?!br\s*/?>)[^>]+>", re.IGNORECASE)
 
 
@@ -205,7 +207,10 @@ def _wrap_paragraph(text: str, budget_em: float) -> list[str]:
                 start += 1
             width, last_break, i = 0.0, None, start
             continue
-        if ch in _BREAK_AFTER or _wide(ch) or (i + 1 < len(text) and _wide(text[i + 1])):
+        after = text[i + 1] if i + 1 < len(text) else ""
+        if (ch in _BREAK_AFTER or _wide(ch) or (after and _wide(after))) and (
+            after not in _NO_BREAK_BEFORE
+        ):
             last_break = i + 1
         i += 1
     lines.append(text[start:].rstrip())

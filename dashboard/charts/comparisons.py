@@ -194,6 +194,8 @@ PAIR_SIDE_PX = 12
 # The span between the dots gets at least this many px; below it an end's label takes two lines
 # (value, then year).
 PAIR_MIN_SPAN_PX = 110
+# On a wide screen the pairs keep near their names: the span between dots is at most this (px).
+PAIR_MAX_SPAN_PX = 900
 # Where the later source gives words, the dotted line runs this far before them (px).
 STATED_LEAD_PX = 48
 
@@ -232,7 +234,9 @@ def _then_and_now_screen(
         right_w = max((px(sep.join(x)) for x in rights if x), default=0.0)
     end_half = (2 if two_lines else 1) * tick * 1.3 / 2
     lead = left_w + PAIR_GAP_PX + PAIR_MARKER_PX / 2
-    span = max(plot_w - lead - right_w - PAIR_GAP_PX - PAIR_MARKER_PX / 2, 40.0)
+    span = min(
+        max(plot_w - lead - right_w - PAIR_GAP_PX - PAIR_MARKER_PX / 2, 40.0), PAIR_MAX_SPAN_PX
+    )
     fig = go.Figure()
     y, rows_y = 0.0, []
     for c, left, right in zip(changes, lefts, rights, strict=True):
@@ -321,7 +325,6 @@ def _then_and_now_screen(
     return fig
 
 
-# On screen, row names of bar charts wrap at this width.
 # On screen, row names of bar charts wrap at this width, or at this share of a narrower chart.
 SCREEN_LABEL_PX = 200
 LABEL_SHARE = 0.3

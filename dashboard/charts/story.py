@@ -130,6 +130,8 @@ def story_timeline(
                     for e in eras
                 ],
                 textfont={"size": era_px, "color": theme["text"]},
+                # A name on two lines reaches above the plot's top edge: drawn, not cut.
+                cliponaxis=False,
                 # On a phone the bands are narrow: names alternate above and below the middle.
                 textposition=(
                     ["top center" if i % 2 == 0 else "bottom center" for i in range(len(eras))]

@@ -152,7 +152,7 @@ LAID_OUT_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(gd 
     + `${((gd.layout || {}).meta || {}).layout_width} px, drawn ${gd.clientWidth} px wide`)"""
 # Every text of every chart on the page (titles, legend, axis and tick labels, value labels,
 # notes and the source line, a map's district names): each inside its chart, none over another,
-# none in type smaller than 10 px; and every plot area at least 60 px each way (a plot squeezed
+# none in type smaller than 9 px; and every plot area at least 60 px each way (a plot squeezed
 # to a few pixels shows nothing).
 FRAME_JS = """() => {
     const out = [];
@@ -203,7 +203,7 @@ FRAME_JS = """() => {
         });
     });
     return out;
-}""".replace("MIN_PLOT_PX", "60").replace("MIN_TEXT_PX", "10")
+}""".replace("MIN_PLOT_PX", "60").replace("MIN_TEXT_PX", "9")
 
 
 # Problems listed per chart before the rest are counted (one crowded axis gives dozens).
@@ -253,7 +253,8 @@ def test_charts_on_screen_keep_title_legend_and_source_inside_and_apart(browser,
             # The browser reports the charts' width and the page draws them again to fit it.
             page.wait_for_function(SETTLED_JS, arg=STEPS, timeout=45_000, polling=200)
         except PlaywrightTimeout:
-            problems += [f"{where}: never settled: {x}" for x in page.evaluate(LAID_OUT_JS)]
+            laid_out = page.evaluate(LAID_OUT_JS) or ["no chart drawn"]
+            problems += [f"{where}: never settled: {x}" for x in laid_out]
             continue
         problems += [f"{where}: {p}" for p in _first_per_chart(page.evaluate(FRAME_JS))]
     context.close()

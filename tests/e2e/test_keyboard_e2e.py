@@ -225,4 +225,11 @@ def test_the_download_menu_opens_and_its_files_are_reached_by_keyboard(browser, 
     saved = Path(tempfile.mkdtemp()) / download.value.suggested_filename
     download.value.save_as(saved)
     assert saved.stat().st_size > 0
+    # Escape closes the menu and puts the focus back on the button that opened it.
+    page.keyboard.press("Escape")
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=stPopoverBody]')"
+        " && !!document.activeElement.closest('[data-testid=stPopover]')",
+        timeout=20_000,
+    )
     context.close()

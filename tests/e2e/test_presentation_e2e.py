@@ -39,6 +39,31 @@ STAGE_BOX = """sel => { const st = document.querySelector(sel); if (!st) return 
     return {x: r.left, y: r.top, w: r.width, h: r.height, out}; }"""
 
 
+# A chart scene's SVG, laid out in a hidden box at its own size: every text of it, its title's
+# left edge, and the height of the map's districts where it has a map.
+SCENE_SVG = """() => { const img = document.querySelector('[class*=st-key-present_stage] img');
+    if (!img) return null;
+    const bytes = Uint8Array.from(atob(img.src.split(',')[1]), c => c.charCodeAt(0));
+    const holder = document.createElement('div');
+    holder.style.cssText = 'position:absolute;left:0;top:0;visibility:hidden';
+    holder.innerHTML = new TextDecoder().decode(bytes);
+    document.body.appendChild(holder);
+    const box = holder.getBoundingClientRect();
+    const title = holder.querySelector('.gtitle');
+    const districts = [...holder.querySelectorAll('.choroplethlocation')]
+        .map(e => e.getBoundingClientRect());
+    const found = {
+        text: [...holder.querySelectorAll('text')].map(e => e.textContent).join(' '),
+        title_left: title ? title.getBoundingClientRect().left - box.left : null,
+        map_height: districts.length ? Math.max(...districts.map(r => r.bottom))
+            - Math.min(...districts.map(r => r.top)) : 0,
+        image_left: img.getBoundingClientRect().left,
+    };
+    holder.remove();
+    return found; }"""
+SNAPSHOT_NAMED = re.compile(r"(?:快照|snapshot)\s*(\d{4}-\d{2}-\d{2})")
+
+
 @pytest.fixture
 def projector(browser):
     context = browser.new_context(viewport=PROJECTOR, locale="zh-CN")
@@ -168,7 +193,8 @@ def test_sample_show_asks_first_then_carries_a_watermark_on_every_scene(projecto
     settle(page)
     assert page.locator(".st-key-present_start button").is_disabled()
     open_show(page, f"{app_url}/?present=1&snapshot=sample", confirm_sample=True)
-    for number in (1, 2, 3):
+    total = int(counter(page).split("/")[1])
+    for number in range(1, total + 1):
         if number > 1:
             page.keyboard.press("ArrowRight")
             wait_for_scene(page, number)
@@ -176,6 +202,11 @@ def test_sample_show_asks_first_then_carries_a_watermark_on_every_scene(projecto
         assert mark.is_visible(), number
         box = mark.bounding_box()
         assert box["width"] >= 1270 and box["height"] >= 710, box
+        turned = page.evaluate(
+            "() => getComputedStyle(document.querySelector('.st-key-present_watermark p'))"
+            ".transform"
+        )
+        assert turned.startswith("matrix(") and turned != "matrix(1, 0, 0, 1, 0, 0)", turned
         page.screenshot(path=str(SCREENSHOTS / f"present_sample_scene{number}.png"))
 
 
@@ -255,3 +286,48 @@ def test_offline_html_deck_loads_nothing_from_any_host(browser, tmp_path):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "briefing_deck_html.png"))
     context.close()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_scene_names_the_snapshot_shown_and_chart_titles_line_up_with_text_titles(
+    projector, app_url, lang
+):
+    """A show of the 2019-01-09 snapshot names that snapshot in every scene's source line (never
+    the default one); chart titles start where text scenes' titles do; the map fills its stage."""
+    page = projector.new_page()
+    open_show(page, f"{app_url}/?present=1&lang={lang}&snapshot=2019-01-09")
+    total = int(counter(page).split("/")[1])
+    keys = [s.key for s in presentation.scenes(load_snapshot("2019-01-09"))]
+    map_number = keys.index("pay-rules-map") + 1
+    text_title_left = page.evaluate(
+        "() => document.querySelector('.st-key-present_stage_text h1').getBoundingClientRect().left"
+    )
+    for number in range(1, total + 1):
+        if number > 1:
+            page.keyboard.press("ArrowRight")
+            wait_for_scene(page, number)
+        chart = page.evaluate(SCENE_SVG)
+        if chart is None:
+            text = page.locator(".st-key-present_source").inner_text()
+        else:
+            text = chart["text"]
+            left = chart["image_left"] + chart["title_left"]
+            assert abs(left - text_title_left) <= 4, (number, left, text_title_left)
+            if number == map_number:
+                assert chart["map_height"] >= 0.6 * PROJECTOR["height"], (number, chart)
+        assert SNAPSHOT_NAMED.findall(text) == ["2019-01-09"], (number, text[-200:])
+
+
+def test_long_headline_values_stay_on_one_line(projector, app_url):
+    page = projector.new_page()
+    keys = [s.key for s in presentation.scenes(load_snapshot("2019-01-09"))]
+    number = keys.index("volunteers") + 1
+    open_show(page, f"{app_url}/?present=1&lang=en&snapshot=2019-01-09&scene={number}")
+    heights = page.evaluate(
+        "() => [...document.querySelectorAll('[data-testid=stMetricValue]')].map(e => {"
+        " const s = getComputedStyle(e); return [e.innerText, e.getBoundingClientRect().height,"
+        " parseFloat(s.fontSize)]; })"
+    )
+    assert len(heights) == 3
+    for value, height, font_px in heights:
+        assert height < 1.6 * font_px, (value, height, font_px)

@@ -83,3 +83,17 @@ def test_a_district_chart_is_drawn_for_the_district() -> None:
     city = ui._built(sample, spec, 480)
     drilled = ui._built(ui.Session(sample.snapshot, catalog.View(district="110105")), spec, 480)
     assert drilled.sent is not city.sent and not drilled.city_note
+
+
+def test_the_page_asks_early_for_the_plotly_module_streamlit_itself_loads() -> None:
+    """The view's script imports the very file Streamlit's own chart code imports, so the
+    browser loads one module once, earlier; a Streamlit upgrade that renames it is caught here."""
+    from pathlib import Path
+
+    import streamlit as st
+
+    name = ui.plotly_module()
+    folder = Path(st.__file__).resolve().parent / "static" / "static" / "js"
+    assert name and (folder / name).is_file()
+    entry = next(folder.glob("index.*.js")).read_text(encoding="utf-8")
+    assert f"import(`./{name}`)" in entry

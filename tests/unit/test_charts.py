@@ -509,6 +509,50 @@ def test_milestone_timeline_sets_undated_milestones_apart(reported, lang: str) -
 
 VALID = set(schema.DISTRICT_CODES)
 
+# Widths a page reports for its charts: a phone's, a laptop's, a desktop's and a 4K screen's.
+REFLOW_WIDTHS = (360, 820, 1200, 3200)
+
+
+def _written(fig: go.Figure) -> str:
+    """Every text a figure writes, tags, line breaks and spaces taken out (a wrapped name reads
+    the same as a whole one)."""
+    texts = [fig.layout.title.text or "", fig.layout.title.subtitle.text or ""]
+    texts += [a.text or "" for a in fig.layout.annotations]
+    texts += [str(x) for tr in fig.data if tr.text is not None for x in np.atleast_1d(tr.text)]
+    texts += [str(x) for x in fig.layout.yaxis.ticktext or ()]
+    # Categories without tick texts are written as they are.
+    texts += [y for tr in fig.data if tr.y is not None for y in tr.y if isinstance(y, str)]
+    return re.sub(r"<[^>]+>|\s", "", " ".join(texts))
+
+
+@pytest.mark.parametrize("chart_id", ["ten-firsts", "forty-years", "forty-year-story"])
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_chart_reflowed_to_any_width_keeps_every_number_name_and_source(
+    reported, chart_id: str, lang: str
+) -> None:
+    """Laid out for a phone or a 4K screen, a chart wraps and moves its text; it never drops or
+    changes a number, a row's name or its source line, and on a phone it is taller, not
+    squeezed."""
+    spec = catalog.chart(chart_id)
+    base = spec.build(reported, catalog.View(lang=lang, width=820)).figure
+    expected = [re.sub(r"<[^>]+>|\s", "", str(x)) for x in _texts_of(base)]
+    for width in REFLOW_WIDTHS:
+        fig = spec.build(reported, catalog.View(lang=lang, width=width)).figure
+        assert fig.layout.meta["layout_width"] == width
+        written = _written(fig)
+        missing = [x for x in expected if x not in written]
+        assert not missing, (width, missing)
+    phone = spec.build(reported, catalog.View(lang=lang, width=360)).figure
+    assert phone.layout.height > base.layout.height
+
+
+def _texts_of(fig: go.Figure) -> list[str]:
+    """The numbers, names and source a chart writes, each as one string."""
+    texts = [a.text for a in fig.layout.annotations if a.text]
+    texts += [str(x) for tr in fig.data if tr.text is not None for x in np.atleast_1d(tr.text)]
+    texts += [str(x) for x in fig.layout.yaxis.ticktext or ()]
+    return [x for x in texts if x.strip()]
+
 
 @pytest.mark.parametrize(
     ("event", "expected"),

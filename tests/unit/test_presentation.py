@@ -387,3 +387,48 @@ def test_every_scene_footer_names_the_snapshot_shown(snapshot_id):
             flat = re.sub(r"\s*<br>\s*", " ", footer)
             named = re.findall(r"(?:快照|snapshot) (\S+)", flat)
             assert named == [snapshot_id], (scene.key, footer)
+
+
+@pytest.mark.parametrize("theme", ["dark", "light"])
+def test_every_text_of_a_chart_scene_reads_at_4_5_to_1(reported, theme):
+    from dashboard.charts.base import contrast
+
+    hexes = re.compile(r"^#[0-9A-Fa-f]{6}$")
+    for scene in presentation.scenes(reported):
+        if scene.kind != "chart":
+            continue
+        fig = presentation.stage_figure(reported, present_view(theme=theme), scene)
+        background = fig.layout.paper_bgcolor
+        colours = []
+        for trace in fig.data:
+            font = getattr(trace, "textfont", None)
+            if trace.type == "scattergeo":
+                # District names on the map keep the colour chosen for the districts' fills.
+                shared = scene.build(reported, present_view(theme=theme)).figure
+                names = [t for t in shared.data if t.type == "scattergeo"]
+                assert font.color == names[0].textfont.color
+                continue
+            if font is not None and font.color is not None:
+                colours += [font.color] if isinstance(font.color, str) else list(font.color)
+        colours += [a.font.color for a in fig.layout.annotations if a.font and a.font.color]
+        for colour in filter(lambda c: isinstance(c, str) and hexes.match(c), colours):
+            assert contrast(colour, background) >= 4.5, (scene.key, colour, background)
+
+
+def test_readable_keeps_a_colour_that_reads_and_lifts_one_that_does_not():
+    assert presentation._readable("#F3F4F6", "#0B1220") == "#F3F4F6"
+    lifted = presentation._readable("#0072B2", "#0B1220")
+    assert lifted != "#0072B2" and lifted.startswith("#")
+    darker = presentation._readable("#E69F00", "#FFFFFF")
+    assert darker != "#E69F00"
+    assert presentation._readable("white", "#0B1220") == "white"
+
+
+def test_no_wrapped_line_starts_with_closing_punctuation():
+    from dashboard.charts.base import wrap_text
+
+    subtitle = "1978—2018年没有公布逐年数据:本快照67个有日期的全市数值分布在8个年份,任何一项指标最多只有2个年份的数值。"
+    for width in range(600, 1300, 20):
+        lines = wrap_text(subtitle, 24, width)
+        assert "".join(lines) == subtitle
+        assert not any(line[0] in "。，、；：！？）" for line in lines), (width, lines)
