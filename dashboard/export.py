@@ -16,7 +16,13 @@ from dataclasses import replace
 import pandas as pd
 
 from dashboard import catalog, render
-from dashboard.formatting import published_number, qualifier_name, reader_note, unit_name
+from dashboard.formatting import (
+    published_number,
+    qualifier_name,
+    reader_note,
+    unit_name,
+    written_in_chinese,
+)
 from dashboard.i18n import TEXTS, t
 from dashboard.snapshot import Snapshot
 
@@ -188,7 +194,20 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     return ("\ufeff" + text).encode("utf-8")
 
 
+# Sheets named by the callers' ids, each named in the language of the table's headings.
+SHEET_KEYS = {"data": "sheet.data", "compare": "sheet.compare"}
+
+
+def sheet_name(sheet: str, frame: pd.DataFrame) -> str:
+    """The sheet's name in the reader's language, read off the table's headings."""
+    if sheet not in SHEET_KEYS:
+        return sheet
+    chinese = written_in_chinese("".join(str(c) for c in frame.columns))
+    return t(SHEET_KEYS[sheet], "zh" if chinese else "en")
+
+
 def xlsx_bytes(frame: pd.DataFrame, sheet: str = "data") -> bytes:
+    sheet = sheet_name(sheet, frame)
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         neutralised(frame).to_excel(writer, index=False, sheet_name=sheet[:31])

@@ -369,7 +369,14 @@ label:has(input[type="radio"]:focus-visible), label:has(input[type="checkbox"]:f
   outline: 2px solid #0072B2; outline-offset: 2px; border-radius: 4px;}
 /* A table's toolbar shows on hover; it shows too while a keyboard user is in it. */
 [data-testid="stElementToolbar"]:focus-within {opacity: 1 !important;}
+/* Streamlit's own English hints the page says in the reader's language (see below). */
+[data-testid="InputInstructions"], [data-testid="stFileUploaderDropzoneInstructions"],
+[data-testid="stStatusWidget"] button {display: none !important;}
 </style>"""
+# The last rule hides Streamlit's own English hints that the page says in the reader's language:
+# a form's "Press Enter to submit form" (its submit button is in view) and the file uploader's
+# "Drag and drop file here · Limit … per file" (the import page's intro states types and limit);
+# and the "Stop" beside the running figure while a view is drawn (a reader waits, never stops).
 
 
 def script_json(value: str | None) -> str:

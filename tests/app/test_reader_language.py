@@ -136,3 +136,31 @@ def test_every_page_speaks_only_the_readers_language(
         # Plotly's toolbar tips follow the reader's language too.
         config = json.loads(chart.proto.config or "{}")
         assert config.get("locale") == ("zh-CN" if lang == "zh" else None), chart.proto.id
+
+
+@pytest.mark.parametrize(("snapshot", "lang"), [("2019-01-09", "zh"), ("sample", "zh"),
+                                                 (DEFAULT_SNAPSHOT, "en")])  # fmt: skip
+def test_every_scene_of_the_show_and_its_notes_speak_the_readers_language(
+    snapshot: str, lang: str
+) -> None:
+    """The audience screen and the presenter window, scene by scene: titles, figures, source
+    lines, notes and quotes in the reader's language (the sources' own words aside)."""
+    from dashboard import presentation
+
+    loaded = load_snapshot(snapshot)
+    verbatim = source_texts(loaded)
+    wrong: set[str] = set()
+    for number in range(1, len(presentation.scenes(loaded)) + 1):
+        for window in ({}, {"notes": "1"}):
+            at = AppTest.from_file(str(REPO / "streamlit_app.py"), default_timeout=90)
+            params = {"lang": lang, "snapshot": snapshot, "present": "1", "scene": str(number)}
+            for key, value in {**params, **window}.items():
+                at.query_params[key] = value
+            at.run()
+            assert not at.exception, [e.value for e in at.exception]
+            for x in shown_texts(at._tree):
+                if lang == "zh" and (words := english_in_chinese(x, verbatim)):
+                    wrong.add(f"scene {number}: {sorted(words)}: {x[:120]}")
+                elif lang == "en" and chinese_in_english(x, verbatim):
+                    wrong.add(f"scene {number}: {x[:120]}")
+    assert not wrong, "\n".join(sorted(wrong))

@@ -174,6 +174,11 @@ def test_csv_and_xlsx_of_a_chart_carry_chinese_headings_and_cells() -> None:
     for frame in (from_csv, from_xlsx):
         assert list(frame.columns) == list(table.columns)
         assert not _wrong_language(frame_texts(frame), "zh", verbatim)
+    from openpyxl import load_workbook
+
+    for sheet in ("data", "compare"):
+        book = load_workbook(io.BytesIO(export.xlsx_bytes(table, sheet)))
+        assert not _wrong_language(book.sheetnames, "zh", ()), book.sheetnames
 
 
 # --- briefing pack files --------------------------------------------------------------------------
