@@ -49,6 +49,9 @@ class Session:
     notices: list[str] = field(default_factory=list)
     # Snapshot folders left out of the sidebar's list, each naming its file and the reason.
     left_out: list[str] = field(default_factory=list)
+    # On screen, once the browser has said: the width (in steps) of a chart in 1, 2, 3... columns
+    # side by side; the first is the main column's, the view's own width.
+    column_widths: tuple[int, ...] = ()
 
     @property
     def lang(self) -> str:
@@ -165,13 +168,15 @@ def start_session() -> Session | None:
                 fallback=snapshot.id,
             )
         )
+    column_widths = tuple(st.session_state.get("page_width") or ())
     session = Session(
         snapshot=snapshot,
         view=catalog.View(
             lang=lang,
             district=st.session_state["district"],
-            width=st.session_state.get("page_width"),
+            width=column_widths[0] if column_widths else None,
         ),
+        column_widths=column_widths,
         present=st.session_state["present"],
         scene=st.session_state["scene"],
         notices=notices,
@@ -525,14 +530,16 @@ def chart(
     height: int | None = 480,
     *,
     on_select=None,
+    columns: int = 1,
     **options,
 ) -> catalog.ChartResult:
     """A chart with its table alternative and download buttons, drill-down when selectable.
     `height` None keeps the height the builder gave the figure (charts whose height follows their
     rows and width); `on_select` replaces
-    the district drill-down of a selectable chart; `options` go to the chart's builder (the
-    trends' year range, the selected milestone)."""
-    built = _built(session, spec, height, **options)
+    the district drill-down of a selectable chart; `columns` says the chart is one of that many
+    in st.columns side by side, so it is laid out for its share of the page's width; `options`
+    go to the chart's builder (the trends' year range, the selected milestone)."""
+    built = _built(in_columns(session, columns), spec, height, **options)
     key = f"chart_{spec.id}"
     if on_select is None and spec.selectable:
         on_select = lambda: _on_chart_select(key)  # noqa: E731
@@ -553,6 +560,15 @@ def chart(
     )
     downloads(session, spec, built.result, built.table)
     return built.result
+
+
+def in_columns(session: Session, columns: int) -> Session:
+    """The session with its view as wide as one of `columns` charts side by side."""
+    widths = session.column_widths
+    if columns <= 1 or not widths:
+        return session
+    width = widths[min(columns, len(widths)) - 1]
+    return dataclasses.replace(session, view=dataclasses.replace(session.view, width=width))
 
 
 def chart_alt(session: Session, result: catalog.ChartResult, limit: int = 900) -> str:
@@ -926,9 +942,9 @@ def district_panel(session: Session, topics: tuple[str, ...], key: str) -> None:
     st.caption(t("district.click_hint", lang))
     left, right = st.columns(2)
     with left:
-        chart(session, catalog.chart(f"district-map-{chosen}"))
+        chart(session, catalog.chart(f"district-map-{chosen}"), columns=2)
     with right:
-        chart(session, catalog.chart(f"district-bar-{chosen}"))
+        chart(session, catalog.chart(f"district-bar-{chosen}"), columns=2)
 
 
 def frame_table(frame: pd.DataFrame) -> None:
@@ -959,7 +975,9 @@ def page_width_probe() -> None:
         _page_width = components.declare_component("page_width", path=str(folder))
     with st.container(key="page_width_probe"):
         width = _page_width(key="page_width_value", default=None)
-    if isinstance(width, int) and width != st.session_state.get("page_width"):
+    # The main column's width and a chart's share of it in 2, 3... columns (steps, see the page).
+    reported = isinstance(width, list) and width and all(isinstance(w, int) for w in width)
+    if reported and width != st.session_state.get("page_width"):
         st.session_state["page_width"] = width
         st.rerun()
 

@@ -49,13 +49,13 @@ chosen = st.selectbox(
 st.caption(t("district.click_hint", lang))
 left, right = st.columns(2)
 with left:
-    ui.chart(session, catalog.chart(f"district-map-{chosen}"), height=620)
+    ui.chart(session, catalog.chart(f"district-map-{chosen}"), height=620, columns=2)
 with right:
-    ui.chart(session, catalog.chart(f"district-bar-{chosen}"))
+    ui.chart(session, catalog.chart(f"district-bar-{chosen}"), columns=2)
 
 # 3. A line per district over the editions, the selected district in its own colour
 left, right = st.columns(2)
 with left:
-    ui.chart(session, catalog.chart("communities-lines-residents"), height=460)
+    ui.chart(session, catalog.chart("communities-lines-residents"), height=460, columns=2)
 with right:
-    ui.chart(session, catalog.chart("communities-lines-villagers"), height=460)
+    ui.chart(session, catalog.chart("communities-lines-villagers"), height=460, columns=2)

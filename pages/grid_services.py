@@ -32,15 +32,15 @@ ui.not_reported(session, "grid_cells")
 # 2. Charts
 left, right = st.columns(2)
 with left:
-    ui.chart(session, catalog.chart("grid-workers"))
+    ui.chart(session, catalog.chart("grid-workers"), columns=2)
 with right:
-    ui.chart(session, catalog.chart("office-space"))
+    ui.chart(session, catalog.chart("office-space"), columns=2)
 # Growth of the service network, where more than one year is sourced
 growth = {s.id: s for s in catalog.trend_charts(session.snapshot, "grid_services")}
 columns = st.columns(2)
 for i, chart_id in enumerate(c for c in SERVICE_TRENDS if c in growth):
     with columns[i % 2]:
-        ui.chart(session, growth[chart_id])
+        ui.chart(session, growth[chart_id], columns=2)
 
 # 3. Districts
 ui.district_panel(session, ("grid_services", "trends"), key="grid")

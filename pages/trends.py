@@ -40,7 +40,7 @@ columns = st.columns(2)
 for i, spec in enumerate(by_topic[topic]):
     indicator_id = spec.id.removeprefix("trend-")
     with columns[i % 2]:
-        ui.chart(session, spec, height=420)
+        ui.chart(session, spec, height=420, columns=2)
         if session.view.drilled and not queries.has_series(
             session.snapshot, indicator_id, session.view.district
         ):

@@ -35,7 +35,7 @@ growth = [
 charts = [*growth, catalog.chart("volunteers-reporting")]
 for column, spec in zip(st.columns(len(charts)), charts, strict=True):
     with column:
-        ui.chart(session, spec)
+        ui.chart(session, spec, columns=len(charts))
 
 # 3. Districts
 ui.district_panel(session, ("volunteers",), key="volunteers")

@@ -27,9 +27,9 @@ ui.chart(session, catalog.chart("workforce-profile"), height=420)
 ui.chart(session, catalog.chart("workforce-shares"), height=380)
 left, right = st.columns(2)
 with left:
-    ui.chart(session, catalog.chart("workforce-age"))
+    ui.chart(session, catalog.chart("workforce-age"), columns=2)
 with right:
-    ui.chart(session, catalog.chart("workforce-pay"))
+    ui.chart(session, catalog.chart("workforce-pay"), columns=2)
 
 # 3. Which districts had issued their pay rules (click a district to drill down)
 ui.chart(session, catalog.chart("pay-rules-map"), height=720)

@@ -133,18 +133,19 @@ DRILLED_WIDTHS = (390, 1920)
 # The steps the page reports its charts' width in (the browser side of ui.page_width_probe).
 PROBE = REPO / "dashboard" / "page_width" / "index.html"
 STEPS = json.loads(re.search(r"STEPS = (\[[^\]]*\])", PROBE.read_text()).group(1))
-# A page has settled once no run is going and every chart is laid out for the width step the
-# page reports for it (frame() writes that width into the figure's layout.meta), so the check
-# never judges the first run's default layout, and never waits longer than the rerun takes.
+# A page has settled once no run is going and every chart is laid out for the width step it is
+# drawn at (frame() writes that width into the figure's layout.meta; a chart in columns side by
+# side gets its share), so the check never judges the first run's default layout, and never waits
+# longer than the rerun takes.
 SETTLED_JS = """(steps) => {
     if (document.querySelector('[data-testid=stStatusWidget]')) return false;
     const plots = [...document.querySelectorAll('.js-plotly-plot')];
     if (!plots.length || plots.some(gd => !gd.querySelector('.main-svg'))) return false;
-    const widths = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
-        .map(e => (e.closest('[data-testid="stElementContainer"]') || e).clientWidth)
-        .filter(w => w > 0);
-    const step = steps.filter(s => s <= Math.min(...widths)).pop() || steps[0];
-    return plots.every(gd => ((gd.layout || {}).meta || {}).layout_width === step);
+    const step = gd => {
+        const w = (gd.closest('[data-testid="stElementContainer"]') || gd).clientWidth;
+        return steps.filter(s => s <= w).pop() || steps[0];
+    };
+    return plots.every(gd => ((gd.layout || {}).meta || {}).layout_width === step(gd));
 }"""
 # Which width each chart was laid out for, said when a page does not settle.
 LAID_OUT_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(gd =>
