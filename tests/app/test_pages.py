@@ -349,3 +349,21 @@ def test_a_district_profile_sets_the_city_of_the_same_period_beside_it() -> None
 
         stale = format_value(city_latest.value, city_latest.unit, "en", city_latest.qualifier)
         assert stale not in population
+
+
+def test_each_chart_is_laid_out_for_the_width_it_is_drawn_at() -> None:
+    """The page reports the main column's width and a chart's share of it in 2, 3, 4 columns
+    (in steps): a full-width chart is laid out for the column, charts side by side for their
+    share, so a wide chart is not squeezed to the width of its narrower neighbours."""
+    import json
+
+    at = _app(None, lang="en", snapshot=REPORTED)
+    at.session_state["page_width"] = [1200, 480, 360, 360]
+    at.switch_page("pages/workforce.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    widths = {}
+    for element in at.get("plotly_chart"):
+        figure = json.loads(element.proto.spec)
+        widths[element.proto.id] = figure["layout"]["meta"]["layout_width"]
+    assert sorted(widths.values()) == [480, 480, 1200, 1200, 1200], widths
