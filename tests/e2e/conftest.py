@@ -5,7 +5,9 @@ No browser is downloaded; `executable_path` points at the system Chromium.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -24,6 +26,29 @@ CHROMIUM_ARGS = [
 ]  # fmt: skip
 SCREENSHOTS = REPO / "artifacts" / "screenshots"
 VIEWPORTS = {"desktop": (1920, 1080), "projector": (1280, 720), "phone": (390, 844)}
+# The steps the page reports its charts' width in (the browser side of ui.page_width_probe).
+PROBE = REPO / "dashboard" / "page_width" / "index.html"
+STEPS = json.loads(re.search(r"STEPS = (\[[^\]]*\])", PROBE.read_text()).group(1))
+# A page has settled once no run is going and every chart is laid out for the width step it is
+# drawn at (frame() writes that width into the figure's layout.meta; a chart in columns side by
+# side gets its share), so the check never judges the first run's default layout, and never waits
+# longer than the rerun takes.
+SETTLED_JS = """(steps) => {
+    if (document.querySelector('[data-testid=stStatusWidget]')) return false;
+    const plots = [...document.querySelectorAll('.js-plotly-plot')];
+    if (!plots.length || plots.some(gd => !gd.querySelector('.main-svg'))) return false;
+    const step = gd => {
+        const w = (gd.closest('[data-testid="stElementContainer"]') || gd).clientWidth;
+        return steps.filter(s => s <= w).pop() || steps[0];
+    };
+    return plots.every(gd => ((gd.layout || {}).meta || {}).layout_width === step(gd));
+}"""
+
+
+def wait_for_charts_laid_out(page, timeout: float = 45_000) -> None:
+    """Until the rerun that follows the page's width report has drawn every chart: a click
+    before it lands on a chart about to be replaced."""
+    page.wait_for_function(SETTLED_JS, arg=STEPS, timeout=timeout, polling=200)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

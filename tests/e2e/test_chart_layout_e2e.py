@@ -8,7 +8,6 @@ district and at city level."""
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -18,7 +17,7 @@ from dashboard import catalog, export, presentation
 from dashboard.charts.districts import OFFLINE_TOPOJSON_URL
 from dashboard.render import PLOTLY_JS
 from dashboard.snapshot import load_snapshot
-from tests.e2e.conftest import REPO
+from tests.e2e.conftest import SETTLED_JS, STEPS
 
 pytestmark = pytest.mark.e2e
 
@@ -130,23 +129,6 @@ SCREEN_PAGES = (
 # A drilled district (Chaoyang) is checked on a phone and on a desktop: its titles carry a line more.
 DRILLED = "110111"
 DRILLED_WIDTHS = (390, 1920)
-# The steps the page reports its charts' width in (the browser side of ui.page_width_probe).
-PROBE = REPO / "dashboard" / "page_width" / "index.html"
-STEPS = json.loads(re.search(r"STEPS = (\[[^\]]*\])", PROBE.read_text()).group(1))
-# A page has settled once no run is going and every chart is laid out for the width step it is
-# drawn at (frame() writes that width into the figure's layout.meta; a chart in columns side by
-# side gets its share), so the check never judges the first run's default layout, and never waits
-# longer than the rerun takes.
-SETTLED_JS = """(steps) => {
-    if (document.querySelector('[data-testid=stStatusWidget]')) return false;
-    const plots = [...document.querySelectorAll('.js-plotly-plot')];
-    if (!plots.length || plots.some(gd => !gd.querySelector('.main-svg'))) return false;
-    const step = gd => {
-        const w = (gd.closest('[data-testid="stElementContainer"]') || gd).clientWidth;
-        return steps.filter(s => s <= w).pop() || steps[0];
-    };
-    return plots.every(gd => ((gd.layout || {}).meta || {}).layout_width === step(gd));
-}"""
 # Which width each chart was laid out for, said when a page does not settle.
 LAID_OUT_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(gd =>
     `${((gd.querySelector('.gtitle') || {}).textContent || '?').slice(0, 40)}: laid out for `

@@ -8,7 +8,7 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.e2e.conftest import SCREENSHOTS, VIEWPORTS, wait_for_app
+from tests.e2e.conftest import SCREENSHOTS, VIEWPORTS, wait_for_app, wait_for_charts_laid_out
 
 PAGES = {
     "overview": ("总览", 2),
@@ -79,6 +79,7 @@ def test_every_view_renders_its_charts_without_error(page, app_url, name):
 def test_click_on_district_map_drills_down(page, app_url):
     """Clicking Fangshan on the pay-rules map selects it: breadcrumb and back button appear."""
     open_view(page, f"{app_url}/workforce")
+    wait_for_charts_laid_out(page)
     plot = page.locator(".js-plotly-plot").filter(has=page.locator(".choroplethlayer")).first
     plot.scroll_into_view_if_needed()
     # An SVG map (no WebGL canvas): one outline per district.
