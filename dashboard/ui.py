@@ -25,7 +25,7 @@ from dashboard import catalog, export, queries, schema, state
 from dashboard.charts.base import fitted_height
 from dashboard.charts.districts import OFFLINE_TOPOJSON_URL, selected_district
 from dashboard.formatting import format_value, reader_note
-from dashboard.i18n import LANGS, plotly_locale, t
+from dashboard.i18n import LANGS, STREAMLIT_ZH, plotly_locale, t
 from dashboard.settings import Settings
 from dashboard.snapshot import (
     DEFAULT_SNAPSHOT,
@@ -321,6 +321,84 @@ if (!window.dashboardTitleKeeper) {
   window.dashboardTitleKeeper.observe(document.head, {subtree: true, childList: true,
                                                       characterData: true});
 }
+// Streamlit's own English words (its table toolbar, uploader button, list and screen-reader
+// texts) said in Chinese while the page is Chinese: text, title, aria-label and placeholder that
+// match a phrase exactly, as they appear. The app's own words and the charts are left alone; a
+// switch back to English puts the originals back.
+window.dashboardWords = %(words)s;
+if (!window.dashboardWordKeeper) {
+  const attrs = ["title", "aria-label", "placeholder"];
+  const appText = '[data-testid="stMarkdownContainer"], [data-testid="stHtml"], .js-plotly-plot,'
+    + ' [data-testid="stCode"], [data-testid="stMetricValue"], input, textarea';
+  const swapped = [];
+  const chinese = () => document.documentElement.lang.startsWith("zh");
+  const tip = '[data-testid="stTooltipContent"]';
+  const own = (el) => !el || !el.closest(appText) || !!el.closest(tip);
+  // "Fullscreen: <chart>" names the button and what it acts on: only the first part is Streamlit's.
+  const said = (text, labelled) => {
+    const words = window.dashboardWords, key = text.trim();
+    if (!key || key.length > 60) return null;
+    if (Object.hasOwn(words, key)) return text.replace(key, words[key]);
+    const cut = labelled ? key.indexOf(": ") : -1;
+    return cut > 0 && Object.hasOwn(words, key.slice(0, cut))
+      ? words[key.slice(0, cut)] + ":" + key.slice(cut + 2) : null;
+  };
+  const swapText = (node) => {
+    const now = said(node.data, false);
+    if (now !== null && own(node.parentElement)) {
+      swapped.push([node, null, node.data]);
+      node.data = now;
+    }
+  };
+  const swapAttr = (el, name) => {
+    const value = el.getAttribute(name);
+    const now = value && said(value, name === "aria-label");
+    if (now && own(el)) {
+      swapped.push([el, name, value]);
+      el.setAttribute(name, now);
+    }
+  };
+  const swapIn = (root) => {
+    if (root.nodeType === Node.TEXT_NODE) return swapText(root);
+    if (root.nodeType !== Node.ELEMENT_NODE) return;
+    for (const el of [root, ...root.querySelectorAll("[title], [aria-label], [placeholder]")]) {
+      for (const name of attrs) if (el.hasAttribute(name)) swapAttr(el, name);
+    }
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) swapText(node);
+  };
+  const restore = () => {
+    for (const [node, name, value] of swapped.splice(0)) {
+      if (name === null) node.data = value; else node.setAttribute(name, value);
+    }
+  };
+  let lastLang = document.documentElement.lang;
+  window.dashboardWordKeeper = new MutationObserver((records) => {
+    if (document.documentElement.lang !== lastLang) {
+      lastLang = document.documentElement.lang;
+      if (chinese()) swapIn(document.body); else restore();
+      return;
+    }
+    if (!chinese()) return;
+    for (const record of records) {
+      if (record.type === "childList") record.addedNodes.forEach(swapIn);
+      else if (record.type === "characterData") swapText(record.target);
+      else if (record.type === "attributes" && record.target !== document.documentElement) {
+        swapAttr(record.target, record.attributeName);
+      }
+    }
+    // Forget what React has since taken away.
+    if (swapped.length > 2000) {
+      const kept = swapped.filter(([node]) => node.isConnected);
+      swapped.splice(0, swapped.length, ...kept);
+    }
+  });
+  window.dashboardWordKeeper.observe(document.documentElement, {
+    subtree: true, childList: true, characterData: true, attributes: true,
+    attributeFilter: [...attrs, "lang"],
+  });
+  if (chinese()) swapIn(document.body);
+}
 if (!window.dashboardPopoverKeys) {
   // A popover (sources, downloads) opens in a layer at the end of the page: the keyboard follows
   // it in, and Escape brings the focus back to the button that opened it.
@@ -379,8 +457,8 @@ label:has(input[type="radio"]:focus-visible), label:has(input[type="checkbox"]:f
 # and the "Stop" beside the running figure while a view is drawn (a reader waits, never stops).
 
 
-def script_json(value: str | None) -> str:
-    """A string as a JavaScript literal that cannot end the <script> holding it: JSON with < > &
+def script_json(value: object) -> str:
+    """A value as a JavaScript literal that cannot end the <script> holding it: JSON with < > &
     written as \\u escapes (a title naming a place from a snapshot may hold "</script>")."""
     import json
 
@@ -410,6 +488,7 @@ def page_meta(lang: str, title: str, charts: bool = True) -> None:
                 "lang": script_json("zh-CN" if lang == "zh" else "en"),
                 "title": script_json(title),
                 "plotly": script_json(plotly_module() if charts else None),
+                "words": script_json(STREAMLIT_ZH),
             },
             unsafe_allow_javascript=True,
         )
