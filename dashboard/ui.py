@@ -302,6 +302,7 @@ def rerun_after_reconnect() -> None:
 # Streamlit writes its own title into the tab on every rerun (page config), after this script
 # has run once, so the script keeps the wanted title in a global and puts it back whenever the
 # <title> changes; each page's script replaces the global.
+# The script's text holds no "<" before a letter or "/": Streamlit's sanitizer drops such a script.
 _PAGE_META = """<script>
 document.documentElement.lang = %(lang)s;
 window.dashboardTitle = %(title)s;
@@ -327,14 +328,15 @@ if (!window.dashboardTitleKeeper) {
 // switch back to English puts the originals back.
 window.dashboardWords = %(words)s;
 if (!window.dashboardWordKeeper) {
-  const attrs = ["title", "aria-label", "placeholder"];
+  const attrs = ["title", "aria-label", "placeholder", "data-title"];
   const appText = '[data-testid="stMarkdownContainer"], [data-testid="stHtml"], .js-plotly-plot,'
     + ' [data-testid="stCode"], [data-testid="stMetricValue"], input, textarea';
   const swapped = [];
   const chinese = () => document.documentElement.lang.startsWith("zh");
-  const tip = '[data-testid="stTooltipContent"]';
-  const own = (el) => !el || !el.closest(appText) || !!el.closest(tip);
-  // "Fullscreen: <chart>" names the button and what it acts on: only the first part is Streamlit's.
+  // Streamlit's own inside those: a tooltip, a button's label, its button in a chart's toolbar.
+  const streamlits = '[data-testid="stTooltipContent"], button, .modebar';
+  const own = (el) => !el || !el.closest(appText) || !!el.closest(streamlits);
+  // "Fullscreen: (the chart)" names the button and what it acts on; the first part is Streamlit's.
   const said = (text, labelled) => {
     const words = window.dashboardWords, key = text.trim();
     if (!key || key.length > 60) return null;
