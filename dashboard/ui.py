@@ -336,14 +336,16 @@ if (!window.dashboardWordKeeper) {
   // Streamlit's own inside those: a tooltip, a button's label, its button in a chart's toolbar.
   const streamlits = '[data-testid="stTooltipContent"], button, .modebar';
   const own = (el) => !el || !el.closest(appText) || !!el.closest(streamlits);
-  // "Fullscreen: (the chart)" names the button and what it acts on; the first part is Streamlit's.
+  // "Fullscreen: (the chart)" or "year, (the date's label)" names a control and what it belongs
+  // to; only the first part is Streamlit's.
   const said = (text, labelled) => {
     const words = window.dashboardWords, key = text.trim();
     if (!key || key.length > 60) return null;
     if (Object.hasOwn(words, key)) return text.replace(key, words[key]);
-    const cut = labelled ? key.indexOf(": ") : -1;
-    return cut > 0 && Object.hasOwn(words, key.slice(0, cut))
-      ? words[key.slice(0, cut)] + ":" + key.slice(cut + 2) : null;
+    const cut = labelled ? key.search(/[:,] /) : -1;
+    const head = key.slice(0, cut);
+    return cut > 0 && Object.hasOwn(words, head)
+      ? words[head] + (key[cut] === ":" ? ":" : ",") + key.slice(cut + 2) : null;
   };
   const swapText = (node) => {
     const now = said(node.data, false);

@@ -16,10 +16,11 @@ pytestmark = pytest.mark.e2e
 
 WORDS = [
     "Show/hide columns", "Download as CSV", "Search", "Fullscreen", "Upload", "Browse files",
-    "No results", "Running...", "Skip to main content", "Collapse sidebar", "Add files",
+    "No results", "Running...", "Skip to main content", "Collapse sidebar", "Add files", "year",
+    "month", "day",
 ]  # fmt: skip
 # Each phrase found as a whole text, or as a title, aria-label, placeholder or Plotly tip (an
-# aria-label may name what the button acts on after a colon).
+# aria-label may name what the control belongs to after a colon or a comma).
 FOUND = """(words) => { const found = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let n = walker.nextNode(); n; n = walker.nextNode()) {
@@ -28,7 +29,8 @@ FOUND = """(words) => { const found = [];
   for (const el of document.querySelectorAll(named)) {
     for (const name of ['title', 'aria-label', 'placeholder', 'data-title']) {
       const value = (el.getAttribute(name) || '').trim();
-      if (words.some(w => value === w || value.startsWith(w + ': '))) found.push(name + ': ' + value);
+      if (words.some(w => value === w || value.startsWith(w + ': ')
+        || value.startsWith(w + ', '))) found.push(name + ': ' + value);
     } }
   return found; }"""
 SHOTS = "/tmp/streamlit-words"
@@ -138,3 +140,4 @@ def test_streamlits_own_words_follow_the_language(browser, upload_app, lang):
         for words in (seen["trends"], seen["data_sources"], seen["import_data"]):
             assert "text: Skip to main content" in words, seen
         assert "aria-label: Fullscreen" in seen["trends"], seen
+        assert any(w.startswith("aria-label: year, ") for w in seen["import_data"]), seen
