@@ -322,6 +322,40 @@ if (!window.dashboardTitleKeeper) {
   window.dashboardTitleKeeper.observe(document.head, {subtree: true, childList: true,
                                                       characterData: true});
 }
+if (!window.dashboardPopoverKeys) {
+  // A popover (sources, downloads) opens in a layer at the end of the page: the keyboard follows
+  // it in, and Escape brings the focus back to the button that opened it.
+  window.dashboardPopoverKeys = true;
+  document.addEventListener("keydown", (event) => {
+    const target = event.target instanceof Element ? event.target : null;
+    const trigger = target && target.closest('[data-testid="stPopoverButton"]');
+    if (trigger && (event.key === "Enter" || event.key === " ")) {
+      // The menu's content arrives a moment after the layer: look for it for up to two seconds.
+      let tries = 20;
+      const follow = () => {
+        const body = document.querySelector('[data-testid="stPopoverBody"]');
+        const first = body && body.querySelector(
+          'button, a[href], input, select, textarea, [tabindex]:not([tabindex="-1"])');
+        if (first && !body.contains(document.activeElement)) {
+          window.dashboardPopoverTrigger = trigger;
+          first.focus();
+        }
+        if (!(body && body.contains(document.activeElement)) && --tries > 0) {
+          setTimeout(follow, 100);
+        }
+      };
+      setTimeout(follow, 100);
+    } else if (event.key === "Escape" && target
+               && target.closest('[data-testid="stPopoverBody"]')) {
+      const back = window.dashboardPopoverTrigger;
+      setTimeout(() => { if (back && back.isConnected) back.focus(); }, 100);
+    }
+  });
+}
+</script>"""
+# Streamlit's own English words said in the reader's language, on every page and in the show: the
+# swap follows the document's language, which each page's script sets first.
+_STREAMLIT_WORDS = """<script>
 // Streamlit's own English words (its table toolbar, uploader button, list and screen-reader
 // texts) said in Chinese while the page is Chinese: text, title, aria-label and placeholder that
 // match a phrase exactly, as they appear. The app's own words and the charts are left alone; a
@@ -403,37 +437,14 @@ if (!window.dashboardWordKeeper) {
   });
   if (chinese()) swapIn(document.body);
 }
-if (!window.dashboardPopoverKeys) {
-  // A popover (sources, downloads) opens in a layer at the end of the page: the keyboard follows
-  // it in, and Escape brings the focus back to the button that opened it.
-  window.dashboardPopoverKeys = true;
-  document.addEventListener("keydown", (event) => {
-    const target = event.target instanceof Element ? event.target : null;
-    const trigger = target && target.closest('[data-testid="stPopoverButton"]');
-    if (trigger && (event.key === "Enter" || event.key === " ")) {
-      // The menu's content arrives a moment after the layer: look for it for up to two seconds.
-      let tries = 20;
-      const follow = () => {
-        const body = document.querySelector('[data-testid="stPopoverBody"]');
-        const first = body && body.querySelector(
-          'button, a[href], input, select, textarea, [tabindex]:not([tabindex="-1"])');
-        if (first && !body.contains(document.activeElement)) {
-          window.dashboardPopoverTrigger = trigger;
-          first.focus();
-        }
-        if (!(body && body.contains(document.activeElement)) && --tries > 0) {
-          setTimeout(follow, 100);
-        }
-      };
-      setTimeout(follow, 100);
-    } else if (event.key === "Escape" && target
-               && target.closest('[data-testid="stPopoverBody"]')) {
-      const back = window.dashboardPopoverTrigger;
-      setTimeout(() => { if (back && back.isConnected) back.focus(); }, 100);
-    }
-  });
-}
 </script>"""
+
+
+def streamlit_words() -> str:
+    """The script that says Streamlit's own words in Chinese on a Chinese page."""
+    return _STREAMLIT_WORDS % {"words": script_json(STREAMLIT_ZH)}
+
+
 # Caption and help text at >= 4.5:1 on the page and the sidebar (Streamlit fades them to ~3.9:1).
 READABLE_CSS = """<style>
 .st-key-page_meta, .st-key-page_width_probe {display: none;}
@@ -492,8 +503,8 @@ def page_meta(lang: str, title: str, charts: bool = True) -> None:
                 "lang": script_json("zh-CN" if lang == "zh" else "en"),
                 "title": script_json(title),
                 "plotly": script_json(plotly_module() if charts else None),
-                "words": script_json(STREAMLIT_ZH),
-            },
+            }
+            + streamlit_words(),
             unsafe_allow_javascript=True,
         )
     st.html(READABLE_CSS)

@@ -1,6 +1,6 @@
 """Streamlit's own English words in a real Chromium: on a Chinese page the table toolbar (its
 buttons' names and the tip shown on hover), the chart's full-screen button, the uploader's button,
-a list's "No results" and the screen-reader texts are Chinese; on an English page they stay
+a list's "No results" and the screen-reader texts are Chinese, on the show's ready screen too; on an English page they stay
 English. The import page is served by an app started with uploads on."""
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ pytestmark = pytest.mark.e2e
 
 WORDS = [
     "Show/hide columns", "Download as CSV", "Search", "Fullscreen", "Upload", "Browse files",
-    "No results", "Running...", "Skip to main content", "Collapse sidebar", "Add files", "year",
+    "No results", "Running...", "Skip to main content", "Collapse sidebar", "Add files", "Main menu",
+    "year",
     "month", "day",
 ]  # fmt: skip
 # Each phrase found as a whole text, or as a title, aria-label, placeholder or Plotly tip (an
@@ -116,6 +117,12 @@ def test_streamlits_own_words_follow_the_language(browser, upload_app, lang):
     seen["upload"] = uploader.locator("button").first.inner_text().split()[-1]
     seen["import_data"] = found(page)
     shot(page, "uploader", lang)
+
+    # The show's ready screen, opened directly: its own script sets the language.
+    page.goto(f"{upload_app}/?present=1&lang={lang}")
+    page.get_by_role("heading", level=1).first.wait_for(timeout=90_000)
+    settle(page)
+    seen["present"] = found(page)
     context.close()
 
     if lang == "zh":
@@ -126,7 +133,8 @@ def test_streamlits_own_words_follow_the_language(browser, upload_app, lang):
         ], seen
         assert seen["upload"] == STREAMLIT_ZH["Upload"], seen
         assert seen["no_results"] >= 1, seen
-        assert (seen["trends"], seen["data_sources"], seen["import_data"]) == ([], [], []), seen
+        for page_name in ("trends", "data_sources", "import_data", "present"):
+            assert seen[page_name] == [], (page_name, seen[page_name])
     else:
         assert seen["tip"] == "Show/hide columns", seen
         assert seen["toolbar"][:4] == [
@@ -137,7 +145,7 @@ def test_streamlits_own_words_follow_the_language(browser, upload_app, lang):
         ]
         assert seen["upload"] == "Upload", seen
         assert seen["no_results"] >= 1, seen
-        for words in (seen["trends"], seen["data_sources"], seen["import_data"]):
+        for words in (seen["trends"], seen["data_sources"], seen["import_data"], seen["present"]):
             assert "text: Skip to main content" in words, seen
         assert "aria-label: Fullscreen" in seen["trends"], seen
         assert any(w.startswith("aria-label: year, ") for w in seen["import_data"]), seen
