@@ -1,7 +1,7 @@
 """Streamlit's own English words in a real Chromium: on a Chinese page the table toolbar (its
 buttons' names and the tip shown on hover), the chart's full-screen button, the uploader's button,
-a list's "No results" and the screen-reader texts are Chinese, on the show's ready screen too; on an English page they stay
-English. The import page is served by an app started with uploads on."""
+a list's "No results" and the screen-reader texts are Chinese, on the show's ready screen
+too; on an English page they stay English. The import page is served by an app started with uploads on."""
 
 from __future__ import annotations
 
@@ -86,8 +86,10 @@ def test_streamlits_own_words_follow_the_language(browser, upload_app, lang):
     settle(page)
     table = page.locator("[data-testid=stDataFrame]").first
     table.scroll_into_view_if_needed()
-    table.hover()
-    page.locator("[data-testid=stElementToolbarButton] button").first.hover()
+    # A chart redrawn beside the table (the page reporting its width) may shift it as the mouse
+    # comes: the pointer goes to where the table is, without waiting for it to be still.
+    table.hover(force=True)
+    page.locator("[data-testid=stElementToolbarButton] button").first.hover(force=True)
     tip = page.locator("[data-testid=stTooltipContent]").first
     tip.wait_for(timeout=10_000)
     seen["tip"] = tip.inner_text().strip()
