@@ -74,6 +74,24 @@ def shot(page, name: str, lang: str) -> None:
         page.screenshot(path=f"{SHOTS}/{name}_{lang}.png")
 
 
+def toolbar_tip(page, table) -> str:
+    """The tip of the table toolbar's first button, hovered. A chart redrawn beside the table (the
+    page reporting its width) may move it from under the mouse: then hover again."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    tip = page.locator("[data-testid=stTooltipContent]").first
+    for _ in range(3):
+        try:
+            table.hover(timeout=10_000)
+            page.locator("[data-testid=stElementToolbarButton] button").first.hover(timeout=10_000)
+            tip.wait_for(timeout=5_000)
+            return tip.inner_text().strip()
+        except PlaywrightTimeout:
+            page.mouse.move(0, 0)
+            page.wait_for_timeout(1000)
+    return ""
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_streamlits_own_words_follow_the_language(browser, upload_app, lang):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -86,13 +104,7 @@ def test_streamlits_own_words_follow_the_language(browser, upload_app, lang):
     settle(page)
     table = page.locator("[data-testid=stDataFrame]").first
     table.scroll_into_view_if_needed()
-    # A chart redrawn beside the table (the page reporting its width) may shift it as the mouse
-    # comes: the pointer goes to where the table is, without waiting for it to be still.
-    table.hover(force=True)
-    page.locator("[data-testid=stElementToolbarButton] button").first.hover(force=True)
-    tip = page.locator("[data-testid=stTooltipContent]").first
-    tip.wait_for(timeout=10_000)
-    seen["tip"] = tip.inner_text().strip()
+    seen["tip"] = toolbar_tip(page, table)
     seen["toolbar"] = page.eval_on_selector_all(
         "[data-testid=stElementToolbarButton] button",
         "els => els.map(e => e.getAttribute('aria-label'))",
