@@ -1053,6 +1053,73 @@ PLOTLY_ZH = {
 }
 
 
+# Streamlit's own English words (toolbar tips, the uploader's button, list and screen-reader
+# texts, the date picker's months), exactly as its frontend writes them, in Chinese for a Chinese
+# reader. The page swaps them in the browser (dashboard/ui.py): no setting of Streamlit does.
+STREAMLIT_ZH = {
+    "Show/hide columns": "显示或隐藏列",
+    "Download as CSV": "下载为 CSV 文件",
+    "Search": "搜索",
+    "Fullscreen": "全屏",
+    "Close fullscreen": "退出全屏",
+    "Upload": "上传",
+    "Browse files": "选择文件",
+    "Add files": "添加文件",
+    "Drag and drop file here": "将文件拖到此处",
+    "Drag and drop files here": "将文件拖到此处",
+    "Drag and drop a file here": "将文件拖到此处",
+    "No results": "没有匹配的选项",
+    "Clear value": "清除",
+    "Clear all": "全部清除",
+    "Select all": "全选",
+    "Selectbox options": "选项",
+    "Multiselect options": "选项",
+    "Selected values": "已选项",
+    "Open": "展开",
+    "Delete": "删除",
+    "Running...": "正在更新…",
+    "Skip to main content": "跳到正文",
+    "Download failed": "文件生成失败,请重试",
+    "Deferred download not properly configured": "文件生成失败,请重试",
+    "Collapse sidebar": "收起侧栏",
+    "Expand sidebar": "展开侧栏",
+    "Sidebar": "侧栏",
+    "App pages": "页面",
+    "Main menu": "主菜单",
+    "Notifications": "通知",
+    "Close": "关闭",
+    "Choose date": "选择日期",
+    "Clear date": "清除日期",
+    "year": "年",
+    "month": "月",
+    "day": "日",
+    "Select...": "请选择…",
+    "Previous month.": "上个月",
+    "Next month.": "下个月",
+    "Previous month": "上个月",
+    "Next month": "下个月",
+    "January": "一月",
+    "February": "二月",
+    "March": "三月",
+    "April": "四月",
+    "May": "五月",
+    "June": "六月",
+    "July": "七月",
+    "August": "八月",
+    "September": "九月",
+    "October": "十月",
+    "November": "十一月",
+    "December": "十二月",
+    "Su": "日",
+    "Mo": "一",
+    "Tu": "二",
+    "We": "三",
+    "Th": "四",
+    "Fr": "五",
+    "Sa": "六",
+}
+
+
 def plotly_locale(lang: str) -> dict:
     """The part of a Plotly config that puts its own words in the reader's language."""
     if lang != "zh":

@@ -25,7 +25,7 @@ from dashboard import catalog, export, queries, schema, state
 from dashboard.charts.base import fitted_height
 from dashboard.charts.districts import OFFLINE_TOPOJSON_URL, selected_district
 from dashboard.formatting import format_value, reader_note
-from dashboard.i18n import LANGS, plotly_locale, t
+from dashboard.i18n import LANGS, STREAMLIT_ZH, plotly_locale, t
 from dashboard.settings import Settings
 from dashboard.snapshot import (
     DEFAULT_SNAPSHOT,
@@ -307,6 +307,7 @@ def rerun_after_reconnect() -> None:
 # Streamlit writes its own title into the tab on every rerun (page config), after this script
 # has run once, so the script keeps the wanted title in a global and puts it back whenever the
 # <title> changes; each page's script replaces the global.
+# The script's text holds no "<" before a letter or "/": Streamlit's sanitizer drops such a script.
 _PAGE_META = """<script>
 document.documentElement.lang = %(lang)s;
 window.dashboardTitle = %(title)s;
@@ -357,6 +358,98 @@ if (!window.dashboardPopoverKeys) {
   });
 }
 </script>"""
+# Streamlit's own English words said in the reader's language, on every page and in the show: the
+# swap follows the document's language, which each page's script sets first.
+_STREAMLIT_WORDS = """<script>
+// Streamlit's own English words (its table toolbar, uploader button, list and screen-reader
+// texts) said in Chinese while the page is Chinese: text, title, aria-label and placeholder that
+// match a phrase exactly, as they appear. The app's own words and the charts are left alone; a
+// switch back to English puts the originals back.
+window.dashboardWords = %(words)s;
+if (!window.dashboardWordKeeper) {
+  const attrs = ["title", "aria-label", "placeholder", "data-title"];
+  const appText = '[data-testid="stMarkdownContainer"], [data-testid="stHtml"], .js-plotly-plot,'
+    + ' [data-testid="stCode"], [data-testid="stMetricValue"], input, textarea';
+  const swapped = [];
+  const chinese = () => document.documentElement.lang.startsWith("zh");
+  // Streamlit's own inside those: a tooltip, a button's label, its button in a chart's toolbar.
+  const streamlits = '[data-testid="stTooltipContent"], button, .modebar';
+  const own = (el) => !el || !el.closest(appText) || !!el.closest(streamlits);
+  // "Fullscreen: (the chart)" or "year, (the date's label)" names a control and what it belongs
+  // to; only the first part is Streamlit's.
+  const said = (text, labelled) => {
+    const words = window.dashboardWords, key = text.trim();
+    if (!key || key.length > 60) return null;
+    if (Object.hasOwn(words, key)) return text.replace(key, words[key]);
+    const cut = labelled ? key.search(/[:,] /) : -1;
+    const head = key.slice(0, cut);
+    return cut > 0 && Object.hasOwn(words, head)
+      ? words[head] + (key[cut] === ":" ? ":" : ",") + key.slice(cut + 2) : null;
+  };
+  const swapText = (node) => {
+    const now = said(node.data, false);
+    if (now !== null && own(node.parentElement)) {
+      swapped.push([node, null, node.data]);
+      node.data = now;
+    }
+  };
+  const swapAttr = (el, name) => {
+    const value = el.getAttribute(name);
+    const now = value && said(value, name === "aria-label");
+    if (now && own(el)) {
+      swapped.push([el, name, value]);
+      el.setAttribute(name, now);
+    }
+  };
+  const swapIn = (root) => {
+    if (root.nodeType === Node.TEXT_NODE) return swapText(root);
+    if (root.nodeType !== Node.ELEMENT_NODE) return;
+    for (const el of [root, ...root.querySelectorAll("[title], [aria-label], [placeholder]")]) {
+      for (const name of attrs) if (el.hasAttribute(name)) swapAttr(el, name);
+    }
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) swapText(node);
+  };
+  const restore = () => {
+    for (const [node, name, value] of swapped.splice(0)) {
+      if (name === null) node.data = value; else node.setAttribute(name, value);
+    }
+  };
+  let lastLang = document.documentElement.lang;
+  window.dashboardWordKeeper = new MutationObserver((records) => {
+    if (document.documentElement.lang !== lastLang) {
+      lastLang = document.documentElement.lang;
+      if (chinese()) swapIn(document.body); else restore();
+      return;
+    }
+    if (!chinese()) return;
+    for (const record of records) {
+      if (record.type === "childList") record.addedNodes.forEach(swapIn);
+      else if (record.type === "characterData") swapText(record.target);
+      else if (record.type === "attributes" && record.target !== document.documentElement) {
+        swapAttr(record.target, record.attributeName);
+      }
+    }
+    // Forget what React has since taken away.
+    if (swapped.length > 2000) {
+      const kept = swapped.filter(([node]) => node.isConnected);
+      swapped.splice(0, swapped.length, ...kept);
+    }
+  });
+  window.dashboardWordKeeper.observe(document.documentElement, {
+    subtree: true, childList: true, characterData: true, attributes: true,
+    attributeFilter: [...attrs, "lang"],
+  });
+  if (chinese()) swapIn(document.body);
+}
+</script>"""
+
+
+def streamlit_words() -> str:
+    """The script that says Streamlit's own words in Chinese on a Chinese page."""
+    return _STREAMLIT_WORDS % {"words": script_json(STREAMLIT_ZH)}
+
+
 # Caption and help text at >= 4.5:1 on the page and the sidebar (Streamlit fades them to ~3.9:1).
 READABLE_CSS = """<style>
 .st-key-page_meta, .st-key-page_width_probe {display: none;}
@@ -384,8 +477,8 @@ label:has(input[type="radio"]:focus-visible), label:has(input[type="checkbox"]:f
 # and the "Stop" beside the running figure while a view is drawn (a reader waits, never stops).
 
 
-def script_json(value: str | None) -> str:
-    """A string as a JavaScript literal that cannot end the <script> holding it: JSON with < > &
+def script_json(value: object) -> str:
+    """A value as a JavaScript literal that cannot end the <script> holding it: JSON with < > &
     written as \\u escapes (a title naming a place from a snapshot may hold "</script>")."""
     import json
 
@@ -415,7 +508,8 @@ def page_meta(lang: str, title: str, charts: bool = True) -> None:
                 "lang": script_json("zh-CN" if lang == "zh" else "en"),
                 "title": script_json(title),
                 "plotly": script_json(plotly_module() if charts else None),
-            },
+            }
+            + streamlit_words(),
             unsafe_allow_javascript=True,
         )
     st.html(READABLE_CSS)

@@ -207,7 +207,8 @@ def page_script(lang: str, title: str) -> None:
                 "title": ui.script_json(title),
                 "w": presentation.STAGE_WIDTH,
                 "h": presentation.STAGE_HEIGHT,
-            },
+            }
+            + ui.streamlit_words(),
             unsafe_allow_javascript=True,
         )
 

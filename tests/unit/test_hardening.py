@@ -470,12 +470,15 @@ def _static_strings(tree: ast.Module) -> set[str]:
 
 
 # Functions whose HTML is built only from constants, and why: checked by reading them.
-STATIC_HTML_FUNCTIONS = {"stage_css": "colours from the STAGE_COLOURS table, never data"}
+STATIC_HTML_FUNCTIONS = {
+    "stage_css": "colours from the STAGE_COLOURS table, never data",
+    "streamlit_words": "the STREAMLIT_ZH table as a script_json literal, never data",
+}
 
 
 def _safe_html_argument(argument: ast.AST, static: set[str], ui_static: set[str]) -> bool:
     """A constant string; a module-level string constant (here or in dashboard.ui); a function
-    known to build from constants only; or a constant template filled only with constants,
+    known to build from constants only; two such joined; or a constant template filled only with constants,
     numbers and `script_json(...)` values, which cannot end the script they sit in."""
     if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
         return True
@@ -484,7 +487,13 @@ def _safe_html_argument(argument: ast.AST, static: set[str], ui_static: set[str]
     if isinstance(argument, ast.Attribute):
         return getattr(argument.value, "id", "") == "ui" and argument.attr in ui_static
     if isinstance(argument, ast.Call):
-        return getattr(argument.func, "id", "") in STATIC_HTML_FUNCTIONS
+        func = argument.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        return name in STATIC_HTML_FUNCTIONS
+    if isinstance(argument, ast.BinOp) and isinstance(argument.op, ast.Add):  # two safe scripts
+        return all(
+            _safe_html_argument(a, static, ui_static) for a in (argument.left, argument.right)
+        )
     if isinstance(argument, ast.BinOp) and isinstance(argument.op, ast.Mod):
         template_ok = _safe_html_argument(argument.left, static, ui_static)
         values = argument.right.values if isinstance(argument.right, ast.Dict) else [None]
@@ -532,7 +541,8 @@ def test_a_title_naming_a_place_cannot_end_its_script():
 
 def html_is_only_the_page_meta(at: AppTest) -> bool:
     """Outside presentation mode the only HTML is the static style and the page's language and
-    title script, whose values never hold a tag."""
+    title script, whose values never hold a tag, followed by the static script that says
+    Streamlit's own words in the reader's language."""
     for element in at.get("html"):
         body = element.proto.body
         if body == ui.READABLE_CSS:
@@ -540,6 +550,7 @@ def html_is_only_the_page_meta(at: AppTest) -> bool:
         template = re.escape(ui._PAGE_META)
         for name in ("%(lang)s", "%(title)s", "%(plotly)s"):
             template = template.replace(re.escape(name), "(.*)")
+        template += re.escape(ui.streamlit_words())
         values = re.fullmatch(template, body, re.DOTALL)
         if values is None or any("<" in v for v in values.groups()):
             return False
