@@ -315,10 +315,14 @@ document.title = window.dashboardTitle;
 // Streamlit fetches and parses its Plotly bundle (4.7 MB) only when the first chart arrives,
 // after the sidebar and the headline tiles; asking for the same module now, as the page starts,
 // overlaps that work with theirs. The browser keeps one copy of a module, so the chart uses it.
-const plotlyModule = %(plotly)s;
-const entry = document.querySelector('script[type="module"][src*="/index."]');
-if (plotlyModule && entry && !window.dashboardPlotly) {
-  window.dashboardPlotly = import(new URL("./" + plotlyModule, entry.src).href).catch(() => null);
+// In a block of its own: the script runs again whenever the title changes, in the same global
+// scope, where a second top-level `const` of the same name would stop the whole script.
+{
+  const plotlyModule = %(plotly)s;
+  const entry = document.querySelector('script[type="module"][src*="/index."]');
+  if (plotlyModule && entry && !window.dashboardPlotly) {
+    window.dashboardPlotly = import(new URL("./" + plotlyModule, entry.src).href).catch(() => null);
+  }
 }
 if (!window.dashboardTitleKeeper) {
   window.dashboardTitleKeeper = new MutationObserver(() => {

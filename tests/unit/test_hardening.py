@@ -1004,3 +1004,15 @@ def test_macros_and_external_links_are_named_in_a_warning(data, member, key, wor
 )  # fmt: skip
 def test_plain_text_for_markdown_places(text, shown):
     assert ui.plain(text) == shown
+
+
+def test_page_scripts_declare_nothing_at_their_top_level():
+    """Found: the page script runs again in the same global scope whenever the tab title changes,
+    and a second top-level `const` of one name threw, so a drilled view kept the city's title."""
+    import re
+
+    from dashboard import ui
+
+    for script in (ui._PAGE_META, ui._STREAMLIT_WORDS):
+        body = script.removeprefix("<script>").removesuffix("</script>")
+        assert not re.findall(r"^(?:const|let|class)\s", body, flags=re.M), script[:80]
