@@ -469,6 +469,10 @@ a:focus-visible, button:focus-visible, summary:focus-visible, [role="tab"]:focus
   outline-offset: 2px;}
 label:has(input[type="radio"]:focus-visible), label:has(input[type="checkbox"]:focus-visible) {
   outline: 2px solid #0072B2; outline-offset: 2px; border-radius: 4px;}
+/* A tile's name and value wrap rather than end in "…": a figure read from a podium is whole. */
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] *, [data-testid="stMetricLabel"] *
+  {white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+  overflow-wrap: anywhere; height: auto !important; line-height: 1.15;}
 /* A table's toolbar shows on hover; it shows too while a keyboard user is in it. */
 [data-testid="stElementToolbar"]:focus-within {opacity: 1 !important;}
 /* Streamlit's own English hints the page says in the reader's language (see below). */
