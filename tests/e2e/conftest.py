@@ -108,6 +108,21 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, 
 
 
 @pytest.fixture(scope="session")
+def upload_app(browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app with the import page turned on, as an administrator would."""
+    port = free_port()
+    log = tmp_path_factory.mktemp("upload-server") / "server.log"
+    process = start_app(port, log, env={"DASHBOARD_ALLOW_UPLOAD": "1"})
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(url, process)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+@pytest.fixture(scope="session")
 def app_url(app_server: tuple[str, Path]) -> str:
     return app_server[0]
 

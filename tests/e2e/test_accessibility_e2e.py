@@ -5,11 +5,9 @@ view and the place; every chart has a text alternative."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from tests.e2e.conftest import free_port, start_app, wait_for_app, wait_until_up
+from tests.e2e.conftest import wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -19,21 +17,6 @@ PAGES = (
 )  # fmt: skip
 LANG_ATTR = {"zh": "zh-CN", "en": "en"}
 PLACE = {"zh": "朝阳区", "en": "Chaoyang"}
-
-
-@pytest.fixture(scope="module")
-def upload_app(browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app with the import page turned on, as an administrator would."""
-    port = free_port()
-    log = tmp_path_factory.mktemp("upload-server") / "server.log"
-    process = start_app(port, log, env={"DASHBOARD_ALLOW_UPLOAD": "1"})
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(url, process)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(10)
 
 
 def serious(page) -> list[tuple[str, str, int]]:

@@ -9,13 +9,12 @@ from __future__ import annotations
 import io
 import json
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests.e2e.conftest import free_port, start_app, wait_for_app, wait_until_up
+from tests.e2e.conftest import wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -65,21 +64,6 @@ FOCUSED = """() => { const e = document.activeElement;
 # button changes several hundred.
 MIN_CHANGED_PIXELS = 40
 LOOKS_PER_KIND = 4
-
-
-@pytest.fixture(scope="module")
-def upload_app(browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app with the import page turned on, as an administrator would."""
-    port = free_port()
-    log = tmp_path_factory.mktemp("upload-server") / "server.log"
-    process = start_app(port, log, env={"DASHBOARD_ALLOW_UPLOAD": "1"})
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(url, process)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(10)
 
 
 def settle(page) -> None:

@@ -5,12 +5,10 @@ too; on an English page they stay English. The import page is served by an app s
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from dashboard.i18n import STREAMLIT_ZH
-from tests.e2e.conftest import free_port, start_app, wait_for_app, wait_until_up
+from tests.e2e.conftest import wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -34,22 +32,6 @@ FOUND = """(words) => { const found = [];
         || value.startsWith(w + ', '))) found.push(name + ': ' + value);
     } }
   return found; }"""
-SHOTS = "/tmp/streamlit-words"
-
-
-@pytest.fixture(scope="module")
-def upload_app(browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app with the import page turned on, as an administrator would."""
-    port = free_port()
-    log = tmp_path_factory.mktemp("upload-server") / "server.log"
-    process = start_app(port, log, env={"DASHBOARD_ALLOW_UPLOAD": "1"})
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(url, process)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(10)
 
 
 def settle(page) -> None:
@@ -67,11 +49,6 @@ def open_page(page, url: str) -> None:
 
 def found(page) -> list[str]:
     return page.evaluate(FOUND, WORDS)
-
-
-def shot(page, name: str, lang: str) -> None:
-    if lang == "zh":
-        page.screenshot(path=f"{SHOTS}/{name}_{lang}.png")
 
 
 def toolbar_tip(page, table) -> str:
@@ -110,7 +87,6 @@ def test_streamlits_own_words_follow_the_language(browser, upload_app, lang):
         "els => els.map(e => e.getAttribute('aria-label'))",
     )
     seen["trends"] = found(page)
-    shot(page, "table_toolbar", lang)
 
     # The list of sources, filtered by a word no option holds.
     open_page(page, f"{upload_app}/data_sources?lang={lang}")
@@ -130,7 +106,6 @@ def test_streamlits_own_words_follow_the_language(browser, upload_app, lang):
     # The button holds its icon (a ligature named "upload") and its label.
     seen["upload"] = uploader.locator("button").first.inner_text().split()[-1]
     seen["import_data"] = found(page)
-    shot(page, "uploader", lang)
 
     # The show's ready screen, opened directly: its own script sets the language.
     page.goto(f"{upload_app}/?present=1&lang={lang}")
