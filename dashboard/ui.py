@@ -41,6 +41,19 @@ DISTRICT_OPTIONS = (schema.CITY_CODE, *schema.DISTRICT_CODES)
 
 
 @dataclass
+class FirstPaint:
+    """A new visitor's first run of a page, before the browser has said how wide the page is.
+    Streamlit's browser side fetches each kind of element's script on first sight, six at a time,
+    and mounts every chart of a run in one go: the sidebar's widgets alone cost some thirty
+    fetches queued ahead of Plotly's, and a page of eleven charts drew all eleven before the first
+    showed. So this run sends the page's words, its tiles and its first chart; the sidebar, the
+    other charts and the download menus follow in the run the width report starts a moment later.
+    """
+
+    charts: int = 0  # charts this run has met so far
+
+
+@dataclass
 class Session:
     snapshot: Snapshot
     view: catalog.View
@@ -52,6 +65,7 @@ class Session:
     # On screen, once the browser has said: the width (in steps) of a chart in 1, 2, 3... columns
     # side by side; the first is the main column's, the view's own width.
     column_widths: tuple[int, ...] = ()
+    first_paint: FirstPaint | None = None
 
     @property
     def lang(self) -> str:
@@ -169,6 +183,7 @@ def start_session() -> Session | None:
             )
         )
     column_widths = tuple(st.session_state.get("page_width") or ())
+    present = st.session_state["present"]
     session = Session(
         snapshot=snapshot,
         view=catalog.View(
@@ -177,13 +192,29 @@ def start_session() -> Session | None:
             width=column_widths[0] if column_widths else None,
         ),
         column_widths=column_widths,
-        present=st.session_state["present"],
+        first_paint=FirstPaint() if wants_first_paint(present, column_widths) else None,
+        present=present,
         scene=st.session_state["scene"],
         notices=notices,
         left_out=listing.problems,
     )
     st.session_state["_session"] = session
     return session
+
+
+def wants_first_paint(present: bool, column_widths: tuple[int, ...]) -> bool:
+    """Only a browser that will report its width gets a first paint (the show draws no probe;
+    a test harness has no browser), and only until the first full run."""
+    return (
+        not present
+        and not column_widths
+        and not st.session_state.get(FULL_VIEW_KEY)
+        and browser_connected()
+    )
+
+
+def browser_connected() -> bool:
+    return bool(st.context.headers)
 
 
 def sidebar(session: Session, ids: list[str]) -> None:
@@ -278,11 +309,13 @@ def current() -> Session:
         st.stop()
     if session.present:
         hide_chrome()
+    elif session.first_paint:
+        page_width_probe()
     else:
         sidebar(session, scan_snapshots().ids)
         page_width_probe()
     sync_link(session)
-    rerun_after_reconnect()
+    page_timer(session)
     st.session_state["_session_run"] = run_marker
     return session
 
@@ -292,11 +325,26 @@ def current() -> Session:
 # worker died is reconnected to another one, which knows nothing of the page until it runs it;
 # this (hourly, empty) fragment makes the page run there at once, rebuilt from its link.
 RECONNECT_RERUN_EVERY_S = 3600
+# A first paint whose width report never comes (the probe's frame blocked) is followed by the
+# full view this many seconds later all the same.
+FIRST_PAINT_FALLBACK_S = 4
+FULL_VIEW_KEY = "_full_view"
 
 
-@st.fragment(run_every=RECONNECT_RERUN_EVERY_S)
-def rerun_after_reconnect() -> None:
-    pass
+def page_timer(session: Session) -> None:
+    """The page's one timed fragment: hourly, or soon after a first paint. Both are the same
+    fragment, so the full run's hourly timer replaces the first paint's."""
+    every = FIRST_PAINT_FALLBACK_S if session.first_paint else RECONNECT_RERUN_EVERY_S
+    st.fragment(run_every=every)(_on_page_timer)()
+
+
+def _on_page_timer() -> None:
+    ctx = get_script_run_ctx()
+    timer_fired = ctx is not None and bool(ctx.fragment_ids_this_run)  # not the page's own run
+    widths = tuple(st.session_state.get("page_width") or ())
+    if timer_fired and wants_first_paint(st.session_state.get("present", False), widths):
+        st.session_state[FULL_VIEW_KEY] = True
+        st.rerun(scope="app")
 
 
 # --- on every page --------------------------------------------------------------------------------
@@ -312,6 +360,7 @@ _PAGE_META = """<script>
 document.documentElement.lang = %(lang)s;
 window.dashboardTitle = %(title)s;
 document.title = window.dashboardTitle;
+document.documentElement.dataset.view = %(view)s;
 // Streamlit fetches and parses its Plotly bundle (4.7 MB) only when the first chart arrives,
 // after the sidebar and the headline tiles; asking for the same module now, as the page starts,
 // overlaps that work with theirs. The browser keeps one copy of a module, so the chart uses it.
@@ -506,9 +555,9 @@ def plotly_module() -> str | None:
     return found[0] if len(found) == 1 else None
 
 
-def page_meta(lang: str, title: str, charts: bool = True) -> None:
+def page_meta(lang: str, title: str, charts: bool = True, first_paint: bool = False) -> None:
     """The page's language and tab title, set in the browser; on a view with charts, Plotly's
-    bundle asked for at once."""
+    bundle asked for at once; and whether the page is a first paint or the full view."""
     with st.container(key="page_meta"):
         st.html(
             _PAGE_META
@@ -516,6 +565,7 @@ def page_meta(lang: str, title: str, charts: bool = True) -> None:
                 "lang": script_json("zh-CN" if lang == "zh" else "en"),
                 "title": script_json(title),
                 "plotly": script_json(plotly_module() if charts else None),
+                "view": script_json("first" if first_paint else "full"),
             }
             + streamlit_words(),
             unsafe_allow_javascript=True,
@@ -530,6 +580,7 @@ def page_header(session: Session, title_key: str) -> None:
         session.lang,
         f"{title} · {place} · {t('app.title', session.lang)}",
         charts=title_key not in PAGES_WITHOUT_CHARTS,
+        first_paint=session.first_paint is not None,
     )
     st.title(title)
     for notice in session.notices:
@@ -634,13 +685,21 @@ def chart(
     on_select=None,
     columns: int = 1,
     **options,
-) -> catalog.ChartResult:
-    """A chart with its table alternative and download buttons, drill-down when selectable.
+) -> catalog.ChartResult | None:
+    """A chart with its table alternative and download buttons, drill-down when selectable;
+    None for a chart a first paint leaves for the full run (see FirstPaint).
     `height` None keeps the height the builder gave the figure (charts whose height follows their
     rows and width); `on_select` replaces
     the district drill-down of a selectable chart; `columns` says the chart is one of that many
     in st.columns side by side, so it is laid out for its share of the page's width; `options`
     go to the chart's builder (the trends' year range, the selected milestone)."""
+    paint = session.first_paint
+    if paint is not None:
+        paint.charts += 1
+        if paint.charts > 1:
+            # Its place is held at its height, so the page does not jump when it arrives.
+            st.container(height=height or DEFERRED_CHART_PX, border=False)
+            return None
     built = _built(in_columns(session, columns), spec, height, **options)
     key = f"chart_{spec.id}"
     if on_select is None and spec.selectable:
@@ -660,8 +719,15 @@ def chart(
         alt=built.alt,
         **selection,
     )
-    downloads(session, spec, built.result, built.table)
+    if paint is None:
+        downloads(session, spec, built.result, built.table)
     return built.result
+
+
+# The places held for what a first paint leaves for the full run: a chart of its own height,
+# and a district panel (its measure, its hint and its map beside its bars).
+DEFERRED_CHART_PX = 480
+DEFERRED_PANEL_PX = 620
 
 
 def in_columns(session: Session, columns: int) -> Session:
@@ -1035,6 +1101,9 @@ def district_panel(session: Session, topics: tuple[str, ...], key: str) -> None:
             icon=":material/info:",
         )
         return
+    if session.first_paint and session.first_paint.charts:
+        st.container(height=DEFERRED_PANEL_PX, border=False)  # the full run draws it here
+        return
     chosen = st.selectbox(
         t("chart.value", lang),
         ids,
@@ -1075,13 +1144,23 @@ def page_width_probe() -> None:
 
         folder = Path(__file__).resolve().parent / "page_width"
         _page_width = components.declare_component("page_width", path=str(folder))
+    # The session's id tells the probe to speak again in a new session (after a reconnect to
+    # another worker), though the page's width has not changed.
+    ctx = get_script_run_ctx()
     with st.container(key="page_width_probe"):
-        width = _page_width(key="page_width_value", default=None)
+        width = _page_width(key="page_width_value", default=None, session=session_tag(ctx))
     # The main column's width and a chart's share of it in 2, 3... columns (steps, see the page).
     reported = isinstance(width, list) and width and all(isinstance(w, int) for w in width)
     if reported and width != st.session_state.get("page_width"):
         st.session_state["page_width"] = width
         st.rerun()
+
+
+def session_tag(ctx) -> str:
+    """A short tag of the session, not its id."""
+    import hashlib
+
+    return hashlib.sha256(ctx.session_id.encode()).hexdigest()[:12] if ctx else ""
 
 
 def hide_chrome() -> None:

@@ -29,12 +29,20 @@ VIEWPORTS = {"desktop": (1920, 1080), "projector": (1280, 720), "phone": (390, 8
 # The steps the page reports its charts' width in (the browser side of ui.page_width_probe).
 PROBE = REPO / "dashboard" / "page_width" / "index.html"
 STEPS = json.loads(re.search(r"STEPS = (\[[^\]]*\])", PROBE.read_text()).group(1))
+# A new visitor's page comes in two runs (dashboard.ui.FirstPaint): the first paint, then the full
+# view once the page has said its width. The page's own script marks which one is drawn.
+FULL_VIEW_JS = (
+    "(!document.querySelector('.st-key-page_meta')"
+    " || document.documentElement.dataset.view === 'full')"
+)
 # A page has settled once no run is going and every chart is laid out for the width step it is
 # drawn at (frame() writes that width into the figure's layout.meta; a chart in columns side by
 # side gets its share), so the check never judges the first run's default layout, and never waits
 # longer than the rerun takes.
-SETTLED_JS = """(steps) => {
+SETTLED_JS = (
+    """(steps) => {
     if (document.querySelector('[data-testid=stStatusWidget]')) return false;
+    if (!FULL_VIEW) return false;
     const plots = [...document.querySelectorAll('.js-plotly-plot')];
     if (!plots.length || plots.some(gd => !gd.querySelector('.main-svg'))) return false;
     const step = gd => {
@@ -43,6 +51,7 @@ SETTLED_JS = """(steps) => {
     };
     return plots.every(gd => ((gd.layout || {}).meta || {}).layout_width === step(gd));
 }"""
+).replace("FULL_VIEW", FULL_VIEW_JS)
 
 
 def wait_for_charts_laid_out(page, timeout: float = 45_000) -> None:
@@ -136,11 +145,12 @@ def page(browser):
 
 
 def wait_for_app(page, timeout: float = 45_000) -> None:
-    """Until the script has finished running and at least the title is on screen."""
+    """Until the script has finished running the full view and at least the title is on
+    screen."""
     page.wait_for_selector("[data-testid='stApp']", timeout=timeout)
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " && document.querySelector('h1')",
+        f" && document.querySelector('h1') && {FULL_VIEW_JS}",
         timeout=timeout,
     )
     page.wait_for_timeout(400)

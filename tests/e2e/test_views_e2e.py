@@ -76,6 +76,44 @@ def test_every_view_renders_its_charts_without_error(page, app_url, name):
     page.screenshot(path=str(SCREENSHOTS / f"e2e_{name}_desktop.png"))
 
 
+# How the page is drawn at each moment of a new visitor's first load, sampled on every frame:
+# charts present, charts drawn, the sidebar's controls, and whether the page says it is whole.
+PAINT_LOG_JS = """() => {
+    window.__paints = [];
+    const look = () => {
+        window.__paints.push({
+            charts: document.querySelectorAll('.js-plotly-plot').length,
+            drawn: document.querySelectorAll('.js-plotly-plot .main-svg').length,
+            controls: document.querySelectorAll('[data-testid=stSidebar] [data-testid=stRadio]').length,
+            view: document.documentElement.dataset.view || null,
+        });
+        requestAnimationFrame(look);
+    };
+    requestAnimationFrame(look);
+}"""
+
+
+@pytest.mark.parametrize("probe", ["reports", "blocked"])
+def test_a_new_visitor_sees_the_first_chart_alone_then_the_whole_page(browser, app_url, probe):
+    """The first paint draws one chart and no sidebar controls; the full view follows, from the
+    width report or, with the probe's frame blocked, from the fallback timer."""
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    page = context.new_page()
+    if probe == "blocked":
+        page.route("**/page_width/**", lambda route: route.abort())
+    page.add_init_script(f"({PAINT_LOG_JS})()")
+    try:
+        open_view(page, f"{app_url}/workforce")
+        page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 5")
+        paints = page.evaluate("window.__paints")
+    finally:
+        context.close()
+    first = next(p for p in paints if p["drawn"])
+    assert first == {"charts": 1, "drawn": 1, "controls": 0, "view": "first"}
+    assert paints[-1]["view"] == "full" and paints[-1]["controls"] == 1
+    assert paints[-1]["charts"] >= 5
+
+
 def test_click_on_district_map_drills_down(page, app_url):
     """Clicking Fangshan on the pay-rules map selects it: breadcrumb and back button appear."""
     open_view(page, f"{app_url}/workforce")

@@ -548,7 +548,7 @@ def html_is_only_the_page_meta(at: AppTest) -> bool:
         if body == ui.READABLE_CSS:
             continue
         template = re.escape(ui._PAGE_META)
-        for name in ("%(lang)s", "%(title)s", "%(plotly)s"):
+        for name in ("%(lang)s", "%(title)s", "%(view)s", "%(plotly)s"):
             template = template.replace(re.escape(name), "(.*)")
         template += re.escape(ui.streamlit_words())
         values = re.fullmatch(template, body, re.DOTALL)
