@@ -423,6 +423,23 @@ def legend_columns(fig: go.Figure, size: dict, plot_width: float) -> int:
     return -(-len(names) // per_row)
 
 
+def legend_on_top_margins(fig: go.Figure, size: dict, plot_width: float) -> tuple[int, int]:
+    """Top and bottom margins of a chart whose legend sits under its title: the title, subtitle
+    and the legend's rows at the plot's width above, the footer wrapped to it below."""
+    legend_rows = legend_columns(fig, size, plot_width)
+    footer = next(a for a in fig.layout.annotations if a.name == "footer")
+    footer_lines = wrap_text(footer.text.replace("<br>", " "), size["footer"], plot_width - 8)
+    footer.text = "<br>".join(footer_lines)
+    title_lines = fig.layout.title.text.count("<br>") + 1
+    subtitle_lines = (fig.layout.title.subtitle.text or "").count("<br>") + 1
+    top = (
+        top_margin(size, title_lines, subtitle_lines, 1)
+        - int(1.8 * size["body"])
+        + int(legend_rows * LEGEND_ITEM_PX + 12)
+    )
+    return top, bottom_margin(size, len(footer_lines))
+
+
 # On screen the plot keeps at least this much height, and a row of horizontal bars this much per
 # line of its label, however many lines the title, legend and source line wrap to on a phone.
 MIN_PLOT_PX = 180

@@ -7,19 +7,16 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts.base import (
-    LEGEND_ITEM_PX,
     MILESTONE_COLOURS,
     SELECTED_COLOUR,
     SIZES,
     THEMES,
     ChartContext,
-    bottom_margin,
     category_label_px,
     category_texts,
     frame,
     layout_width,
-    legend_columns,
-    top_margin,
+    legend_on_top_margins,
     wrap_category_labels,
     wrap_text,
 )
@@ -164,18 +161,7 @@ def fit_screen(fig: go.Figure, ctx: ChartContext, labels: list[str], years: tupl
     column = next(a for a in fig.layout.annotations if a.name == "undated-column")
     room = 2 * ((x_range[1] - column.x) * per_year + margin_r - 4)
     column.text = "<br>".join(wrap_text(column.text.replace("<br>", " "), size["tick"], room))
-    rows = legend_columns(fig, size, plot_width)
-    footer = next(a for a in fig.layout.annotations if a.name == "footer")
-    footer_lines = wrap_text(footer.text.replace("<br>", " "), size["footer"], plot_width - 8)
-    footer.text = "<br>".join(footer_lines)
-    title_lines = fig.layout.title.text.count("<br>") + 1
-    subtitle_lines = (fig.layout.title.subtitle.text or "").count("<br>") + 1
-    top = (
-        top_margin(size, title_lines, subtitle_lines, 1)
-        - int(1.8 * size["body"])
-        + int(rows * LEGEND_ITEM_PX + 12)
-    )
-    bottom = bottom_margin(size, len(footer_lines))
+    top, bottom = legend_on_top_margins(fig, size, plot_width)
     plot = len(labels) * row_px
     fig.update_layout(
         margin={"t": top, "b": bottom, "l": margin_l, "r": margin_r},

@@ -12,7 +12,6 @@ import plotly.graph_objects as go
 from dashboard.charts.base import (
     CITY_COLOUR,
     CONNECTION_COLOUR,
-    LEGEND_ITEM_PX,
     LINE_HEIGHT,
     SIDE_MARGINS_PX,
     SIZES,
@@ -23,8 +22,7 @@ from dashboard.charts.base import (
     empty_figure,
     frame,
     layout_width,
-    legend_columns,
-    top_margin,
+    legend_on_top_margins,
     wrap_text,
 )
 from dashboard.i18n import t
@@ -385,18 +383,7 @@ def _fit_screen(fig: go.Figure, ctx: ChartContext, order: list[str]) -> None:
     step = next((s for s in (5, 10, 20) if s * per_year >= TICK_SPACING_PX), 20)
     gap = int(-(-TICK_SPACING_PX // per_year))
     fig.update_xaxes(tickvals=_year_ticks(int(start) + 1, int(end) - 1, step, gap))
-    legend = legend_columns(fig, size, plot_w)
-    footer = next(a for a in fig.layout.annotations if a.name == "footer")
-    footer_lines = wrap_text(footer.text.replace("<br>", " "), size["footer"], plot_w - 8)
-    footer.text = "<br>".join(footer_lines)
-    title_lines = fig.layout.title.text.count("<br>") + 1
-    subtitle_lines = (fig.layout.title.subtitle.text or "").count("<br>") + 1
-    top = (
-        top_margin(size, title_lines, subtitle_lines, 1)
-        - int(1.8 * size["body"])
-        + int(legend * LEGEND_ITEM_PX + 12)
-    )
-    bottom = bottom_margin(size, len(footer_lines))
+    top, bottom = legend_on_top_margins(fig, size, plot_w)
     side = NARROW_SIDE_PX if narrow else 24
     fig.update_layout(
         margin={"t": top, "b": bottom, "l": int(width - plot_w - side), "r": side},
