@@ -545,6 +545,14 @@ def drilled(page) -> bool:
     return page.get_by_role("button", name=BACK).count() > 0
 
 
+def fragment_run(request: bytes) -> bool:
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+
+    msg = BackMsg()
+    msg.ParseFromString(request)
+    return bool(msg.rerun_script.fragment_id)
+
+
 def record_requests(page, timeout: float = ACTION_MS) -> dict[str, bytes]:
     """The browser's own rerun requests for opening the map view (and the run it asks for once it
     knows its width), clicking Fangshan on the map and clicking back: replayed by
@@ -562,8 +570,10 @@ def record_requests(page, timeout: float = ACTION_MS) -> dict[str, bytes]:
         if name == "drill" and before > 1:
             # The page's last word before the click (the width its charts are drawn at): the
             # charts, and with them the map's widget, are those of that width, so a replayed
-            # click finds the widget it names.
-            recorded["settle"] = sent[-1]
+            # click finds the widget it names. A whole-page run, not a fragment's (a download
+            # menu opened and closed): a new session that has had only the first paint knows
+            # no menu's fragment.
+            recorded["settle"] = next(r for r in reversed(sent) if not fragment_run(r))
         timed(page, click, text, want, timeout)
         if len(sent) == before:
             raise RuntimeError(f"no rerun request was seen for the {name} click")

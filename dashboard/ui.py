@@ -160,12 +160,22 @@ def start_session() -> Session | None:
         for problem in listing.problems:
             st.warning(plain(t("notice.snapshot_left_out", lang, problem=problem)))
         return None
-    first_run = "lang" not in st.session_state
-    link = _init_from_link(ids) if first_run else None
+    if "lang" not in st.session_state:  # the session's first run: the link sets the view
+        st.session_state[LINK_REJECTED_KEY] = _init_from_link(ids).rejected
     if st.session_state["snapshot"] not in ids:
         st.session_state["snapshot"] = DEFAULT_SNAPSHOT if DEFAULT_SNAPSHOT in ids else ids[0]
     lang = st.session_state["lang"]
-    notices = [t("notice.bad_param", lang, name=name) for name in (link.rejected if link else [])]
+    column_widths = tuple(st.session_state.get("page_width") or ())
+    present = st.session_state["present"]
+    first_paint = wants_first_paint(present, column_widths)
+    # The link's refused parameters are said until the whole page has been drawn once (after a
+    # first paint, in the full view too), not again on every later click.
+    rejected = (
+        st.session_state.get(LINK_REJECTED_KEY, [])
+        if first_paint
+        else st.session_state.pop(LINK_REJECTED_KEY, [])
+    )
+    notices = [t("notice.bad_param", lang, name=name) for name in rejected]
     snapshot, error = _load_with_fallback(st.session_state["snapshot"], ids)
     if snapshot is None:
         st.error(plain(t("notice.no_snapshot", lang) + f" ({error})"))
@@ -182,8 +192,6 @@ def start_session() -> Session | None:
                 fallback=snapshot.id,
             )
         )
-    column_widths = tuple(st.session_state.get("page_width") or ())
-    present = st.session_state["present"]
     session = Session(
         snapshot=snapshot,
         view=catalog.View(
@@ -192,7 +200,7 @@ def start_session() -> Session | None:
             width=column_widths[0] if column_widths else None,
         ),
         column_widths=column_widths,
-        first_paint=FirstPaint() if wants_first_paint(present, column_widths) else None,
+        first_paint=FirstPaint() if first_paint else None,
         present=present,
         scene=st.session_state["scene"],
         notices=notices,
@@ -329,6 +337,7 @@ RECONNECT_RERUN_EVERY_S = 3600
 # full view this many seconds later all the same.
 FIRST_PAINT_FALLBACK_S = 4
 FULL_VIEW_KEY = "_full_view"
+LINK_REJECTED_KEY = "_link_rejected"
 
 
 def page_timer(session: Session) -> None:

@@ -86,3 +86,14 @@ def test_the_show_never_gets_a_first_paint(browser):
     # The show draws its scene whole; it has no width probe to start a second run.
     assert at.session_state["present"] is True
     assert not at.session_state["_session"].first_paint
+
+
+def test_a_refused_link_parameter_is_said_in_the_first_paint_and_the_full_view(browser):
+    at = _open("workforce", district="<script>")
+    said = t("notice.bad_param", "zh", name="district")
+    assert said in [w.value for w in at.warning]
+    at.session_state["page_width"] = REPORTED_WIDTHS
+    at.run()
+    assert said in [w.value for w in at.warning]  # the whole page, drawn for the first time
+    at.run()
+    assert said not in [w.value for w in at.warning]  # not again on every later click

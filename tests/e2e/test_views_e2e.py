@@ -83,7 +83,8 @@ PAINT_LOG_JS = """() => {
     const look = () => {
         window.__paints.push({
             charts: document.querySelectorAll('.js-plotly-plot').length,
-            drawn: document.querySelectorAll('.js-plotly-plot .main-svg').length,
+            drawn: [...document.querySelectorAll('.js-plotly-plot')]
+                .filter(gd => gd.querySelector('.main-svg')).length,
             controls: document.querySelectorAll('[data-testid=stSidebar] [data-testid=stRadio]').length,
             view: document.documentElement.dataset.view || null,
         });
