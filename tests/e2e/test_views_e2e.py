@@ -100,8 +100,11 @@ def test_a_new_visitor_sees_the_first_chart_alone_then_the_whole_page(browser, a
     width report or, with the probe's frame blocked, from the fallback timer."""
     context = browser.new_context(viewport={"width": 1920, "height": 1080})
     page = context.new_page()
+    refused: list[str] = []
     if probe == "blocked":
-        page.route("**/page_width/**", lambda route: route.abort())
+        page.route(
+            "**/*.page_width/**", lambda route: refused.append(route.request.url) or route.abort()
+        )
     page.add_init_script(f"({PAINT_LOG_JS})()")
     try:
         open_view(page, f"{app_url}/workforce")
@@ -109,6 +112,7 @@ def test_a_new_visitor_sees_the_first_chart_alone_then_the_whole_page(browser, a
         paints = page.evaluate("window.__paints")
     finally:
         context.close()
+    assert bool(refused) == (probe == "blocked")  # the probe's frame was really kept out
     first = next(p for p in paints if p["drawn"])
     assert first == {"charts": 1, "drawn": 1, "controls": 0, "view": "first"}
     assert paints[-1]["view"] == "full" and paints[-1]["controls"] == 1
