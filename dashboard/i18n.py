@@ -189,6 +189,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "district.city_value": ("全市数值", "City figure"),
     "district.city_value_same_period": ("全市同期({period}):{value}", "City, {period}: {value}"),
+    "district.city_value_unsourced": (
+        "全市同期({period}):本快照的来源中没有",
+        "City, {period}: none in this snapshot's sources",
+    ),
     "district.zone": ("功能区", "Functional zone"),
     "district.city_fallback": (
         "北京市全市数值({district}暂无分区数据)",

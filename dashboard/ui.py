@@ -644,7 +644,6 @@ def district_profile(session: Session) -> None:
         # A district's figure is set beside the city's of the same period only: the 2020 census
         # of a district beside the 2010 census of the city would read as one count.
         city = queries.at_period(snap, indicator_id, value.period) if value.period else None
-        city_text = format_value(city.value, city.unit, lang, city.qualifier) if city else "–"
         column.metric(
             queries.indicator_name(snap, indicator_id, lang),
             format_value(value.value, value.unit, lang, value.qualifier),
@@ -655,7 +654,13 @@ def district_profile(session: Session) -> None:
             ),
         )
         period = value.period or t("prov.period_unstated", lang)
-        column.caption(t("district.city_value_same_period", lang, period=period, value=city_text))
+        if city is None:
+            column.caption(t("district.city_value_unsourced", lang, period=period))
+        else:
+            city_text = format_value(city.value, city.unit, lang, city.qualifier)
+            column.caption(
+                t("district.city_value_same_period", lang, period=period, value=city_text)
+            )
 
 
 def _select_district(code: str) -> None:

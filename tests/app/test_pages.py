@@ -367,3 +367,13 @@ def test_each_chart_is_laid_out_for_the_width_it_is_drawn_at() -> None:
         figure = json.loads(element.proto.spec)
         widths[element.proto.id] = figure["layout"]["meta"]["layout_width"]
     assert sorted(widths.values()) == [480, 480, 1200, 1200, 1200], widths
+
+
+def test_a_district_figure_with_no_city_figure_of_its_period_says_so():
+    """Chaoyang's 2020 census count stands beside no city count: the snapshot's sources give the
+    city's for 2010 only, and a 2010 count beside a 2020 one would read as the same census."""
+    at = _app("overview", lang="en", snapshot="2026-11-27", district=CHAOYANG)
+    captions = [c.value for c in at.caption]
+    said = t("district.city_value_unsourced", "en", period="2020-11-01")
+    assert said in captions
+    assert not [c for c in captions if c.endswith(": –")]
