@@ -42,7 +42,8 @@ DISTRICT_OPTIONS = (schema.CITY_CODE, *schema.DISTRICT_CODES)
 
 @dataclass
 class FirstPaint:
-    """A new visitor's first run of a page, before the browser has said how wide the page is.
+    """The first run of an opened link or a reload (a new session), before the browser has said
+    how wide the page is.
     Streamlit's browser side fetches each kind of element's script on first sight, six at a time,
     and mounts every chart of a run in one go: the sidebar's widgets alone cost some thirty
     fetches queued ahead of Plotly's, and a page of eleven charts drew all eleven before the first

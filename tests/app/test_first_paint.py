@@ -1,4 +1,4 @@
-"""A new visitor's first run of a page: its words, its tiles and its first chart only, the rest in
+"""An opened link's first run: the page's words, its tiles and its first chart only, the rest in
 the run that the browser's width report starts (dashboard.ui.FirstPaint)."""
 
 from __future__ import annotations
